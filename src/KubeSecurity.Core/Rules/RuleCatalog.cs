@@ -1,0 +1,45 @@
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Rules;
+
+/// <summary>
+/// Every rule the analyses can report, by stable id. Areas register their rules here so
+/// <c>Get-KubeSecurityRule</c>, reports and suppressions all see one catalog.
+/// </summary>
+public static class RuleCatalog
+{
+    private static readonly Dictionary<string, SecurityRule> ById = new(StringComparer.OrdinalIgnoreCase);
+
+    static RuleCatalog()
+    {
+        foreach (SecurityRule rule in CoverageRules.All)
+        {
+            Register(rule);
+        }
+    }
+
+    public static IReadOnlyCollection<SecurityRule> All => ById.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+
+    public static IReadOnlyList<string> Categories => ById.Values.Select(r => r.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    public static SecurityRule Get(string id) =>
+        ById.TryGetValue(id, out SecurityRule? rule) ? rule : throw new KeyNotFoundException($"No rule has the id '{id}'.");
+
+    public static bool TryGet(string id, out SecurityRule rule) => ById.TryGetValue(id, out rule!);
+
+    /// <summary>A finding of a rule, with the rule's title, severity, category, remediation and references.</summary>
+    public static Finding CreateFinding(string ruleId, ResourceRef resource, string message,
+        IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
+    {
+        SecurityRule rule = Get(ruleId);
+        return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, message, rule.Remediation, rule.References, evidence);
+    }
+
+    private static void Register(SecurityRule rule)
+    {
+        if (!ById.TryAdd(rule.Id, rule))
+        {
+            throw new InvalidOperationException($"Rule id {rule.Id} is registered twice.");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace KubeSecurity.Core.Snapshots;
+
+/// <summary>
+/// Bounds that keep hostile or broken input from exhausting memory or time.
+/// Generous for real clusters (a `kubectl get -A -o yaml` dump is one large document).
+/// </summary>
+public sealed record InputLimits
+{
+    public static InputLimits Default { get; } = new();
+
+    /// <summary>Largest file read, in bytes.</summary>
+    public long MaxFileBytes { get; init; } = 1L << 30;
+
+    /// <summary>Deepest nesting of mappings and sequences.</summary>
+    public int MaxDepth { get; init; } = 200;
+
+    /// <summary>Most nodes a YAML document may expand to through aliases (stops "billion laughs").</summary>
+    public int MaxAliasExpandedNodes { get; init; } = 1_000_000;
+}

@@ -1,0 +1,294 @@
+using System.Text;
+using System.Text.Json;
+using KubeSecurity.Model;
+using YamlDotNet.Core;
+
+namespace KubeSecurity.Core.Snapshots;
+
+/// <summary>
+/// Reads Kubernetes objects from YAML and JSON: files, directories (recursive), multi-document
+/// YAML, <c>kind: List</c> and typed <c>*List</c> wrappers (the output of <c>kubectl get -o yaml</c>
+/// and <c>helm template</c>), and saved snapshots. A malformed document becomes a
+/// <see cref="LoadProblem"/> naming file and document; the rest still load.
+/// </summary>
+public sealed class ManifestReader
+{
+    private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json", SnapshotFile.Extension };
+    private static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
+
+    private readonly InputLimits limits;
+
+    public ManifestReader(InputLimits? limits = null) => this.limits = limits ?? InputLimits.Default;
+
+    /// <summary>Reads every path: a file, or a directory searched recursively for manifest files.</summary>
+    public ManifestReadResult ReadPaths(IEnumerable<string> paths, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var result = new ManifestReadResult();
+        foreach (string path in paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Directory.Exists(path))
+            {
+                foreach (string file in EnumerateManifestFiles(path))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Report(file);
+                    ReadFile(file, result);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                progress?.Report(path);
+                ReadFile(path, result);
+            }
+            else
+            {
+                result.Problems.Add(new LoadProblem(path, null, "no such file or directory", LoadProblemKind.NotFound));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Manifest files under a directory, in a stable order, skipping hidden folders such as .git.</summary>
+    public static IEnumerable<string> EnumerateManifestFiles(string directory)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
+        return Directory.EnumerateFiles(directory, "*", options)
+            .Where(f => ManifestExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') && part.Length > 1 && part != ".."))
+            .Order(StringComparer.Ordinal);
+    }
+
+    public void ReadFile(string path, ManifestReadResult result)
+    {
+        result.Sources.Add(path);
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > limits.MaxFileBytes)
+            {
+                result.Problems.Add(new LoadProblem(path, null, $"the file is {info.Length:N0} bytes, over the {limits.MaxFileBytes:N0}-byte limit", LoadProblemKind.LimitExceeded));
+                return;
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result.Problems.Add(new LoadProblem(path, null, ex.Message, LoadProblemKind.NotFound));
+            return;
+        }
+
+        if (SnapshotFile.IsSnapshot(bytes))
+        {
+            try
+            {
+                KubeSnapshot saved = SnapshotFile.Read(bytes, path, limits);
+                result.SavedSnapshot = saved;
+                result.Objects.AddRange(saved.Objects);
+            }
+            catch (SnapshotFormatException ex)
+            {
+                result.Problems.Add(new LoadProblem(path, null, ex.Message, ex.Unsupported ? LoadProblemKind.UnsupportedFormat : LoadProblemKind.Syntax));
+            }
+
+            return;
+        }
+
+        ReadBytes(bytes, path, result);
+    }
+
+    /// <summary>Reads manifest text that did not come from a file (a string, the pipeline, a test).</summary>
+    public void ReadBytes(ReadOnlyMemory<byte> bytes, string source, ManifestReadResult result)
+    {
+        ReadOnlySpan<byte> span = bytes.Span;
+        if (span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+            span = bytes.Span;
+        }
+
+        int firstNonSpace = span.IndexOfAnyExcept(" \t\r\n"u8);
+        if (firstNonSpace >= 0 && span[firstNonSpace] is (byte)'{' or (byte)'[')
+        {
+            ReadJson(bytes, source, result);
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(span);
+        }
+        catch (DecoderFallbackException)
+        {
+            result.Problems.Add(new LoadProblem(source, null, "the file is not UTF-8 text (binary or another encoding)", LoadProblemKind.Syntax));
+            return;
+        }
+
+        ReadYaml(text, source, result);
+    }
+
+    private static void ReadJson(ReadOnlyMemory<byte> bytes, string source, ManifestReadResult result)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            string where = ex.LineNumber is long line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
+            result.Problems.Add(new LoadProblem(source, null, $"malformed JSON{where}: {FirstSentence(ex.Message)}", LoadProblemKind.Syntax));
+            return;
+        }
+
+        // The document backs every object read from it; it is never disposed, by design.
+        JsonElement root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            int index = 0;
+            foreach (JsonElement item in root.EnumerateArray())
+            {
+                AddObject(item, source, ++index, result);
+            }
+        }
+        else
+        {
+            AddObject(root, source, null, result);
+        }
+    }
+
+    private void ReadYaml(string text, string source, ManifestReadResult result)
+    {
+        List<YamlDocumentSplitter.Chunk> chunks = YamlDocumentSplitter.Split(text);
+        var converted = new (JsonDocument? Document, LoadProblem? Problem)[chunks.Count];
+        var converter = new YamlJsonConverter(limits);
+
+        // Documents are independent: convert them in parallel when there are enough to pay for it.
+        if (chunks.Count >= 64)
+        {
+            Parallel.For(0, chunks.Count, i => converted[i] = ConvertChunk(converter, chunks[i], source));
+        }
+        else
+        {
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                converted[i] = ConvertChunk(converter, chunks[i], source);
+            }
+        }
+
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            if (converted[i].Problem is LoadProblem problem)
+            {
+                result.Problems.Add(problem);
+            }
+            else if (converted[i].Document is JsonDocument document)
+            {
+                AddObject(document.RootElement, source, chunks.Count > 1 ? chunks[i].Index : null, result);
+            }
+        }
+    }
+
+    private static (JsonDocument?, LoadProblem?) ConvertChunk(YamlJsonConverter converter, YamlDocumentSplitter.Chunk chunk, string source)
+    {
+        try
+        {
+            return (converter.Convert(chunk.Text), null);
+        }
+        catch (YamlException ex)
+        {
+            long line = ex.Start.Line + chunk.FirstLine - 1;
+            string message = $"malformed YAML at line {line}, column {ex.Start.Column}: {FirstSentence(ex.InnerException?.Message ?? ex.Message)}";
+            return (null, new LoadProblem(source, chunk.Index, message, LoadProblemKind.Syntax));
+        }
+        catch (InputLimitException ex)
+        {
+            return (null, new LoadProblem(source, chunk.Index, ex.Message, LoadProblemKind.LimitExceeded));
+        }
+        catch (JsonException ex)
+        {
+            return (null, new LoadProblem(source, chunk.Index, $"cannot be represented as JSON: {FirstSentence(ex.Message)}", LoadProblemKind.Syntax));
+        }
+    }
+
+    private static void AddObject(JsonElement element, string source, int? documentIndex, ManifestReadResult result)
+    {
+        string origin = documentIndex is int index ? $"{source}#{index}" : source;
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (IsList(element, out string? listApiVersion, out string? itemKind, out JsonElement items))
+        {
+            int itemIndex = 0;
+            foreach (JsonElement item in items.EnumerateArray())
+            {
+                itemIndex++;
+                if (!KubeObject.TryCreate(item, origin, listApiVersion, itemKind, out KubeObject? listed, out string? itemProblem))
+                {
+                    result.Problems.Add(new LoadProblem(source, documentIndex, $"list item {itemIndex}: {itemProblem}", LoadProblemKind.NotAnObject));
+                    continue;
+                }
+
+                result.Objects.Add(listed!);
+            }
+
+            return;
+        }
+
+        if (KubeObject.TryCreate(element, origin, out KubeObject? kubeObject, out string? problem))
+        {
+            result.Objects.Add(kubeObject!);
+        }
+        else
+        {
+            result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: {problem}", LoadProblemKind.NotAnObject));
+        }
+    }
+
+    /// <summary>
+    /// <c>kind: List</c> (kubectl) or a typed list such as <c>PodList</c> (the raw API), whose items may
+    /// lack apiVersion/kind: a typed list supplies both.
+    /// </summary>
+    private static bool IsList(JsonElement element, out string? apiVersion, out string? itemKind, out JsonElement items)
+    {
+        apiVersion = itemKind = null;
+        items = default;
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("kind", out JsonElement kind) || kind.ValueKind != JsonValueKind.String
+            || !element.TryGetProperty("items", out items) || items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+        {
+            return false;
+        }
+
+        string kindName = kind.GetString()!;
+        if (!kindName.EndsWith("List", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (items.ValueKind == JsonValueKind.Null)
+        {
+            items = JsonDocument.Parse("[]").RootElement;
+        }
+
+        if (kindName != "List")
+        {
+            itemKind = kindName[..^4];
+            apiVersion = element.TryGetProperty("apiVersion", out JsonElement version) && version.ValueKind == JsonValueKind.String ? version.GetString() : null;
+        }
+
+        return true;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message.TrimEnd('.');
+    }
+}

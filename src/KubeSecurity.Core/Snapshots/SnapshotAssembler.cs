@@ -1,0 +1,46 @@
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Snapshots;
+
+/// <summary>Builds a <see cref="KubeSnapshot"/>: drops duplicate objects (last read wins) and names the unknown kinds.</summary>
+public static class SnapshotAssembler
+{
+    public static KubeSnapshot Build(SnapshotSource source, string? cluster, string? context, string? server,
+        DateTimeOffset collectedAt, IReadOnlyList<KubeObject> objects, IReadOnlyList<MissingKind>? missing,
+        IReadOnlyList<string>? namespaceScope, bool redacted, IReadOnlyList<string> origins, out int duplicates)
+    {
+        var positions = new Dictionary<(string, string, string, string), int>(objects.Count);
+        var unique = new List<KubeObject>(objects.Count);
+        duplicates = 0;
+        foreach (KubeObject item in objects)
+        {
+            var key = (item.ApiGroup, item.Kind, item.Namespace ?? string.Empty, item.Name);
+            if (positions.TryGetValue(key, out int existing))
+            {
+                unique[existing] = item;
+                duplicates++;
+                continue;
+            }
+
+            positions[key] = unique.Count;
+            unique.Add(item);
+        }
+
+        List<string> unknown = unique.Select(o => o.Kind).Distinct(StringComparer.Ordinal).Where(k => !KnownKinds.IsKnown(k)).Order(StringComparer.Ordinal).ToList();
+        return new KubeSnapshot(source, cluster, context, server, collectedAt, unique, missing, unknown, namespaceScope, redacted, origins);
+    }
+
+    /// <summary>Narrows a file-based snapshot to namespaces and kinds, as a live collection would have been narrowed.</summary>
+    public static List<KubeObject> Filter(IEnumerable<KubeObject> objects, IReadOnlyCollection<string>? namespaces, IReadOnlyCollection<string>? kinds)
+    {
+        HashSet<string>? kindSet = kinds is { Count: > 0 } ? new HashSet<string>(kinds.Select(k => KnownKinds.TryGet(k, out KnownKind known) ? known.Kind : k), StringComparer.OrdinalIgnoreCase) : null;
+        HashSet<string>? nsSet = namespaces is { Count: > 0 } ? new HashSet<string>(namespaces, StringComparer.Ordinal) : null;
+        return objects.Where(o => kindSet is null || kindSet.Contains(o.Kind))
+            .Where(o => nsSet is null || InScope(o, nsSet))
+            .ToList();
+
+        // Cluster-scoped objects (roles, nodes, webhooks) stay: namespaced analyses still need them.
+        static bool InScope(KubeObject o, HashSet<string> scope) =>
+            o.Namespace is not null ? scope.Contains(o.Namespace) : o.Kind != "Namespace" || scope.Contains(o.Name);
+    }
+}

@@ -1,0 +1,54 @@
+namespace KubeSecurity.Model;
+
+/// <summary>
+/// One problem found by any analysis area. Every area emits this type so findings compose into
+/// one report. <see cref="Evidence"/> never holds a secret value: key names and fingerprints only.
+/// </summary>
+public sealed class Finding
+{
+    public Finding(
+        string ruleId,
+        string title,
+        Severity severity,
+        string category,
+        ResourceRef resource,
+        string message,
+        string remediation,
+        IReadOnlyList<string>? references = null,
+        IReadOnlyDictionary<string, string>? evidence = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ruleId);
+        ArgumentNullException.ThrowIfNull(resource);
+        RuleId = ruleId;
+        Title = title ?? string.Empty;
+        Severity = severity;
+        Category = category ?? string.Empty;
+        Resource = resource;
+        Message = message ?? string.Empty;
+        Remediation = remediation ?? string.Empty;
+        References = references ?? Array.Empty<string>();
+        Evidence = evidence ?? new Dictionary<string, string>();
+    }
+
+    public string RuleId { get; }
+    public string Title { get; }
+    public Severity Severity { get; }
+    public string Category { get; }
+    public ResourceRef Resource { get; }
+
+    // Flattened so findings bind by property name to cmdlets taking -Kind/-Namespace/-Name.
+    public string Kind => Resource.Kind;
+    public string? Namespace => Resource.Namespace;
+    public string Name => Resource.Name;
+
+    public string Message { get; }
+    public string Remediation { get; }
+
+    /// <summary>CIS Kubernetes Benchmark ids, Pod Security Standards controls, NSA/CISA guidance, documentation URLs.</summary>
+    public IReadOnlyList<string> References { get; }
+
+    /// <summary>Facts that support the finding (never a secret value).</summary>
+    public IReadOnlyDictionary<string, string> Evidence { get; }
+
+    public override string ToString() => $"[{Severity}] {RuleId} {Resource}: {Message}";
+}

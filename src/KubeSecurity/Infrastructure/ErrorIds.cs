@@ -1,0 +1,27 @@
+namespace KubeSecurity.Infrastructure;
+
+/// <summary>Error ids are an API: scripts and tests match on them. Never rename one.</summary>
+internal static class ErrorIds
+{
+    public const string PathNotFound = "PathNotFound";
+    public const string ProviderNotSupported = "ProviderNotSupported";
+    public const string ManifestParseError = "ManifestParseError";
+    public const string NotAKubernetesObject = "NotAKubernetesObject";
+    public const string InputLimitExceeded = "InputLimitExceeded";
+    public const string UnsupportedSnapshotFormat = "UnsupportedSnapshotFormat";
+    public const string KubeconfigInvalid = "KubeconfigInvalid";
+    public const string ApiUnauthorized = "ApiUnauthorized";
+    public const string ApiForbidden = "ApiForbidden";
+    public const string ApiNotFound = "ApiNotFound";
+    public const string ApiConflict = "ApiConflict";
+    public const string ApiUnreachable = "ApiUnreachable";
+    public const string ApiTlsFailure = "ApiTlsFailure";
+    public const string ApiTimeout = "ApiTimeout";
+    public const string ApiServerError = "ApiServerError";
+    public const string ApiBadResponse = "ApiBadResponse";
+    public const string InvalidKind = "InvalidKind";
+    public const string FileExists = "FileExists";
+    public const string FileWriteFailed = "FileWriteFailed";
+    public const string InvalidInputObject = "InvalidInputObject";
+    public const string NoMatchingRule = "NoMatchingRule";
+}

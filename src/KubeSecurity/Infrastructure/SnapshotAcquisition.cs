@@ -1,0 +1,152 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using KubeSecurity.Core.Live;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Infrastructure;
+
+/// <summary>
+/// Gets a snapshot from files or a live cluster for any cmdlet: resolves PowerShell paths, reports
+/// each unreadable document as a non-terminating error, warns about partial or risky collection.
+/// </summary>
+internal static class SnapshotAcquisition
+{
+    /// <summary>Resolves -Path (wildcards) or -LiteralPath to file-system paths; unresolvable ones are reported and skipped.</summary>
+    public static List<string> ResolvePaths(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    {
+        var resolved = new List<string>();
+        foreach (string path in paths)
+        {
+            try
+            {
+                ProviderInfo provider;
+                if (literal)
+                {
+                    string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                    if (!File.Exists(full) && !Directory.Exists(full))
+                    {
+                        throw new ItemNotFoundException($"Cannot find path '{full}' because it does not exist.");
+                    }
+
+                    CheckFileSystem(provider, path);
+                    resolved.Add(full);
+                }
+                else
+                {
+                    Collection<string> matches = cmdlet.GetResolvedProviderPathFromPSPath(path, out provider);
+                    CheckFileSystem(provider, path);
+                    resolved.AddRange(matches);
+                }
+            }
+            catch (ItemNotFoundException ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+            }
+            catch (NotSupportedException ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, ErrorIds.ProviderNotSupported, ErrorCategory.InvalidArgument, path));
+            }
+        }
+
+        return resolved;
+    }
+
+    private static void CheckFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            throw new NotSupportedException($"'{path}' is on the {provider.Name} provider; manifests and snapshots must be files.");
+        }
+    }
+
+    /// <summary>Reads manifests and saved snapshots into one snapshot.</summary>
+    public static KubeSnapshot FromFiles(KubeCmdletBase cmdlet, IReadOnlyList<string> paths, IReadOnlyList<string>? namespaces, IReadOnlyList<string>? kinds)
+    {
+        cmdlet.WriteVerbose($"Reading manifests from {paths.Count} path(s): {string.Join(", ", paths.Take(5))}{(paths.Count > 5 ? ", ..." : string.Empty)}");
+        var reader = new ManifestReader();
+        ManifestReadResult result = cmdlet.RunEngine((reporter, token) => Task.FromResult(reader.ReadPaths(paths,
+            new SynchronousProgress<string>(file => reporter.Progress(new Core.Diagnostics.OperationProgress("Reading manifests", file, -1))), token)));
+
+        foreach (LoadProblem problem in result.Problems)
+        {
+            cmdlet.WriteError(ToErrorRecord(problem));
+        }
+
+        List<KubeObject> objects = namespaces is { Count: > 0 } || kinds is { Count: > 0 }
+            ? SnapshotAssembler.Filter(result.Objects, namespaces, kinds)
+            : result.Objects;
+        KubeSnapshot? saved = result.SavedSnapshot;
+        bool onlySaved = saved is not null && result.Sources.Count == 1;
+        KubeSnapshot snapshot = SnapshotAssembler.Build(
+            onlySaved ? SnapshotSource.Saved : SnapshotSource.Files,
+            onlySaved ? saved!.Cluster : null,
+            onlySaved ? saved!.Context : null,
+            onlySaved ? saved!.Server : null,
+            onlySaved ? saved!.CollectedAt : DateTimeOffset.UtcNow,
+            objects,
+            onlySaved ? saved!.MissingKinds : null,
+            namespaces is { Count: > 0 } ? namespaces : onlySaved ? saved!.NamespaceScope : null,
+            onlySaved && saved!.SecretValuesRedacted,
+            result.Sources,
+            out int duplicates);
+
+        if (duplicates > 0)
+        {
+            cmdlet.WriteWarning($"{duplicates} object(s) appeared more than once (same kind, namespace and name); the last one read was kept.");
+        }
+
+        if (snapshot.UnknownKinds.Count > 0)
+        {
+            cmdlet.WriteVerbose($"Kept {snapshot.UnknownKinds.Sum(k => snapshot.Counts[k])} object(s) of kinds the analyses do not model: {string.Join(", ", snapshot.UnknownKinds)}.");
+        }
+
+        cmdlet.WriteVerbose($"Read {snapshot.ObjectCount} object(s) of {snapshot.Counts.Count} kind(s) from {result.Sources.Count} file(s); {result.Problems.Count} problem(s).");
+        return snapshot;
+    }
+
+    /// <summary>Collects from the API server; failures that make collection impossible are terminating.</summary>
+    public static KubeSnapshot FromLive(KubeCmdletBase cmdlet, LiveConnectionOptions connectionOptions, LiveSnapshotOptions snapshotOptions)
+    {
+        if (connectionOptions.SkipTlsVerify)
+        {
+            cmdlet.WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, so anyone on the network path can impersonate it. Use this only against throwaway test clusters.");
+        }
+
+        try
+        {
+            using KubeConnection connection = KubeConnection.Open(connectionOptions);
+            return cmdlet.RunEngine((reporter, token) => new LiveSnapshotCollector(connection, snapshotOptions, reporter).CollectAsync(token));
+        }
+        catch (KubeApiException ex)
+        {
+            cmdlet.ThrowTerminatingError(KubeCmdletBase.ApiError(ex, connectionOptions.Context ?? connectionOptions.KubeconfigPath));
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+        catch (ArgumentException ex)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidKind, ErrorCategory.InvalidArgument, snapshotOptions.Kinds));
+            throw;
+        }
+    }
+
+    public static ErrorRecord ToErrorRecord(LoadProblem problem)
+    {
+        (string id, ErrorCategory category) = problem.Kind switch
+        {
+            LoadProblemKind.NotFound => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
+            LoadProblemKind.NotAnObject => (ErrorIds.NotAKubernetesObject, ErrorCategory.InvalidData),
+            LoadProblemKind.LimitExceeded => (ErrorIds.InputLimitExceeded, ErrorCategory.LimitsExceeded),
+            LoadProblemKind.UnsupportedFormat => (ErrorIds.UnsupportedSnapshotFormat, ErrorCategory.InvalidData),
+            _ => (ErrorIds.ManifestParseError, ErrorCategory.ParserError),
+        };
+        var exception = new InvalidDataException(problem.ToString());
+        return new ErrorRecord(exception, id, category, problem.Location);
+    }
+}
+
+/// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts and can outlive the work).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using KubeSecurity.Completers;
+using KubeSecurity.Core.Live;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Infrastructure;
+
+/// <summary>
+/// The one way every analysis cmdlet takes its input: a snapshot from the pipeline or -Snapshot,
+/// files and saved snapshots from -Path/-LiteralPath, or a live cluster from -Context/-Kubeconfig
+/// (the default, with the current context). Derived cmdlets implement <see cref="ProcessSnapshot"/>.
+/// </summary>
+public abstract class SnapshotInputCmdlet : KubeCmdletBase
+{
+    protected const string SnapshotSet = "Snapshot";
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+    protected const string LiveSet = "Live";
+
+    private readonly List<string> pendingPaths = new();
+
+    [Parameter(Mandatory = true, ParameterSetName = SnapshotSet, ValueFromPipeline = true)]
+    public KubeSnapshot? Snapshot { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    [ArgumentCompleter(typeof(ContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter InCluster { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter SkipTlsVerify { get; set; }
+
+    /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>The kinds the cmdlet needs from a live cluster; null means every known kind.</summary>
+    protected virtual IReadOnlyList<string>? RequiredKinds => null;
+
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case SnapshotSet when Snapshot is not null:
+                ProcessSnapshot(Snapshot);
+                break;
+            case PathSet:
+                pendingPaths.AddRange(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
+                break;
+            case LiteralPathSet:
+                pendingPaths.AddRange(SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true));
+                break;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName is PathSet or LiteralPathSet)
+        {
+            if (pendingPaths.Count > 0)
+            {
+                ProcessSnapshot(SnapshotAcquisition.FromFiles(this, pendingPaths, Namespace, null));
+            }
+        }
+        else if (ParameterSetName == LiveSet)
+        {
+            var connection = new LiveConnectionOptions { KubeconfigPath = ResolveKubeconfigPath(), Context = Context, InCluster = InCluster, SkipTlsVerify = SkipTlsVerify };
+            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
+            ProcessSnapshot(SnapshotAcquisition.FromLive(this, connection, options));
+        }
+    }
+
+    protected string? ResolveKubeconfigPath() =>
+        Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig);
+
+    /// <summary>Analyse one snapshot and write the results.</summary>
+    protected abstract void ProcessSnapshot(KubeSnapshot snapshot);
+}
