@@ -19,7 +19,8 @@ public sealed class KubeSnapshot
         IReadOnlyList<string>? unknownKinds = null,
         IReadOnlyList<string>? namespaceScope = null,
         bool secretValuesRedacted = false,
-        IReadOnlyList<string>? origins = null)
+        IReadOnlyList<string>? origins = null,
+        IReadOnlyList<string>? inputProblems = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         Source = source;
@@ -33,6 +34,7 @@ public sealed class KubeSnapshot
         NamespaceScope = namespaceScope ?? Array.Empty<string>();
         SecretValuesRedacted = secretValuesRedacted;
         Origins = origins ?? Array.Empty<string>();
+        InputProblems = inputProblems ?? Array.Empty<string>();
 
         byKind = new Dictionary<string, IReadOnlyList<KubeObject>>(StringComparer.OrdinalIgnoreCase);
         var grouped = new Dictionary<string, List<KubeObject>>(StringComparer.OrdinalIgnoreCase);
@@ -89,6 +91,9 @@ public sealed class KubeSnapshot
 
     /// <summary>Files, saved snapshot or server the objects were read from.</summary>
     public IReadOnlyList<string> Origins { get; }
+
+    /// <summary>Documents that could not be read ("file (document n): why"); their objects are not in the snapshot.</summary>
+    public IReadOnlyList<string> InputProblems { get; }
 
     public int ObjectCount => Objects.Count;
 

@@ -43,6 +43,14 @@ public static class CoverageRules
                 $"{missing.Kind} objects were not collected ({missing.Reason}); checks that read them did not run.", evidence);
         }
 
+        foreach (string problem in snapshot.InputProblems)
+        {
+            int split = problem.IndexOf(": ", StringComparison.Ordinal);
+            string location = split > 0 ? problem[..split] : problem;
+            yield return RuleCatalog.CreateFinding(InputNotRead, new ResourceRef("File", null, location),
+                $"{problem}. Objects in it were not analysed.");
+        }
+
         if (snapshot.UnknownKinds.Count > 0)
         {
             var evidence = snapshot.UnknownKinds.ToDictionary(k => k, k => snapshot.Counts.TryGetValue(k, out int n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0", StringComparer.Ordinal);

@@ -7,7 +7,8 @@ public static class SnapshotAssembler
 {
     public static KubeSnapshot Build(SnapshotSource source, string? cluster, string? context, string? server,
         DateTimeOffset collectedAt, IReadOnlyList<KubeObject> objects, IReadOnlyList<MissingKind>? missing,
-        IReadOnlyList<string>? namespaceScope, bool redacted, IReadOnlyList<string> origins, out int duplicates)
+        IReadOnlyList<string>? namespaceScope, bool redacted, IReadOnlyList<string> origins, out int duplicates,
+        IReadOnlyList<string>? inputProblems = null)
     {
         var positions = new Dictionary<(string, string, string, string), int>(objects.Count);
         var unique = new List<KubeObject>(objects.Count);
@@ -27,7 +28,7 @@ public static class SnapshotAssembler
         }
 
         List<string> unknown = unique.Select(o => o.Kind).Distinct(StringComparer.Ordinal).Where(k => !KnownKinds.IsKnown(k)).Order(StringComparer.Ordinal).ToList();
-        return new KubeSnapshot(source, cluster, context, server, collectedAt, unique, missing, unknown, namespaceScope, redacted, origins);
+        return new KubeSnapshot(source, cluster, context, server, collectedAt, unique, missing, unknown, namespaceScope, redacted, origins, inputProblems);
     }
 
     /// <summary>Narrows a file-based snapshot to namespaces and kinds, as a live collection would have been narrowed.</summary>

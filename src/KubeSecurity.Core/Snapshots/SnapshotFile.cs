@@ -45,6 +45,7 @@ public static class SnapshotFile
         writer.WriteBoolean("secretValuesRedacted", snapshot.SecretValuesRedacted || !includeSecretValues);
         WriteStrings(writer, "namespaceScope", snapshot.NamespaceScope);
         WriteStrings(writer, "origins", snapshot.Origins);
+        WriteStrings(writer, "inputProblems", snapshot.InputProblems);
         writer.WriteStartArray("missingKinds");
         foreach (MissingKind missing in snapshot.MissingKinds)
         {
@@ -131,7 +132,7 @@ public static class SnapshotFile
         DateTimeOffset collectedAt = DateTimeOffset.TryParse(String(root, "collectedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) ? at : File.GetLastWriteTimeUtc(path);
         bool redacted = root.TryGetProperty("secretValuesRedacted", out JsonElement r) && r.ValueKind == JsonValueKind.True;
         return SnapshotAssembler.Build(SnapshotSource.Saved, String(root, "cluster"), String(root, "context"), String(root, "server"),
-            collectedAt, objects, missing, Strings(root, "namespaceScope"), redacted, new[] { path }, out _);
+            collectedAt, objects, missing, Strings(root, "namespaceScope"), redacted, new[] { path }, out _, Strings(root, "inputProblems"));
     }
 
     private static byte[] Decompress(byte[] bytes, string path, InputLimits limits)

@@ -89,7 +89,8 @@ internal static class SnapshotAcquisition
             namespaces is { Count: > 0 } ? namespaces : onlySaved ? saved!.NamespaceScope : null,
             onlySaved && saved!.SecretValuesRedacted,
             result.Sources,
-            out int duplicates);
+            out int duplicates,
+            result.Problems.Select(p => p.ToString()).ToList());
 
         if (duplicates > 0)
         {

@@ -1,0 +1,267 @@
+using System.Text;
+using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Tests;
+
+public class ManifestReaderTests
+{
+    private static ManifestReadResult Read(string text, InputLimits? limits = null)
+    {
+        var result = new ManifestReadResult();
+        new ManifestReader(limits).ReadBytes(Encoding.UTF8.GetBytes(text), "test.yaml", result);
+        return result;
+    }
+
+    [Fact]
+    public void Plain_scalars_resolve_by_the_core_schema_and_quoted_ones_stay_strings()
+    {
+        ManifestReadResult result = Read("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: types
+            data:
+              quotedTrue: "true"
+              quotedNumber: '0755'
+              version: 1.10
+              hex: 0x1F
+              octal: 0o17
+              nothing: ~
+              flag: true
+              count: 42
+              big: 123456789012345678901234567890
+              text: hello world
+              multi: |
+                line one
+                line two
+              after: end
+            """);
+
+        Assert.Empty(result.Problems);
+        JsonElement data = Assert.Single(result.Objects).Json.GetProperty("data");
+        Assert.Equal(JsonValueKind.String, data.GetProperty("quotedTrue").ValueKind);
+        Assert.Equal("0755", data.GetProperty("quotedNumber").GetString());
+        Assert.Equal("1.10", data.GetProperty("version").GetRawText());
+        Assert.Equal(31, data.GetProperty("hex").GetInt32());
+        Assert.Equal(15, data.GetProperty("octal").GetInt32());
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("nothing").ValueKind);
+        Assert.Equal(JsonValueKind.True, data.GetProperty("flag").ValueKind);
+        Assert.Equal(42, data.GetProperty("count").GetInt32());
+        Assert.Equal("123456789012345678901234567890", data.GetProperty("big").GetRawText());
+        Assert.Equal("hello world", data.GetProperty("text").GetString());
+        Assert.Equal("line one\nline two\n", data.GetProperty("multi").GetString());
+    }
+
+    [Fact]
+    public void A_malformed_document_is_reported_with_its_index_and_line_and_the_others_still_load()
+    {
+        ManifestReadResult result = Read("""
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: first
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: broken
+            data: [unclosed
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: third
+            """);
+
+        Assert.Equal(new[] { "first", "third" }, result.Objects.Select(o => o.Name));
+        LoadProblem problem = Assert.Single(result.Problems);
+        Assert.Equal(2, problem.DocumentIndex);
+        Assert.Equal(LoadProblemKind.Syntax, problem.Kind);
+        Assert.Contains("test.yaml (document 2)", problem.ToString(), StringComparison.Ordinal);
+        Assert.Matches("line 1[01]", problem.Message);
+    }
+
+    [Fact]
+    public void Documents_that_are_not_kubernetes_objects_are_reported_not_dropped_silently()
+    {
+        ManifestReadResult result = Read("""
+            just: a map
+            ---
+            - a
+            - list
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {}
+            """);
+
+        Assert.Empty(result.Objects);
+        Assert.Equal(3, result.Problems.Count);
+        Assert.All(result.Problems, p => Assert.Equal(LoadProblemKind.NotAnObject, p.Kind));
+        Assert.Contains(result.Problems, p => p.Message.Contains("no 'kind'", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Message.Contains("no metadata.name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Comment_only_documents_and_a_leading_separator_are_skipped()
+    {
+        ManifestReadResult result = Read("""
+            ---
+            # Source: chart/templates/empty.yaml
+            ---
+            # Source: chart/templates/ns.yaml
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: rendered
+            ...
+            """);
+
+        Assert.Empty(result.Problems);
+        Assert.Equal("rendered", Assert.Single(result.Objects).Name);
+    }
+
+    [Fact]
+    public void Kubectl_list_output_is_unwrapped_and_typed_lists_supply_the_item_kind()
+    {
+        ManifestReadResult yaml = Read("""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: a, namespace: ns1}
+            - apiVersion: apps/v1
+              kind: Deployment
+              metadata: {name: b, namespace: ns1}
+            """);
+        Assert.Equal(new[] { "Pod", "Deployment" }, yaml.Objects.Select(o => o.Kind));
+
+        var json = new ManifestReadResult();
+        new ManifestReader().ReadBytes(Encoding.UTF8.GetBytes("""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleList","metadata":{},
+             "items":[{"metadata":{"name":"r1","namespace":"n"}},{"metadata":{"name":"r2","namespace":"n"}}]}
+            """), "roles.json", json);
+        Assert.Empty(json.Problems);
+        Assert.All(json.Objects, o =>
+        {
+            Assert.Equal("Role", o.Kind);
+            Assert.Equal("rbac.authorization.k8s.io/v1", o.ApiVersion);
+        });
+    }
+
+    [Fact]
+    public void Alias_expansion_is_bounded_so_a_billion_laughs_document_fails_fast()
+    {
+        var text = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\n");
+        text.Append("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int level = 1; level < 9; level++)
+        {
+            char current = (char)('a' + level), previous = (char)('a' + level - 1);
+            text.Append($"{current}: &{current} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        ManifestReadResult result = Read(text.ToString(), InputLimits.Default with { MaxAliasExpandedNodes = 100_000 });
+        watch.Stop();
+
+        LoadProblem problem = Assert.Single(result.Problems);
+        Assert.Equal(LoadProblemKind.LimitExceeded, problem.Kind);
+        Assert.Contains("aliases", problem.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Objects);
+    }
+
+    [Fact]
+    public void Deep_nesting_beyond_the_limit_is_refused()
+    {
+        string deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + new string('[', 300) + new string(']', 300) + "\n";
+        LoadProblem problem = Assert.Single(Read(deep).Problems);
+        Assert.Equal(LoadProblemKind.LimitExceeded, problem.Kind);
+        Assert.Contains("deeper", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Anchors_and_aliases_within_limits_expand()
+    {
+        ManifestReadResult result = Read("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: anchors
+              labels: &labels {app: web, tier: front}
+            data:
+              copy: *labels
+            """);
+        Assert.Empty(result.Problems);
+        Assert.Equal("web", result.Objects[0].Json.GetProperty("data").GetProperty("copy").GetProperty("app").GetString());
+        Assert.Equal("front", result.Objects[0].Labels["tier"]);
+    }
+
+    [Fact]
+    public void Malformed_json_names_the_position_and_binary_files_are_refused()
+    {
+        var json = new ManifestReadResult();
+        new ManifestReader().ReadBytes(Encoding.UTF8.GetBytes("{\"apiVersion\": \"v1\", \"kind\": }"), "bad.json", json);
+        LoadProblem problem = Assert.Single(json.Problems);
+        Assert.Contains("malformed JSON at line 1", problem.Message, StringComparison.Ordinal);
+
+        var binary = new ManifestReadResult();
+        new ManifestReader().ReadBytes(new byte[] { 0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0xc3 }, "archive.zip", binary);
+        Assert.Contains("not UTF-8", Assert.Single(binary.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_paths_are_problems_and_directories_are_read_recursively_skipping_hidden_folders()
+    {
+        string root = TestPaths.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(root, "sub"));
+        Directory.CreateDirectory(Path.Combine(root, ".git"));
+        File.WriteAllText(Path.Combine(root, "a.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
+        File.WriteAllText(Path.Combine(root, "sub", "b.json"), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"b\"}}");
+        File.WriteAllText(Path.Combine(root, ".git", "c.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n");
+        File.WriteAllText(Path.Combine(root, "notes.txt"), "not a manifest");
+
+        ManifestReadResult result = new ManifestReader().ReadPaths(new[] { root, Path.Combine(root, "missing.yaml") });
+
+        Assert.Equal(new[] { "a", "b" }, result.Objects.Select(o => o.Name));
+        LoadProblem missing = Assert.Single(result.Problems);
+        Assert.Equal(LoadProblemKind.NotFound, missing.Kind);
+        Assert.EndsWith("missing.yaml", missing.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_demo_cluster_loads_completely_and_keeps_its_custom_resource_as_an_unknown_kind()
+    {
+        ManifestReadResult result = new ManifestReader().ReadPaths(new[] { TestPaths.DemoCluster });
+        Assert.Empty(result.Problems);
+        KubeSnapshot snapshot = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, result.Objects, null, null, false, result.Sources, out int duplicates);
+
+        Assert.Equal(0, duplicates);
+        Assert.Equal(new[] { "Certificate" }, snapshot.UnknownKinds);
+        Assert.Equal(8, snapshot.Counts["Namespace"]);
+        Assert.True(snapshot.Counts["Secret"] >= 8);
+        Assert.Equal(1, snapshot.Counts["CertificateSigningRequest"]);
+        Assert.Contains(snapshot.OfKind("ClusterRoleBinding"), b => b.Name == "ci-deployer-cluster-admin");
+    }
+
+    [SharedDataFact]
+    public void Real_world_manifests_and_the_default_rbac_objects_load_without_problems()
+    {
+        string[] sources =
+        {
+            Path.Combine(TestPaths.SharedData, "manifests", "real-world"),
+            Path.Combine(TestPaths.SharedData, "rbac", "kubernetes-bootstrap"),
+            Path.Combine(TestPaths.SharedData, "netpol", "k8s-docs-examples"),
+        };
+        ManifestReadResult result = new ManifestReader().ReadPaths(sources);
+
+        Assert.Empty(result.Problems);
+        KubeSnapshot snapshot = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, result.Objects, null, null, false, result.Sources, out _);
+        Assert.True(snapshot.Counts["ClusterRole"] >= 50, $"only {snapshot.Counts["ClusterRole"]} cluster roles");
+        Assert.True(snapshot.Counts["NetworkPolicy"] >= 20);
+        Assert.Contains("CustomResourceDefinition", snapshot.UnknownKinds);
+        Assert.Contains(snapshot.OfKind("ClusterRole"), r => r.Name == "cluster-admin");
+    }
+}
