@@ -1,0 +1,71 @@
+#requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# User-facing behaviour of the staged module in a real pwsh. Run by ./build.ps1 -Task Test.
+
+BeforeAll {
+    $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
+    $manifest = Get-ChildItem (Join-Path $root 'out/KubeSecurity') -Directory |
+        Sort-Object { [version]$_.Name } -Descending | Select-Object -First 1 |
+        ForEach-Object { Join-Path $_.FullName 'KubeSecurity.psd1' }
+    $demo = Join-Path $root 'samples/demo-cluster'
+    Import-Module $manifest -Force
+}
+
+AfterAll {
+    Remove-Module KubeSecurity -ErrorAction SilentlyContinue
+}
+
+Describe 'KubeSecurity module' {
+    It 'has a valid manifest that exports cmdlets explicitly' {
+        $info = Test-ModuleManifest -Path $manifest
+        $info.ExportedCmdlets.Keys | Should -Contain 'Get-KubeSnapshot'
+        $info.CompatiblePSEditions | Should -Be 'Core'
+    }
+
+    It 'gives every cmdlet help with at least two examples' {
+        foreach ($command in Get-Command -Module KubeSecurity) {
+            $help = Get-Help $command.Name -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        }
+    }
+}
+
+Describe 'The quick start on the demo cluster' {
+    BeforeAll {
+        $snapshot = Get-KubeSnapshot -Path $demo
+    }
+
+    It 'loads every namespace and keeps the custom resource as an unknown kind' {
+        $snapshot.Counts['Namespace'] | Should -Be 8
+        $snapshot.UnknownKinds | Should -Be @('Certificate')
+    }
+
+    It 'renders the snapshot summary view' {
+        $text = $snapshot | Out-String
+        $text | Should -Match 'Counts\s*:\s*.*Namespace=8'
+        $text | Should -Match 'MissingKinds\s*:\s*none'
+    }
+
+    It 'lists objects in a kubectl-like table' {
+        $text = Get-KubeObject -Snapshot $snapshot -Kind Secret -Namespace shop | Format-Table | Out-String
+        $text | Should -Match 'shop-tls-legacy'
+        $text | Should -Not -Match 'tls.key'
+    }
+
+    It 'round-trips through a saved snapshot with secrets redacted' {
+        $path = Join-Path $TestDrive 'demo.ksnap'
+        $snapshot | Export-KubeSnapshot -Path $path
+        $imported = Import-KubeSnapshot -Path $path
+        $imported.ObjectCount | Should -Be $snapshot.ObjectCount
+        $imported.SecretValuesRedacted | Should -BeTrue
+        (Get-Content -Raw -AsByteStream $path).Length | Should -BeGreaterThan 0
+    }
+
+    It 'reports a malformed document without losing the rest' {
+        $file = Join-Path $TestDrive 'broken.yaml'
+        Set-Content -Path $file -Value "apiVersion: v1`nkind: Namespace`nmetadata: {name: ok}`n---`nkind: [broken`n"
+        $result = Get-KubeSnapshot -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
+        $result.ObjectCount | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ManifestParseError,*'
+    }
+}
