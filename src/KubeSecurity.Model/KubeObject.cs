@@ -10,19 +10,41 @@ public sealed class KubeObject
 {
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    private KubeObject(JsonElement json, string apiVersion, string kind, string? ns, string name, string? uid,
-        DateTimeOffset? created, IReadOnlyDictionary<string, string> labels,
-        IReadOnlyDictionary<string, string> annotations, string? origin)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> GroupsByApiVersion = new(StringComparer.Ordinal);
+
+    // Everything read on first use lives in one holder allocated on first use: a snapshot of
+    // 50,000 objects stays small, and the GC has less to move while it loads.
+    private LazyMetadata? lazy;
+
+    private sealed class LazyMetadata(JsonElement metadata)
+    {
+        public JsonElement Metadata { get; } = metadata;
+        public IReadOnlyDictionary<string, string>? Labels { get; set; }
+        public IReadOnlyDictionary<string, string>? Annotations { get; set; }
+        public DateTimeOffset? Created { get; set; }
+        public bool CreatedRead { get; set; }
+        public string? Uid { get; set; }
+        public bool UidRead { get; set; }
+    }
+
+    private LazyMetadata Lazy => lazy ??= new LazyMetadata(Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("metadata"u8, out JsonElement m) ? m : default);
+
+    // Loading reads apiVersion, kind and namespace for every object, and they repeat across
+    // thousands of objects: reuse the previous string when the bytes are equal.
+    [ThreadStatic] private static RepeatedValue? lastApiVersion;
+    [ThreadStatic] private static RepeatedValue? lastKind;
+    [ThreadStatic] private static RepeatedValue? lastNamespace;
+
+    private sealed record RepeatedValue(string Text, byte[] Utf8);
+
+    private KubeObject(JsonElement json, string apiVersion, string kind, string? ns, string name, string? origin)
     {
         Json = json;
         ApiVersion = apiVersion;
+        ApiGroup = GroupOf(apiVersion);
         Kind = kind;
         Namespace = ns;
         Name = name;
-        Uid = uid;
-        CreationTimestamp = created;
-        Labels = labels;
-        Annotations = annotations;
         Origin = origin;
     }
 
@@ -32,16 +54,49 @@ public sealed class KubeObject
     /// <summary>Empty for cluster-scoped objects.</summary>
     public string? Namespace { get; }
     public string Name { get; }
-    public string? Uid { get; }
-    public DateTimeOffset? CreationTimestamp { get; }
-    public IReadOnlyDictionary<string, string> Labels { get; }
-    public IReadOnlyDictionary<string, string> Annotations { get; }
+    public string? Uid
+    {
+        get
+        {
+            LazyMetadata state = Lazy;
+            if (!state.UidRead)
+            {
+                state.Uid = ReadString(state.Metadata, "uid");
+                state.UidRead = true;
+            }
+
+            return state.Uid;
+        }
+    }
+
+    // Timestamps, labels and annotations are read on first use: loading 50,000 objects should
+    // not build 100,000 dictionaries most analyses never look at.
+    public DateTimeOffset? CreationTimestamp
+    {
+        get
+        {
+            LazyMetadata state = Lazy;
+            if (!state.CreatedRead)
+            {
+                string? ts = ReadString(state.Metadata, "creationTimestamp");
+                state.Created = ts is not null && DateTimeOffset.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
+                state.CreatedRead = true;
+            }
+
+            return state.Created;
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Labels => Lazy.Labels ??= ReadMap(Lazy.Metadata, "labels");
+
+    public IReadOnlyDictionary<string, string> Annotations => Lazy.Annotations ??= ReadMap(Lazy.Metadata, "annotations");
 
     /// <summary>Where the object was read: <c>file.yaml#3</c> (document index), a saved snapshot, or the API path.</summary>
     public string? Origin { get; }
 
     /// <summary>The API group, empty for the core group.</summary>
-    public string ApiGroup => ApiVersion.Contains('/', StringComparison.Ordinal) ? ApiVersion[..ApiVersion.IndexOf('/', StringComparison.Ordinal)] : string.Empty;
+    public string ApiGroup { get; }
 
     /// <summary>The whole object. For Secrets this includes data unless the snapshot was redacted.</summary>
     public JsonElement Json { get; }
@@ -76,8 +131,8 @@ public sealed class KubeObject
             return false;
         }
 
-        string? apiVersion = ReadString(json, "apiVersion") ?? fallbackApiVersion;
-        string? kind = ReadString(json, "kind") ?? fallbackKind;
+        string? apiVersion = ReadRepeatedString(json, "apiVersion"u8, ref lastApiVersion) ?? fallbackApiVersion;
+        string? kind = ReadRepeatedString(json, "kind"u8, ref lastKind) ?? fallbackKind;
         if (string.IsNullOrEmpty(kind))
         {
             problem = "the document has no 'kind'";
@@ -90,23 +145,11 @@ public sealed class KubeObject
             return false;
         }
 
-        string? name = null, ns = null, uid = null;
-        DateTimeOffset? created = null;
-        IReadOnlyDictionary<string, string> labels = Empty, annotations = Empty;
-        if (json.TryGetProperty("metadata", out JsonElement metadata) && metadata.ValueKind == JsonValueKind.Object)
+        string? name = null, ns = null;
+        if (json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.ValueKind == JsonValueKind.Object)
         {
-            name = ReadString(metadata, "name") ?? ReadString(metadata, "generateName");
-            ns = ReadString(metadata, "namespace");
-            uid = ReadString(metadata, "uid");
-            string? ts = ReadString(metadata, "creationTimestamp");
-            if (ts is not null && DateTimeOffset.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
-            {
-                created = parsed;
-            }
-
-            labels = ReadMap(metadata, "labels");
-            annotations = ReadMap(metadata, "annotations");
+            name = ReadString(metadata, "name"u8) ?? ReadString(metadata, "generateName"u8);
+            ns = ReadRepeatedString(metadata, "namespace"u8, ref lastNamespace);
         }
 
         if (string.IsNullOrEmpty(name))
@@ -115,7 +158,7 @@ public sealed class KubeObject
             return false;
         }
 
-        kubeObject = new KubeObject(json, apiVersion, kind, string.IsNullOrEmpty(ns) ? null : ns, name, uid, created, labels, annotations, origin);
+        kubeObject = new KubeObject(json, apiVersion, kind, string.IsNullOrEmpty(ns) ? null : ns, name, origin);
         problem = null;
         return true;
     }
@@ -127,11 +170,43 @@ public sealed class KubeObject
             : throw new ArgumentException(problem, nameof(json));
 
     private static string? ReadString(JsonElement obj, string property) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [ThreadStatic] private static (string ApiVersion, string Group) lastGroup;
+
+    private static string GroupOf(string apiVersion)
+    {
+        if (!ReferenceEquals(lastGroup.ApiVersion, apiVersion))
+        {
+            lastGroup = (apiVersion, GroupsByApiVersion.GetOrAdd(apiVersion, static v => v.Contains('/', StringComparison.Ordinal) ? v[..v.IndexOf('/', StringComparison.Ordinal)] : string.Empty));
+        }
+
+        return lastGroup.Group;
+    }
+
+    private static string? ReadRepeatedString(JsonElement obj, ReadOnlySpan<byte> property, ref RepeatedValue? last)
+    {
+        if (!obj.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        if (last is not null && value.ValueEquals(last.Utf8))
+        {
+            return last.Text;
+        }
+
+        string text = value.GetString()!;
+        last = new RepeatedValue(text, System.Text.Encoding.UTF8.GetBytes(text));
+        return text;
+    }
+
+    private static string? ReadString(JsonElement obj, ReadOnlySpan<byte> property) =>
         obj.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static IReadOnlyDictionary<string, string> ReadMap(JsonElement obj, string property)
     {
-        if (!obj.TryGetProperty(property, out JsonElement map) || map.ValueKind != JsonValueKind.Object)
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(property, out JsonElement map) || map.ValueKind != JsonValueKind.Object)
         {
             return Empty;
         }

@@ -38,14 +38,21 @@ public sealed class KubeSnapshot
 
         byKind = new Dictionary<string, IReadOnlyList<KubeObject>>(StringComparer.OrdinalIgnoreCase);
         var grouped = new Dictionary<string, List<KubeObject>>(StringComparer.OrdinalIgnoreCase);
+        List<KubeObject>? current = null;
+        string? currentKind = null;
         foreach (KubeObject item in objects)
         {
-            if (!grouped.TryGetValue(item.Kind, out List<KubeObject>? list))
+            // Objects of one kind usually come together: only look the list up when the kind changes.
+            if (!ReferenceEquals(item.Kind, currentKind))
             {
-                grouped[item.Kind] = list = new List<KubeObject>();
+                currentKind = item.Kind;
+                if (!grouped.TryGetValue(currentKind, out current))
+                {
+                    grouped[currentKind] = current = new List<KubeObject>();
+                }
             }
 
-            list.Add(item);
+            current!.Add(item);
         }
 
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);

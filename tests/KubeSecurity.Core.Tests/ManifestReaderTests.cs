@@ -174,6 +174,20 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void The_alias_budget_counts_only_alias_expansion_so_large_plain_documents_load()
+    {
+        var text = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+        for (int i = 0; i < 2_000; i++)
+        {
+            text.Append($"- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}, namespace: n}}, data: {{a: '1', b: '2'}}}}\n");
+        }
+
+        ManifestReadResult result = Read(text.ToString(), InputLimits.Default with { MaxAliasExpandedNodes = 100 });
+        Assert.Empty(result.Problems);
+        Assert.Equal(2_000, result.Objects.Count);
+    }
+
+    [Fact]
     public void Deep_nesting_beyond_the_limit_is_refused()
     {
         string deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + new string('[', 300) + new string(']', 300) + "\n";
@@ -210,6 +224,15 @@ public class ManifestReaderTests
         var binary = new ManifestReadResult();
         new ManifestReader().ReadBytes(new byte[] { 0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0xc3 }, "archive.zip", binary);
         Assert.Contains("not UTF-8", Assert.Single(binary.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_with_comments_and_trailing_commas_is_tolerated()
+    {
+        var result = new ManifestReadResult();
+        new ManifestReader().ReadBytes(Encoding.UTF8.GetBytes("{ // hand-edited\n \"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"n\",}, }"), "edited.json", result);
+        Assert.Empty(result.Problems);
+        Assert.Equal("n", Assert.Single(result.Objects).Name);
     }
 
     [Fact]

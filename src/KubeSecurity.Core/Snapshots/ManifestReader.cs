@@ -14,7 +14,11 @@ namespace KubeSecurity.Core.Snapshots;
 public sealed class ManifestReader
 {
     private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json", SnapshotFile.Extension };
-    private static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
+    private static readonly JsonDocumentOptions StrictJson = new() { MaxDepth = 256 };
+
+    // Hand-edited JSON sometimes has comments or trailing commas; tolerating them slows the
+    // parser, so they are only allowed on a second attempt.
+    private static readonly JsonDocumentOptions LenientJson = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
 
     private readonly InputLimits limits;
 
@@ -136,7 +140,14 @@ public sealed class ManifestReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, JsonOptions);
+            try
+            {
+                document = JsonDocument.Parse(bytes, StrictJson);
+            }
+            catch (JsonException)
+            {
+                document = JsonDocument.Parse(bytes, LenientJson);
+            }
         }
         catch (JsonException ex)
         {
@@ -225,19 +236,7 @@ public sealed class ManifestReader
 
         if (IsList(element, out string? listApiVersion, out string? itemKind, out JsonElement items))
         {
-            int itemIndex = 0;
-            foreach (JsonElement item in items.EnumerateArray())
-            {
-                itemIndex++;
-                if (!KubeObject.TryCreate(item, origin, listApiVersion, itemKind, out KubeObject? listed, out string? itemProblem))
-                {
-                    result.Problems.Add(new LoadProblem(source, documentIndex, $"list item {itemIndex}: {itemProblem}", LoadProblemKind.NotAnObject));
-                    continue;
-                }
-
-                result.Objects.Add(listed!);
-            }
-
+            AddListItems(items, listApiVersion, itemKind, source, documentIndex, origin, result);
             return;
         }
 
@@ -248,6 +247,54 @@ public sealed class ManifestReader
         else
         {
             result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: {problem}", LoadProblemKind.NotAnObject));
+        }
+    }
+
+    private const int ParallelListThreshold = 4096;
+
+    /// <summary>Wraps list items in order; a large list (a cluster dump) is wrapped on all cores.</summary>
+    private static void AddListItems(JsonElement items, string? listApiVersion, string? itemKind, string source, int? documentIndex, string origin, ManifestReadResult result)
+    {
+        JsonElement[] elements = items.EnumerateArray().ToArray();
+        var wrapped = new KubeObject?[elements.Length];
+        var problems = new string?[elements.Length];
+        void Wrap(int i)
+        {
+            if (!KubeObject.TryCreate(elements[i], origin, listApiVersion, itemKind, out wrapped[i], out problems[i]))
+            {
+                wrapped[i] = null;
+            }
+        }
+
+        if (elements.Length >= ParallelListThreshold)
+        {
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, elements.Length, 2048), range =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    Wrap(i);
+                }
+            });
+        }
+        else
+        {
+            for (int i = 0; i < elements.Length; i++)
+            {
+                Wrap(i);
+            }
+        }
+
+        result.Objects.EnsureCapacity(result.Objects.Count + elements.Length);
+        for (int i = 0; i < elements.Length; i++)
+        {
+            if (wrapped[i] is KubeObject item)
+            {
+                result.Objects.Add(item);
+            }
+            else
+            {
+                result.Problems.Add(new LoadProblem(source, documentIndex, $"list item {i + 1}: {problems[i]}", LoadProblemKind.NotAnObject));
+            }
         }
     }
 

@@ -66,7 +66,11 @@ internal sealed partial class YamlJsonConverter
     {
         public List<ParsingEvent> Events { get; } = events;
         public Dictionary<string, int> Anchors { get; } = new(StringComparer.Ordinal);
-        public int NodesWritten { get; set; }
+
+        /// <summary>Nodes written while expanding aliases: what a "billion laughs" document multiplies.</summary>
+        public int AliasNodesWritten { get; set; }
+
+        public int AliasDepth { get; set; }
     }
 
     private void WriteNode(Utf8JsonWriter writer, WriteState state, ref int index, int depth)
@@ -76,7 +80,7 @@ internal sealed partial class YamlJsonConverter
             throw new InputLimitException($"the document nests deeper than {limits.MaxDepth} levels");
         }
 
-        if (++state.NodesWritten > limits.MaxAliasExpandedNodes)
+        if (state.AliasDepth > 0 && ++state.AliasNodesWritten > limits.MaxAliasExpandedNodes)
         {
             throw new InputLimitException($"the document expands to more than {limits.MaxAliasExpandedNodes:N0} nodes through aliases");
         }
@@ -100,7 +104,9 @@ internal sealed partial class YamlJsonConverter
                     throw new YamlException(alias.Start, alias.End, $"the alias '*{alias.Value.Value}' refers to no anchor");
                 }
 
+                state.AliasDepth++;
                 WriteNode(writer, state, ref target, depth + 1);
+                state.AliasDepth--;
                 return;
             case SequenceStart:
                 index++;
