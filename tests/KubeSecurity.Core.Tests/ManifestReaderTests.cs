@@ -84,6 +84,29 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void In_a_large_file_a_bad_document_fails_alone_with_its_own_index_and_line()
+    {
+        var text = new StringBuilder();
+        for (int i = 1; i <= 300; i++)
+        {
+            text.Append("---\n");
+            text.Append(i == 137
+                ? "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\ndata: {unclosed: [1, 2}\n"
+                : $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  labels: &l {{app: a{i}}}\ndata:\n  copy: *l\n");
+        }
+
+        ManifestReadResult result = Read(text.ToString());
+
+        Assert.Equal(299, result.Objects.Count);
+        Assert.Equal(Enumerable.Range(1, 300).Where(i => i != 137).Select(i => $"c{i}"), result.Objects.Select(o => o.Name));
+        Assert.Equal("a300", result.Objects[^1].Json.GetProperty("data").GetProperty("copy").GetProperty("app").GetString());
+        LoadProblem problem = Assert.Single(result.Problems);
+        Assert.Equal(137, problem.DocumentIndex);
+        int firstLineOfDocument = (136 * 8) + 1;
+        Assert.Matches($"line ({firstLineOfDocument + 3}|{firstLineOfDocument + 4})", problem.Message);
+    }
+
+    [Fact]
     public void Documents_that_are_not_kubernetes_objects_are_reported_not_dropped_silently()
     {
         ManifestReadResult result = Read("""

@@ -33,6 +33,7 @@ public class AssemblyIsolationTests
         // The engine itself lives in the private context, the public model in the default one.
         System.Reflection.Assembly engine = AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "KubeSecurity.Core");
         Assert.Equal("KubeSecurity", AssemblyLoadContext.GetLoadContext(engine)?.Name);
-        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(typeof(KubeSnapshot).Assembly) is { } ctx && ctx == AssemblyLoadContext.Default ? AssemblyLoadContext.Default : null);
+        System.Reflection.Assembly model = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "KubeSecurity.Model");
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(model));
     }
 }

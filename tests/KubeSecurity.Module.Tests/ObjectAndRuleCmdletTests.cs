@@ -64,6 +64,9 @@ public class ObjectAndRuleCmdletTests
         Assert.Contains("name: sandbox", fromHashtable, StringComparison.Ordinal);
         Assert.Contains("pod-security.kubernetes.io/enforce: restricted", fromHashtable, StringComparison.Ordinal);
 
+        string fromCustomObject = session.Run("[pscustomobject]@{ apiVersion = 'v1'; kind = 'ServiceAccount'; metadata = [pscustomobject]@{ name = 'robot'; namespace = 'ci' }; automountServiceAccountToken = $false } | Export-KubeManifest").Single().ToString();
+        Assert.Contains("automountServiceAccountToken: false", fromCustomObject, StringComparison.Ordinal);
+
         string survivor = session.Run("@{ not = 'an object' }, \"apiVersion: v1`nkind: Namespace`nmetadata: {name: ok}\" | Export-KubeManifest").Single().ToString();
         Assert.Contains("name: ok", survivor, StringComparison.Ordinal);
         Assert.Equal("InvalidInputObject,KubeSecurity.Commands.ExportKubeManifestCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);

@@ -98,7 +98,15 @@ public sealed class KubeConnection : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (client.Credentials is not null)
         {
-            await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (k8s.Exceptions.KubeConfigException ex)
+            {
+                // Exec plugins and token files are run here, at request time, not when the kubeconfig is read.
+                throw new KubeApiException(ApiFailure.Configuration, $"The credentials of context '{Context ?? "(none)"}' could not be obtained: {ex.Message}", url: url, inner: ex);
+            }
         }
 
         Interlocked.Increment(ref requestCount);

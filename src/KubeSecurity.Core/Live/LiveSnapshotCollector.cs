@@ -62,8 +62,10 @@ public sealed class LiveSnapshotCollector
         }
         catch (KubeApiException)
         {
-            // One fatal failure (401, unreachable) makes the rest pointless: stop them promptly.
+            // One fatal failure (401, unreachable) makes the rest pointless: stop them promptly,
+            // and let them finish before the gate they share is disposed.
             await linked.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(tasks.Select(t => t.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default))).ConfigureAwait(false);
             throw;
         }
 

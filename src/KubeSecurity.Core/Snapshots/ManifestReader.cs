@@ -172,43 +172,130 @@ public sealed class ManifestReader
         }
     }
 
+    /// <summary>When a file fails as a whole, documents are retried in batches of this size, then one by one.</summary>
+    private const int DocumentsPerBatch = 64;
+
     private void ReadYaml(string text, string source, ManifestReadResult result)
     {
         List<YamlDocumentSplitter.Chunk> chunks = YamlDocumentSplitter.Split(text);
-        var converted = new (JsonDocument? Document, LoadProblem? Problem)[chunks.Count];
         var converter = new YamlJsonConverter(limits);
 
-        // Documents are independent: convert them in parallel when there are enough to pay for it.
-        if (chunks.Count >= 64)
+        // A well-formed file converts in one pass (as cheap as parsing it); only a file that fails
+        // pays for locating the bad document.
+        if (TryConvertWhole(converter, text, chunks.Count) is JsonDocument whole)
         {
-            Parallel.For(0, chunks.Count, i => converted[i] = ConvertChunk(converter, chunks[i], source));
-        }
-        else
-        {
-            for (int i = 0; i < chunks.Count; i++)
+            int position = 0;
+            foreach (JsonElement document in whole.RootElement.EnumerateArray())
             {
-                converted[i] = ConvertChunk(converter, chunks[i], source);
+                AddObject(document, source, chunks.Count > 1 ? chunks[position].Index : null, result);
+                position++;
             }
+
+            return;
         }
 
-        for (int i = 0; i < chunks.Count; i++)
+        ReadYamlDocumentByDocument(converter, chunks, source, result);
+    }
+
+    private static JsonDocument? TryConvertWhole(YamlJsonConverter converter, string text, int expectedDocuments)
+    {
+        if (expectedDocuments == 0)
         {
-            if (converted[i].Problem is LoadProblem problem)
+            return null;
+        }
+
+        try
+        {
+            JsonDocument converted = converter.ConvertStream(text, out int documents);
+            return documents == expectedDocuments ? converted : null;
+        }
+        catch (Exception ex) when (ex is YamlException or InputLimitException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void ReadYamlDocumentByDocument(YamlJsonConverter converter, List<YamlDocumentSplitter.Chunk> chunks, string source, ManifestReadResult result)
+    {
+        int batchCount = (chunks.Count + DocumentsPerBatch - 1) / DocumentsPerBatch;
+        var converted = new List<(JsonElement? Element, LoadProblem? Problem)>[batchCount];
+        void ConvertBatch(int batch)
+        {
+            List<YamlDocumentSplitter.Chunk> members = chunks.GetRange(batch * DocumentsPerBatch, Math.Min(DocumentsPerBatch, chunks.Count - (batch * DocumentsPerBatch)));
+            converted[batch] = ConvertChunks(converter, members, source);
+        }
+
+        // Batches are independent: convert them in parallel when there are several.
+        if (batchCount > 1)
+        {
+            Parallel.For(0, batchCount, ConvertBatch);
+        }
+        else if (batchCount == 1)
+        {
+            ConvertBatch(0);
+        }
+
+        int position = 0;
+        foreach (List<(JsonElement? Element, LoadProblem? Problem)> batch in converted)
+        {
+            foreach ((JsonElement? element, LoadProblem? problem) in batch)
             {
-                result.Problems.Add(problem);
-            }
-            else if (converted[i].Document is JsonDocument document)
-            {
-                AddObject(document.RootElement, source, chunks.Count > 1 ? chunks[i].Index : null, result);
+                YamlDocumentSplitter.Chunk chunk = chunks[position++];
+                if (problem is not null)
+                {
+                    result.Problems.Add(problem);
+                }
+                else if (element is JsonElement document)
+                {
+                    AddObject(document, source, chunks.Count > 1 ? chunk.Index : null, result);
+                }
             }
         }
     }
 
-    private static (JsonDocument?, LoadProblem?) ConvertChunk(YamlJsonConverter converter, YamlDocumentSplitter.Chunk chunk, string source)
+    /// <summary>
+    /// Converts consecutive documents with one parser. Each chunk holds exactly one document (the
+    /// splitter cut at every marker), so the joined stream must yield one element per chunk; if it
+    /// does not, or anything fails, each chunk is converted alone so one bad document fails alone.
+    /// </summary>
+    private static List<(JsonElement?, LoadProblem?)> ConvertChunks(YamlJsonConverter converter, List<YamlDocumentSplitter.Chunk> chunks, string source)
+    {
+        var results = new List<(JsonElement?, LoadProblem?)>(chunks.Count);
+        if (chunks.Count > 1)
+        {
+            try
+            {
+                JsonDocument joined = converter.ConvertStream(string.Join("\n---\n", chunks.Select(c => c.Text)), out int documents);
+                if (documents == chunks.Count)
+                {
+                    foreach (JsonElement element in joined.RootElement.EnumerateArray())
+                    {
+                        results.Add((element, null));
+                    }
+
+                    return results;
+                }
+            }
+            catch (Exception ex) when (ex is YamlException or InputLimitException or JsonException)
+            {
+                // Fall through: find which document is at fault.
+            }
+        }
+
+        foreach (YamlDocumentSplitter.Chunk chunk in chunks)
+        {
+            results.Add(ConvertChunk(converter, chunk, source));
+        }
+
+        return results;
+    }
+
+    private static (JsonElement?, LoadProblem?) ConvertChunk(YamlJsonConverter converter, YamlDocumentSplitter.Chunk chunk, string source)
     {
         try
         {
-            return (converter.Convert(chunk.Text), null);
+            JsonDocument converted = converter.ConvertStream(chunk.Text, out int documents);
+            return (documents == 0 ? null : converted.RootElement[0], null);
         }
         catch (YamlException ex)
         {

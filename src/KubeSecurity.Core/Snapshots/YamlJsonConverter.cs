@@ -19,48 +19,53 @@ internal sealed partial class YamlJsonConverter
 
     public YamlJsonConverter(InputLimits limits) => this.limits = limits;
 
-    /// <summary>Converts a document. Returns null when the document is empty (only comments or nothing).</summary>
+    /// <summary>
+    /// Converts every document of a YAML stream into one JSON array (one element per document):
+    /// one parser, one writer and one JsonDocument for many documents.
+    /// </summary>
     /// <exception cref="YamlException">Malformed YAML.</exception>
     /// <exception cref="InputLimitException">A safety limit was exceeded.</exception>
-    public JsonDocument? Convert(string documentText)
+    public JsonDocument ConvertStream(string streamText, out int documents)
     {
+        var parser = new Parser(new StringReader(streamText));
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, streamText.Length));
         var events = new List<ParsingEvent>(256);
-        var parser = new Parser(new StringReader(documentText));
-        while (parser.MoveNext())
+        documents = 0;
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            events.Add(parser.Current!);
-        }
-
-        int index = 0;
-        while (index < events.Count && events[index] is StreamStart or DocumentStart)
-        {
-            index++;
-        }
-
-        if (index >= events.Count || events[index] is DocumentEnd or StreamEnd)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, documentText.Length));
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            var state = new WriteState(events);
-            WriteNode(writer, state, ref index, 0);
-            writer.Flush();
-            while (index < events.Count && events[index] is DocumentEnd or StreamEnd)
+            writer.WriteStartArray();
+            while (parser.MoveNext())
             {
-                index++;
+                if (parser.Current is not DocumentStart)
+                {
+                    continue;
+                }
+
+                // Anchors are scoped to their document, so each document gets its own event list and state.
+                events.Clear();
+                while (parser.MoveNext() && parser.Current is not DocumentEnd)
+                {
+                    events.Add(parser.Current!);
+                }
+
+                if (events.Count == 0)
+                {
+                    continue;
+                }
+
+                int index = 0;
+                WriteNode(writer, new WriteState(events), ref index, 0);
+                documents++;
             }
 
-            if (index < events.Count && events[index] is DocumentStart)
-            {
-                throw new YamlException("more than one document where one was expected");
-            }
+            writer.WriteEndArray();
         }
 
+        // Item lookups in the array are positional; the depth allowance covers the array itself.
         return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = limits.MaxDepth + 8 });
     }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private sealed class WriteState(List<ParsingEvent> events)
     {

@@ -90,8 +90,20 @@ public sealed class ExportKubeSnapshotCommand : KubeCmdletBase
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The write already failed and is reported; a leftover temporary file is harmless.
         }
     }
 }

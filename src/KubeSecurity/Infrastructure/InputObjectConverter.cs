@@ -27,7 +27,7 @@ internal static class InputObjectConverter
                 new ManifestReader().ReadBytes(Encoding.UTF8.GetBytes(text), "input text", result);
                 problem = result.Problems.Count > 0 ? string.Join("; ", result.Problems.Select(p => p.ToString())) : null;
                 return result.Objects;
-            case IDictionary or PSObject:
+            case IDictionary or PSCustomObject:
                 using (var stream = new MemoryStream())
                 {
                     using (var writer = new Utf8JsonWriter(stream))
