@@ -237,6 +237,30 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void Nested_anchors_aliases_inside_anchored_nodes_and_alias_keys_resolve_and_self_references_fail()
+    {
+        ManifestReadResult result = Read("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: nested}
+            data:
+              base: &base {inner: &inner [1, 2], again: *inner}
+              keyName: &k shared
+              copy: *base
+              map: {*k : value}
+            """);
+        Assert.Empty(result.Problems);
+        JsonElement data = Assert.Single(result.Objects).Json.GetProperty("data");
+        Assert.Equal("[1,2]", data.GetProperty("copy").GetProperty("again").GetRawText());
+        Assert.Equal("[1,2]", data.GetProperty("copy").GetProperty("inner").GetRawText());
+        Assert.Equal("value", data.GetProperty("map").GetProperty("shared").GetString());
+
+        ManifestReadResult recursive = Read("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loop}\ndata: &self {me: *self}\n");
+        Assert.Empty(recursive.Objects);
+        Assert.Contains("refers to no anchor", Assert.Single(recursive.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_json_names_the_position_and_binary_files_are_refused()
     {
         var json = new ManifestReadResult();

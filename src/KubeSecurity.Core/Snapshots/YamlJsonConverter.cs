@@ -8,20 +8,23 @@ using YamlDotNet.Core.Events;
 namespace KubeSecurity.Core.Snapshots;
 
 /// <summary>
-/// Turns one YAML document into JSON, resolving plain scalars by the YAML 1.2 core schema
-/// (as Kubernetes tooling reads manifests). Works on the parser's event stream rather than an
-/// object graph, so it is cheap, and bounds depth and alias expansion so hostile input cannot
-/// exhaust memory.
+/// Turns YAML documents into JSON, resolving plain scalars by the YAML 1.2 core schema (as
+/// Kubernetes tooling reads manifests). It streams the parser's events straight into a JSON
+/// writer, keeping only the events of anchored nodes (to replay them for aliases), so a
+/// 50,000-object `kind: List` document never sits in memory as events. Depth and alias expansion
+/// are bounded so hostile input cannot exhaust memory or time.
 /// </summary>
 internal sealed partial class YamlJsonConverter
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly InputLimits limits;
 
     public YamlJsonConverter(InputLimits limits) => this.limits = limits;
 
     /// <summary>
-    /// Converts every document of a YAML stream into one JSON array (one element per document):
-    /// one parser, one writer and one JsonDocument for many documents.
+    /// Converts every non-empty document of a YAML stream into one JSON array (one element per
+    /// document): one parser, one writer and one JsonDocument for the whole stream.
     /// </summary>
     /// <exception cref="YamlException">Malformed YAML.</exception>
     /// <exception cref="InputLimitException">A safety limit was exceeded.</exception>
@@ -29,48 +32,75 @@ internal sealed partial class YamlJsonConverter
     {
         var parser = new Parser(new StringReader(streamText));
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, streamText.Length));
-        var events = new List<ParsingEvent>(256);
         documents = 0;
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             while (parser.MoveNext())
             {
-                if (parser.Current is not DocumentStart)
+                if (parser.Current is not DocumentStart || !parser.MoveNext() || parser.Current is DocumentEnd)
                 {
                     continue;
                 }
 
-                // Anchors are scoped to their document, so each document gets its own event list and state.
-                events.Clear();
-                while (parser.MoveNext() && parser.Current is not DocumentEnd)
+                ParsingEvent root = parser.Current!;
+                if (root is Scalar { Value.Length: 0, Style: ScalarStyle.Plain, Tag.IsEmpty: true, Anchor.IsEmpty: true })
                 {
-                    events.Add(parser.Current!);
-                }
-
-                if (events.Count == 0)
-                {
+                    // A document of only comments: nothing to convert, and not counted.
                     continue;
                 }
 
-                int index = 0;
-                WriteNode(writer, new WriteState(events), ref index, 0);
+                // Anchors are scoped to their document.
+                var live = new LiveEvents(parser);
+                WriteNode(writer, new DocumentState(), live, root, 0);
                 documents++;
             }
 
             writer.WriteEndArray();
         }
 
-        // Item lookups in the array are positional; the depth allowance covers the array itself.
+        // The depth allowance covers the array wrapping the documents.
         return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = limits.MaxDepth + 8 });
     }
 
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private sealed class WriteState(List<ParsingEvent> events)
+    /// <summary>Where a node's events come from: the parser, or a recorded anchor being replayed for an alias.</summary>
+    private abstract class EventSource
     {
-        public List<ParsingEvent> Events { get; } = events;
-        public Dictionary<string, int> Anchors { get; } = new(StringComparer.Ordinal);
+        public abstract ParsingEvent Next();
+    }
+
+    /// <summary>The parser's events; every anchored node being read is recorded for later aliases.</summary>
+    private sealed class LiveEvents(IParser parser) : EventSource
+    {
+        public List<List<ParsingEvent>> Recordings { get; } = new();
+
+        public override ParsingEvent Next()
+        {
+            if (!parser.MoveNext())
+            {
+                throw new YamlException("the document ended in the middle of a node");
+            }
+
+            ParsingEvent current = parser.Current!;
+            foreach (List<ParsingEvent> recording in Recordings)
+            {
+                recording.Add(current);
+            }
+
+            return current;
+        }
+    }
+
+    private sealed class ReplayedEvents(List<ParsingEvent> events) : EventSource
+    {
+        private int position;
+
+        public override ParsingEvent Next() => events[position++];
+    }
+
+    private sealed class DocumentState
+    {
+        public Dictionary<string, List<ParsingEvent>> Anchors { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Nodes written while expanding aliases: what a "billion laughs" document multiplies.</summary>
         public int AliasNodesWritten { get; set; }
@@ -78,7 +108,7 @@ internal sealed partial class YamlJsonConverter
         public int AliasDepth { get; set; }
     }
 
-    private void WriteNode(Utf8JsonWriter writer, WriteState state, ref int index, int depth)
+    private void WriteNode(Utf8JsonWriter writer, DocumentState state, EventSource source, ParsingEvent current, int depth)
     {
         if (depth > limits.MaxDepth)
         {
@@ -90,77 +120,76 @@ internal sealed partial class YamlJsonConverter
             throw new InputLimitException($"the document expands to more than {limits.MaxAliasExpandedNodes:N0} nodes through aliases");
         }
 
-        ParsingEvent current = state.Events[index];
-        if (current is NodeEvent { Anchor.IsEmpty: false } anchored)
+        // Record an anchored node while it is read, so aliases to it can replay it. An anchor is
+        // usable only once its node is complete, which also rules out self-referencing aliases.
+        List<ParsingEvent>? recording = null;
+        if (source is LiveEvents live && current is NodeEvent { Anchor.IsEmpty: false })
         {
-            state.Anchors[anchored.Anchor.Value] = index;
+            recording = new List<ParsingEvent> { current };
+            live.Recordings.Add(recording);
         }
 
         switch (current)
         {
             case Scalar scalar:
-                index++;
                 WriteScalar(writer, scalar);
-                return;
+                break;
             case AnchorAlias alias:
-                index++;
-                if (!state.Anchors.TryGetValue(alias.Value.Value, out int target))
+                if (!state.Anchors.TryGetValue(alias.Value.Value, out List<ParsingEvent>? anchored))
                 {
                     throw new YamlException(alias.Start, alias.End, $"the alias '*{alias.Value.Value}' refers to no anchor");
                 }
 
+                var replay = new ReplayedEvents(anchored);
                 state.AliasDepth++;
-                WriteNode(writer, state, ref target, depth + 1);
+                WriteNode(writer, state, replay, replay.Next(), depth + 1);
                 state.AliasDepth--;
-                return;
+                break;
             case SequenceStart:
-                index++;
                 writer.WriteStartArray();
-                while (state.Events[index] is not SequenceEnd)
+                for (ParsingEvent item = source.Next(); item is not SequenceEnd; item = source.Next())
                 {
-                    WriteNode(writer, state, ref index, depth + 1);
+                    WriteNode(writer, state, source, item, depth + 1);
                 }
 
-                index++;
                 writer.WriteEndArray();
-                return;
+                break;
             case MappingStart:
-                index++;
                 writer.WriteStartObject();
-                while (state.Events[index] is not MappingEnd)
+                for (ParsingEvent key = source.Next(); key is not MappingEnd; key = source.Next())
                 {
-                    writer.WritePropertyName(ReadKey(state, ref index));
-                    WriteNode(writer, state, ref index, depth + 1);
+                    writer.WritePropertyName(KeyText(state, source, key));
+                    WriteNode(writer, state, source, source.Next(), depth + 1);
                 }
 
-                index++;
                 writer.WriteEndObject();
-                return;
+                break;
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
         }
+
+        if (recording is not null)
+        {
+            LiveEvents owner = (LiveEvents)source;
+            owner.Recordings.Remove(recording);
+            state.Anchors[((NodeEvent)current).Anchor.Value] = recording;
+        }
     }
 
-    private static string ReadKey(WriteState state, ref int index)
+    private static string KeyText(DocumentState state, EventSource source, ParsingEvent key)
     {
-        ParsingEvent key = state.Events[index];
-        if (key is NodeEvent { Anchor.IsEmpty: false } anchored)
+        if (key is AnchorAlias alias && state.Anchors.TryGetValue(alias.Value.Value, out List<ParsingEvent>? anchored) && anchored.Count == 1)
         {
-            state.Anchors[anchored.Anchor.Value] = index;
+            key = anchored[0];
+        }
+        else if (key is Scalar { Anchor.IsEmpty: false } anchoredKey && source is LiveEvents)
+        {
+            state.Anchors[anchoredKey.Anchor.Value] = new List<ParsingEvent> { anchoredKey };
         }
 
-        if (key is AnchorAlias alias && state.Anchors.TryGetValue(alias.Value.Value, out int target))
-        {
-            key = state.Events[target];
-        }
-
-        if (key is not Scalar scalar)
-        {
-            throw new YamlException(key.Start, key.End, "mapping keys must be scalars to convert to JSON");
-        }
-
-        index++;
-        return scalar.Value;
+        return key is Scalar scalar
+            ? scalar.Value
+            : throw new YamlException(key.Start, key.End, "mapping keys must be scalars to convert to JSON");
     }
 
     private static void WriteScalar(Utf8JsonWriter writer, Scalar scalar)
