@@ -107,6 +107,28 @@ public class LiveCmdletTests
     }
 
     [Fact]
+    public async Task Stopping_the_pipeline_stops_a_slow_live_collection_promptly()
+    {
+        (KubeApiTestServer server, string kubeconfig) = await StartAsync();
+        await using (server)
+        {
+            server.Latency = TimeSpan.FromSeconds(10);
+            using var session = new ModuleSession();
+            IAsyncResult running = session.Start("Get-KubeSnapshot -Kubeconfig $args[0]", kubeconfig);
+            await Task.Delay(500);
+            Assert.Equal(PSInvocationState.Running, session.State);
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            session.Stop();
+            watch.Stop();
+
+            Assert.Equal(PSInvocationState.Stopped, session.State);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {watch.Elapsed}");
+            Assert.True(running.IsCompleted);
+        }
+    }
+
+    [Fact]
     public async Task SkipTlsVerify_warns()
     {
         (KubeApiTestServer server, string kubeconfig) = await StartAsync();

@@ -49,6 +49,25 @@ public sealed class ModuleSession : IDisposable
         return shell.Invoke();
     }
 
+    /// <summary>Starts a script without waiting, for tests that stop it as Ctrl+C would.</summary>
+    public IAsyncResult Start(string script, params object?[] arguments)
+    {
+        shell.Commands.Clear();
+        shell.Streams.ClearStreams();
+        shell.AddScript(script);
+        foreach (object? argument in arguments)
+        {
+            shell.AddArgument(argument);
+        }
+
+        return shell.BeginInvoke();
+    }
+
+    /// <summary>What Ctrl+C does: stops the running pipeline, returning when it has stopped.</summary>
+    public void Stop() => shell.Stop();
+
+    public PSInvocationState State => shell.InvocationStateInfo.State;
+
     /// <summary>
     /// Runs a script expected to stop with a terminating error and returns that error. A
     /// non-terminating error would not reach the catch block, so this tells the two apart.

@@ -183,7 +183,15 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         if (Latency > TimeSpan.Zero)
         {
-            await Task.Delay(Latency).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up (a cancelled collection); there is no one to answer.
+                return;
+            }
         }
 
         if (!IsAuthenticated(context))
