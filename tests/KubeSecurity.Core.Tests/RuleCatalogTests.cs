@@ -25,6 +25,8 @@ public class RuleCatalogTests
         var snapshot = new KubeSnapshot(SnapshotSource.Live, "c", "ctx", "https://x", DateTimeOffset.UtcNow, Array.Empty<KubeObject>(),
             new[] { new MissingKind("Secret", "forbidden: secrets is forbidden", 403) });
 
+        Assert.False(snapshot.HasKind("secret"));
+        Assert.True(snapshot.HasKind("ConfigMap"));
         Finding finding = Assert.Single(CoverageRules.Evaluate(snapshot));
         Assert.Equal(CoverageRules.KindNotCollected, finding.RuleId);
         Assert.Equal(Severity.Medium, finding.Severity);

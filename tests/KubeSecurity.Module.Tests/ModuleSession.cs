@@ -38,19 +38,11 @@ public sealed class ModuleSession : IDisposable
     /// <summary>Runs a script (arguments arrive as $args) and returns its output; streams stay readable until the next run.</summary>
     public Collection<PSObject> Run(string script, params object?[] arguments)
     {
-        shell.Commands.Clear();
-        shell.Streams.ClearStreams();
-        shell.AddScript(script);
-        foreach (object? argument in arguments)
-        {
-            shell.AddArgument(argument);
-        }
-
+        Prepare(script, arguments);
         return shell.Invoke();
     }
 
-    /// <summary>Starts a script without waiting, for tests that stop it as Ctrl+C would.</summary>
-    public IAsyncResult Start(string script, params object?[] arguments)
+    private void Prepare(string script, object?[] arguments)
     {
         shell.Commands.Clear();
         shell.Streams.ClearStreams();
@@ -59,7 +51,12 @@ public sealed class ModuleSession : IDisposable
         {
             shell.AddArgument(argument);
         }
+    }
 
+    /// <summary>Starts a script without waiting, for tests that stop it as Ctrl+C would.</summary>
+    public IAsyncResult Start(string script, params object?[] arguments)
+    {
+        Prepare(script, arguments);
         return shell.BeginInvoke();
     }
 

@@ -90,13 +90,7 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
     {
         if (ParameterSetName == LiveSet)
         {
-            var connection = new LiveConnectionOptions
-            {
-                KubeconfigPath = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig),
-                Context = Context,
-                InCluster = InCluster,
-                SkipTlsVerify = SkipTlsVerify,
-            };
+            LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
             var options = new LiveSnapshotOptions
             {
                 Namespaces = Namespace ?? Array.Empty<string>(),

@@ -76,18 +76,19 @@ internal static class SnapshotAcquisition
         List<KubeObject> objects = namespaces is { Count: > 0 } || kinds is { Count: > 0 }
             ? SnapshotAssembler.Filter(result.Objects, namespaces, kinds)
             : result.Objects;
-        KubeSnapshot? saved = result.SavedSnapshot;
-        bool onlySaved = saved is not null && result.Sources.Count == 1;
+        // A single saved snapshot keeps its identity (context, collection time, missing kinds);
+        // anything mixed with manifests becomes a file snapshot.
+        KubeSnapshot? saved = result.Sources.Count == 1 ? result.SavedSnapshot : null;
         KubeSnapshot snapshot = SnapshotAssembler.Build(
-            onlySaved ? SnapshotSource.Saved : SnapshotSource.Files,
-            onlySaved ? saved!.Cluster : null,
-            onlySaved ? saved!.Context : null,
-            onlySaved ? saved!.Server : null,
-            onlySaved ? saved!.CollectedAt : DateTimeOffset.UtcNow,
+            saved is null ? SnapshotSource.Files : SnapshotSource.Saved,
+            saved?.Cluster,
+            saved?.Context,
+            saved?.Server,
+            saved?.CollectedAt ?? DateTimeOffset.UtcNow,
             objects,
-            onlySaved ? saved!.MissingKinds : null,
-            namespaces is { Count: > 0 } ? namespaces : onlySaved ? saved!.NamespaceScope : null,
-            onlySaved && saved!.SecretValuesRedacted,
+            saved?.MissingKinds,
+            namespaces is { Count: > 0 } ? namespaces : saved?.NamespaceScope,
+            saved?.SecretValuesRedacted ?? false,
             result.Sources,
             out int duplicates,
             result.Problems.Select(p => p.ToString()).ToList());
@@ -105,6 +106,15 @@ internal static class SnapshotAcquisition
         cmdlet.WriteVerbose($"Read {snapshot.ObjectCount} object(s) of {snapshot.Counts.Count} kind(s) from {result.Sources.Count} file(s); {result.Problems.Count} problem(s).");
         return snapshot;
     }
+
+    /// <summary>The connection options of the live parameters every input-taking cmdlet shares.</summary>
+    public static LiveConnectionOptions LiveConnection(PSCmdlet cmdlet, string? kubeconfig, string? context, bool inCluster, bool skipTlsVerify) => new()
+    {
+        KubeconfigPath = kubeconfig is null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(kubeconfig),
+        Context = context,
+        InCluster = inCluster,
+        SkipTlsVerify = skipTlsVerify,
+    };
 
     /// <summary>Collects from the API server; failures that make collection impossible are terminating.</summary>
     public static KubeSnapshot FromLive(KubeCmdletBase cmdlet, LiveConnectionOptions connectionOptions, LiveSnapshotOptions snapshotOptions)

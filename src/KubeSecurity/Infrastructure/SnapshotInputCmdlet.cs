@@ -82,14 +82,11 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         }
         else if (ParameterSetName == LiveSet)
         {
-            var connection = new LiveConnectionOptions { KubeconfigPath = ResolveKubeconfigPath(), Context = Context, InCluster = InCluster, SkipTlsVerify = SkipTlsVerify };
+            LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
             var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
             ProcessSnapshot(SnapshotAcquisition.FromLive(this, connection, options));
         }
     }
-
-    protected string? ResolveKubeconfigPath() =>
-        Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig);
 
     /// <summary>Analyse one snapshot and write the results.</summary>
     protected abstract void ProcessSnapshot(KubeSnapshot snapshot);
