@@ -45,6 +45,7 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
     public SwitchParameter SkipTlsVerify { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Namespace { get; set; }
 

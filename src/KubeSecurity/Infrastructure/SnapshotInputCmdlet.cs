@@ -49,6 +49,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
 
     /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Namespace { get; set; }
 
