@@ -222,6 +222,20 @@ public class LiveSnapshotCollectorTests
     }
 
     [Fact]
+    public void With_several_kubeconfig_files_the_file_defining_the_context_is_used_and_the_first_current_context_wins()
+    {
+        string directory = TestPaths.TempDirectory();
+        string first = Path.Combine(directory, "first"), second = Path.Combine(directory, "second");
+        File.WriteAllText(first, "apiVersion: v1\nkind: Config\nclusters: [{name: c1, cluster: {server: 'https://one.example'}}]\nusers: [{name: u1, user: {token: t1}}]\ncontexts: [{name: one, context: {cluster: c1, user: u1}}]\ncurrent-context: one\n");
+        File.WriteAllText(second, "apiVersion: v1\nkind: Config\nclusters: [{name: c2, cluster: {server: 'https://two.example'}}]\nusers: [{name: u2, user: {token: t2}}]\ncontexts: [{name: two, context: {cluster: c2, user: u2}}]\ncurrent-context: two\n");
+
+        Assert.Equal((second, "two", "c2"), Kubeconfig.SelectContext(new[] { first, second }, "two"));
+        Assert.Equal((first, "one", "c1"), Kubeconfig.SelectContext(new[] { first, second }, null));
+        KubeApiException missing = Assert.Throws<KubeApiException>(() => Kubeconfig.SelectContext(new[] { first, second }, "three"));
+        Assert.Contains("Contexts: one, two", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_context_or_kubeconfig_is_a_configuration_error_that_lists_the_choices()
     {
         string directory = TestPaths.TempDirectory();

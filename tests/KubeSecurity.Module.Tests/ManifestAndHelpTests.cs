@@ -69,6 +69,21 @@ public class ManifestAndHelpTests
     }
 
     [Fact]
+    public void The_build_script_and_pester_tests_parse_without_errors()
+    {
+        // pwsh is not on every machine that runs these tests; its parser is, so at least the scripts are valid PowerShell.
+        string[] scripts = new[] { Path.Combine(ModuleSession.RepoRoot, "build.ps1") }
+            .Concat(Directory.GetFiles(Path.Combine(ModuleSession.RepoRoot, "tests", "pester"), "*.ps1"))
+            .ToArray();
+        Assert.True(scripts.Length >= 2);
+        foreach (string script in scripts)
+        {
+            System.Management.Automation.Language.Parser.ParseFile(script, out _, out System.Management.Automation.Language.ParseError[] errors);
+            Assert.True(errors.Length == 0, $"{script}: {string.Join("; ", errors.Select(e => $"line {e.Extent.StartLineNumber}: {e.Message}"))}");
+        }
+    }
+
+    [Fact]
     public void The_about_topic_is_installed()
     {
         using var session = new ModuleSession();

@@ -61,16 +61,8 @@ public sealed class KubeConnection : IDisposable
                     throw new KubeApiException(ApiFailure.Configuration, $"The kubeconfig file '{paths[0]}' does not exist.");
                 }
 
-                (IReadOnlyList<ContextInfo> contexts, string? current) = Kubeconfig.ReadContexts(paths[0]);
-                contextName ??= current;
-                if (contextName is not null && contexts.Count > 0 && contexts.All(c => c.Name != contextName))
-                {
-                    throw new KubeApiException(ApiFailure.Configuration,
-                        $"The kubeconfig '{paths[0]}' has no context named '{contextName}'. Contexts: {string.Join(", ", contexts.Select(c => c.Name))}.");
-                }
-
-                clusterName = contexts.FirstOrDefault(c => c.Name == contextName)?.Cluster;
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(paths[0], contextName);
+                (string file, contextName, clusterName) = Kubeconfig.SelectContext(paths, contextName);
+                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file, contextName);
             }
         }
         catch (KubeApiException)

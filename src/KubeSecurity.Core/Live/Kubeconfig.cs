@@ -30,12 +30,32 @@ public static class Kubeconfig
         return File.Exists(defaultPath) ? new[] { defaultPath } : Array.Empty<string>();
     }
 
+    /// <summary>
+    /// The file to build a connection from: with several kubeconfig files (as $KUBECONFIG allows),
+    /// the first that defines the context; the context defaults to the first current-context set.
+    /// </summary>
+    public static (string File, string? Context, string? Cluster) SelectContext(IReadOnlyList<string> paths, string? context)
+    {
+        (IReadOnlyList<ContextInfo> contexts, string? current) = ReadContexts(paths);
+        string? chosen = context ?? current;
+        ContextInfo? defining = contexts.FirstOrDefault(c => c.Name == chosen);
+        if (chosen is not null && contexts.Count > 0 && defining is null)
+        {
+            throw new KubeApiException(ApiFailure.Configuration,
+                $"There is no context named '{chosen}' in {string.Join(", ", paths)}. Contexts: {string.Join(", ", contexts.Select(c => c.Name))}.");
+        }
+
+        return (defining?.File ?? paths[0], chosen, defining?.Cluster);
+    }
+
     /// <summary>Context names and the current context, for completers and defaults. Unreadable files yield nothing.</summary>
-    public static (IReadOnlyList<ContextInfo> Contexts, string? Current) ReadContexts(string? explicitPath)
+    public static (IReadOnlyList<ContextInfo> Contexts, string? Current) ReadContexts(string? explicitPath) => ReadContexts(ResolvePaths(explicitPath));
+
+    private static (IReadOnlyList<ContextInfo> Contexts, string? Current) ReadContexts(IReadOnlyList<string> paths)
     {
         var contexts = new List<ContextInfo>();
         string? current = null;
-        foreach (string path in ResolvePaths(explicitPath))
+        foreach (string path in paths)
         {
             try
             {
