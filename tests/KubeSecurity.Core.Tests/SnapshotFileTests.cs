@@ -67,6 +67,11 @@ public class SnapshotFileTests
         Assert.Equal("S3cure-Demo-Passw0rd!".Length, length);
         Assert.Equal(RedactedValue.Fingerprint(Encoding.UTF8.GetBytes("S3cure-Demo-Passw0rd!")), fingerprint);
 
+        // Public certificates stay (certificate audits need them); the private key beside them does not.
+        JsonElement tls = loaded.OfKind("Secret").Single(s => s.Name == "shop-tls").Json.GetProperty("data");
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", Encoding.ASCII.GetString(Convert.FromBase64String(tls.GetProperty("tls.crt").GetString()!)), StringComparison.Ordinal);
+        Assert.True(RedactedValue.IsRedacted(tls.GetProperty("tls.key").GetString()));
+
         // Benign ConfigMap values and references stay readable for analysis.
         JsonElement config = loaded.OfKind("ConfigMap").Single(c => c.Name == "app-config").Json.GetProperty("data");
         Assert.Equal("eu-west-1", config.GetProperty("AWS_REGION").GetString());

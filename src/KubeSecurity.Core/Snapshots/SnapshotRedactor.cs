@@ -34,8 +34,9 @@ public static class SnapshotRedactor
         bool changed = false;
         if (secret)
         {
-            changed |= RedactMap(node["data"] as JsonObject, base64: true, _ => true);
-            changed |= RedactMap(node["stringData"] as JsonObject, base64: false, _ => true);
+            // Public certificates (tls.crt, ca.crt) are not secret and certificate audits need them.
+            changed |= RedactMap(node["data"] as JsonObject, base64: true, pair => !IsOnlyCertificates(DecodeOrRaw(pair.Value)));
+            changed |= RedactMap(node["stringData"] as JsonObject, base64: false, pair => !IsOnlyCertificates(Encoding.UTF8.GetBytes(pair.Value)));
             if (node["metadata"]?["annotations"] is JsonObject annotations && annotations[LastApplied] is JsonValue applied)
             {
                 annotations[LastApplied] = RedactedValue.Format(Encoding.UTF8.GetBytes(applied.ToString()));
@@ -76,6 +77,25 @@ public static class SnapshotRedactor
         }
 
         return changed;
+    }
+
+    /// <summary>True when every PEM block in the value is a certificate (so no key can hide in it).</summary>
+    private static bool IsOnlyCertificates(byte[] value)
+    {
+        string text = Encoding.ASCII.GetString(value);
+        int blocks = Occurrences(text, "-----BEGIN ");
+        return blocks > 0 && blocks == Occurrences(text, "-----BEGIN CERTIFICATE-----") && !text.Contains("PRIVATE KEY", StringComparison.Ordinal);
+    }
+
+    private static int Occurrences(string text, string marker)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static byte[] DecodeOrRaw(string text)

@@ -1,0 +1,328 @@
+using System.Text;
+using System.Text.Json;
+using k8s;
+using k8s.KubeConfigModels;
+using KubeSecurity.Core.Secrets;
+using KubeSecurity.Model;
+using Org.BouncyCastle.X509;
+
+namespace KubeSecurity.Core.Certificates;
+
+/// <summary>A certificate source that could not be read, and why. The other certificates are still reported.</summary>
+public sealed record CertificateProblem(string Source, string Message)
+{
+    public override string ToString() => $"{Source}: {Message}";
+}
+
+/// <summary>
+/// Collects every certificate a cluster depends on, each tagged with where it was found, and
+/// decides each one's chain status against all the certificates found together.
+/// </summary>
+public sealed class CertificateInventory
+{
+    private readonly List<(X509Certificate Certificate, string Source, ResourceRef? Resource, string? DataKey)> found = new();
+
+    public List<CertificateProblem> Problems { get; } = new();
+
+    /// <summary>How many values were skipped because the snapshot holds fingerprints instead of them.</summary>
+    public int RedactedValuesSkipped { get; private set; }
+
+    public void AddSnapshot(KubeSnapshot snapshot)
+    {
+        foreach (KubeObject secret in snapshot.OfKind("Secret"))
+        {
+            bool tls = secret.Json.TryGetProperty("type"u8, out JsonElement type) && type.ValueEquals("kubernetes.io/tls");
+            foreach ((string key, string value) in StringMap(secret.Json, "data"))
+            {
+                if (RedactedValue.IsRedacted(value))
+                {
+                    RedactedValuesSkipped++;
+                    continue;
+                }
+
+                byte[]? bytes = TryBase64(value);
+                bool expected = tls && key == "tls.crt";
+                if (bytes is null)
+                {
+                    if (expected)
+                    {
+                        Problems.Add(new CertificateProblem(Describe(secret, key), "the value is not valid base64"));
+                    }
+
+                    continue;
+                }
+
+                if (expected || CertificateReader.ContainsPemCertificate(Encoding.ASCII.GetString(bytes)))
+                {
+                    AddBytes(bytes, Describe(secret, key), secret.ToResourceRef(), key, null);
+                }
+            }
+        }
+
+        foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
+        {
+            foreach ((string key, string value) in StringMap(configMap.Json, "data"))
+            {
+                if (CertificateReader.ContainsPemCertificate(value))
+                {
+                    AddBytes(Encoding.ASCII.GetBytes(value), Describe(configMap, key), configMap.ToResourceRef(), key, null);
+                }
+            }
+        }
+
+        foreach (KubeObject webhookConfiguration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
+        {
+            if (!webhookConfiguration.Json.TryGetProperty("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement webhook in webhooks.EnumerateArray())
+            {
+                string webhookName = webhook.TryGetProperty("name"u8, out JsonElement n) ? n.GetString() ?? "?" : "?";
+                if (webhook.TryGetProperty("clientConfig"u8, out JsonElement clientConfig))
+                {
+                    AddBase64Field(clientConfig, "caBundle", webhookConfiguration, $"webhook {webhookName} caBundle");
+                }
+            }
+        }
+
+        foreach (KubeObject apiService in snapshot.OfKind("APIService"))
+        {
+            if (apiService.Json.TryGetProperty("spec"u8, out JsonElement spec))
+            {
+                AddBase64Field(spec, "caBundle", apiService, "caBundle");
+            }
+        }
+
+        foreach (KubeObject request in snapshot.OfKind("CertificateSigningRequest"))
+        {
+            if (request.Json.TryGetProperty("status"u8, out JsonElement status))
+            {
+                AddBase64Field(status, "certificate", request, "status.certificate");
+            }
+        }
+    }
+
+    /// <summary>Reads a certificate file (PEM, DER, PKCS#7, PKCS#12).</summary>
+    public void AddFile(string path, char[]? password)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > CertificateReader.MaxInputBytes)
+            {
+                Problems.Add(new CertificateProblem(path, $"the file is {info.Length:N0} bytes, over the {CertificateReader.MaxInputBytes:N0}-byte limit for certificate files"));
+                return;
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Problems.Add(new CertificateProblem(path, ex.Message));
+            return;
+        }
+
+        AddBytes(bytes, path, null, null, password);
+    }
+
+    /// <summary>Cluster CAs and client certificates of a kubeconfig: one context, or all of them.</summary>
+    public void AddKubeconfig(string path, string? context)
+    {
+        K8SConfiguration config;
+        try
+        {
+            config = KubernetesClientConfiguration.LoadKubeConfig(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException)
+        {
+            Problems.Add(new CertificateProblem(path, $"the kubeconfig could not be read: {ex.Message}"));
+            return;
+        }
+
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        IEnumerable<Context> contexts = (config.Contexts ?? Enumerable.Empty<Context>()).Where(c => context is null || c.Name == context);
+        var clustersDone = new HashSet<string>(StringComparer.Ordinal);
+        var usersDone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Context selected in contexts)
+        {
+            string? clusterName = selected.ContextDetails?.Cluster;
+            Cluster? cluster = config.Clusters?.FirstOrDefault(c => c.Name == clusterName);
+            if (cluster?.ClusterEndpoint is { } endpoint && clustersDone.Add(cluster.Name))
+            {
+                AddKubeconfigValue(endpoint.CertificateAuthorityData, endpoint.CertificateAuthority, directory, $"kubeconfig {path} cluster {cluster.Name} certificate-authority", "certificate-authority");
+            }
+
+            string? userName = selected.ContextDetails?.User;
+            User? user = config.Users?.FirstOrDefault(u => u.Name == userName);
+            if (user?.UserCredentials is { } credentials && usersDone.Add(user.Name))
+            {
+                AddKubeconfigValue(credentials.ClientCertificateData, credentials.ClientCertificate, directory, $"kubeconfig {path} user {user.Name} client-certificate", "client-certificate");
+            }
+        }
+    }
+
+    private void AddKubeconfigValue(string? data, string? file, string directory, string source, string key)
+    {
+        if (!string.IsNullOrEmpty(data))
+        {
+            byte[]? bytes = TryBase64(data);
+            if (bytes is null)
+            {
+                Problems.Add(new CertificateProblem(source, "the -data value is not valid base64"));
+                return;
+            }
+
+            AddBytes(bytes, source, null, key, null);
+        }
+        else if (!string.IsNullOrEmpty(file))
+        {
+            string full = Path.IsPathRooted(file) ? file : Path.Combine(directory, file);
+            int before = found.Count;
+            AddFile(full, null);
+            for (int i = before; i < found.Count; i++)
+            {
+                found[i] = found[i] with { Source = $"{source} ({full})", DataKey = key };
+            }
+        }
+    }
+
+    /// <summary>Adds certificates already parsed elsewhere (a TLS handshake, for example).</summary>
+    public void AddCertificates(IEnumerable<X509Certificate> certificates, string source)
+    {
+        foreach (X509Certificate certificate in certificates)
+        {
+            found.Add((certificate, source, null, null));
+        }
+    }
+
+    public void AddBytes(byte[] bytes, string source, ResourceRef? resource, string? dataKey, char[]? password)
+    {
+        CertificateReadResult read = CertificateReader.Read(bytes, password);
+        foreach (string problem in read.Problems)
+        {
+            Problems.Add(new CertificateProblem(source, problem));
+        }
+
+        if (read.Certificates.Count == 0 && read.Problems.Count == 0)
+        {
+            Problems.Add(new CertificateProblem(source, "no certificate was found in it"));
+        }
+
+        for (int i = 0; i < read.Certificates.Count; i++)
+        {
+            string where = read.Certificates.Count > 1 ? $"{source} [{i + 1}/{read.Certificates.Count}]" : source;
+            found.Add((read.Certificates[i], where, resource, dataKey));
+        }
+    }
+
+    /// <summary>Every certificate found, with its chain status decided against all the others.</summary>
+    public List<CertificateInfo> Build(DateTimeOffset asOf)
+    {
+        var bySubject = found.Select(f => f.Certificate)
+            .DistinctBy(c => Convert.ToHexString(c.GetSignature()))
+            .ToLookup(c => Convert.ToHexString(c.SubjectDN.GetEncoded()));
+        var verdicts = new Dictionary<X509Certificate, (string, string?)>();
+        var result = new List<CertificateInfo>(found.Count);
+        foreach ((X509Certificate certificate, string source, ResourceRef? resource, string? dataKey) in found)
+        {
+            if (!verdicts.TryGetValue(certificate, out (string Status, string? By) verdict))
+            {
+                verdicts[certificate] = verdict = Chain(certificate, bySubject);
+            }
+
+            result.Add(CertificateDescriber.Describe(certificate, source, resource, dataKey, asOf).WithChainStatus(verdict.Status, verdict.By));
+        }
+
+        return result;
+    }
+
+    private static (string Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)
+    {
+        string issuer = Convert.ToHexString(certificate.IssuerDN.GetEncoded());
+        if (issuer == Convert.ToHexString(certificate.SubjectDN.GetEncoded()) && Verifies(certificate, certificate))
+        {
+            return ("SelfSigned", null);
+        }
+
+        bool anyCandidate = false;
+        foreach (X509Certificate candidate in bySubject[issuer])
+        {
+            if (candidate.Equals(certificate))
+            {
+                continue;
+            }
+
+            anyCandidate = true;
+            if (Verifies(certificate, candidate))
+            {
+                return ("Verified", CertificateDescriber.FormatName(candidate.SubjectDN));
+            }
+        }
+
+        return anyCandidate ? ("SignatureInvalid", null) : ("IssuerNotFound", null);
+    }
+
+    private static bool Verifies(X509Certificate certificate, X509Certificate issuer)
+    {
+        try
+        {
+            certificate.Verify(issuer.GetPublicKey());
+            return true;
+        }
+        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field)
+    {
+        if (!parent.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
+        {
+            return;
+        }
+
+        string source = owner.Namespace is null ? $"{owner.Kind} {owner.Name} {field}" : $"{owner.Kind} {owner.Namespace}/{owner.Name} {field}";
+        byte[]? bytes = TryBase64(value.GetString()!);
+        if (bytes is null)
+        {
+            Problems.Add(new CertificateProblem(source, "the value is not valid base64"));
+            return;
+        }
+
+        AddBytes(bytes, source, owner.ToResourceRef(), field, null);
+    }
+
+    private static string Describe(KubeObject owner, string key) => $"{owner.Kind} {owner.Namespace}/{owner.Name} key {key}";
+
+    private static IEnumerable<(string Key, string Value)> StringMap(JsonElement obj, string property)
+    {
+        if (!obj.TryGetProperty(property, out JsonElement map) || map.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        foreach (JsonProperty entry in map.EnumerateObject())
+        {
+            if (entry.Value.ValueKind == JsonValueKind.String)
+            {
+                yield return (entry.Name, entry.Value.GetString()!);
+            }
+        }
+    }
+
+    private static byte[]? TryBase64(string value)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
