@@ -85,7 +85,7 @@ public static class CertificateReader
                         X509Certificate? certificate = new X509CertificateParser().ReadCertificate(pem.Content);
                         if (certificate is null)
                         {
-                            result.Problems.Add($"PEM block {block} ({pem.Type}) holds no certificate");
+                            result.Problems.Add($"PEM block {block} ({pem.Type}) is not a valid certificate: no certificate structure in it");
                         }
                         else
                         {
