@@ -21,6 +21,7 @@
         'Get-KubeObject'
         'Get-KubeSecurityRule'
         'Export-KubeManifest'
+        'Get-KubeCertificate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -31,7 +32,7 @@
             Tags         = @('Kubernetes', 'Security', 'RBAC', 'NetworkPolicy', 'Certificates', 'Secrets', 'Audit', 'CIS', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/kubesecurity/KubeSecurity'
             LicenseUri   = 'https://github.com/kubesecurity/KubeSecurity/blob/main/LICENSE'
-            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export. See CHANGELOG.md.'
+            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory (Get-KubeCertificate). See CHANGELOG.md.'
         }
     }
 }

@@ -189,13 +189,18 @@ public sealed class CertificateInventory
         }
     }
 
-    /// <summary>Adds certificates already parsed elsewhere (a TLS handshake, for example).</summary>
-    public void AddCertificates(IEnumerable<X509Certificate> certificates, string source)
+    /// <summary>The chain a live server presents in its TLS handshake. Returns how many certificates it sent.</summary>
+    /// <exception cref="Live.KubeApiException">The server could not be reached or the handshake timed out.</exception>
+    public async Task<int> AddServerChainAsync(Uri server, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        foreach (X509Certificate certificate in certificates)
+        IReadOnlyList<X509Certificate> chain = await ServerChainReader.ReadAsync(server, timeout, cancellationToken).ConfigureAwait(false);
+        string source = $"API server {server.GetLeftPart(UriPartial.Authority)} TLS chain";
+        for (int i = 0; i < chain.Count; i++)
         {
-            found.Add((certificate, source, null, null));
+            found.Add((chain[i], chain.Count > 1 ? $"{source} [{i + 1}/{chain.Count}]" : source, null, null));
         }
+
+        return chain.Count;
     }
 
     public void AddBytes(byte[] bytes, string source, ResourceRef? resource, string? dataKey, char[]? password)

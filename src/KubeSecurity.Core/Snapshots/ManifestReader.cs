@@ -55,12 +55,17 @@ public sealed class ManifestReader
     }
 
     /// <summary>Manifest files under a directory, in a stable order, skipping hidden folders such as .git.</summary>
-    public static IEnumerable<string> EnumerateManifestFiles(string directory)
+    public static IEnumerable<string> EnumerateManifestFiles(string directory) => EnumerateFiles(directory).Where(IsManifestFile);
+
+    public static bool IsManifestFile(string path) => ManifestExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Every file under a directory, in a stable order, skipping hidden files and folders such as .git.</summary>
+    public static IEnumerable<string> EnumerateFiles(string directory)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
-        return Directory.EnumerateFiles(directory, "*", options)
-            .Where(f => ManifestExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') && part.Length > 1 && part != ".."))
+        string root = Path.GetFullPath(directory);
+        return Directory.EnumerateFiles(root, "*", options)
+            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal);
     }
 

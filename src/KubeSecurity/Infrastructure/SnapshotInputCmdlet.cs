@@ -18,6 +18,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
     protected const string LiveSet = "Live";
 
     private readonly List<string> pendingPaths = new();
+    private readonly List<string> claimedFiles = new();
 
     [Parameter(Mandatory = true, ParameterSetName = SnapshotSet, ValueFromPipeline = true)]
     public KubeSnapshot? Snapshot { get; set; }
@@ -64,10 +65,10 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
                 ProcessSnapshot(Snapshot);
                 break;
             case PathSet:
-                pendingPaths.AddRange(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
+                SortPaths(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
                 break;
             case LiteralPathSet:
-                pendingPaths.AddRange(SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true));
+                SortPaths(SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true));
                 break;
         }
     }
@@ -80,12 +81,54 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
             {
                 ProcessSnapshot(SnapshotAcquisition.FromFiles(this, pendingPaths, Namespace, null));
             }
+            else if (claimedFiles.Count > 0)
+            {
+                // Only claimed files (certificates, say): analyse them with an empty snapshot.
+                ProcessSnapshot(new KubeSnapshot(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, Array.Empty<KubeObject>(), origins: claimedFiles));
+            }
         }
         else if (ParameterSetName == LiveSet)
         {
             LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
             var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
             ProcessSnapshot(SnapshotAcquisition.FromLive(this, connection, options));
+        }
+    }
+
+    /// <summary>
+    /// Files a cmdlet reads itself rather than as manifests (certificate files, for example).
+    /// Directories are searched for them too. Nothing is claimed unless a cmdlet overrides this.
+    /// </summary>
+    protected virtual bool ClaimsFile(string path) => false;
+
+    /// <summary>The files <see cref="ClaimsFile"/> took, in the order given.</summary>
+    protected IReadOnlyList<string> ClaimedFiles => claimedFiles;
+
+    private void SortPaths(IEnumerable<string> resolved)
+    {
+        foreach (string path in resolved)
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                List<string> files = Core.Snapshots.ManifestReader.EnumerateFiles(path).ToList();
+                List<string> claimed = files.Where(ClaimsFile).ToList();
+                if (claimed.Count == 0)
+                {
+                    pendingPaths.Add(path);
+                    continue;
+                }
+
+                claimedFiles.AddRange(claimed);
+                pendingPaths.AddRange(files.Where(f => !ClaimsFile(f) && Core.Snapshots.ManifestReader.IsManifestFile(f)));
+            }
+            else if (ClaimsFile(path))
+            {
+                claimedFiles.Add(path);
+            }
+            else
+            {
+                pendingPaths.Add(path);
+            }
         }
     }
 

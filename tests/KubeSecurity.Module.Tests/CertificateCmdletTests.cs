@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using KubeSecurity.Model;
+using KubeSecurity.TestApiServer;
+
+namespace KubeSecurity.Module.Tests;
+
+public class CertificateCmdletTests
+{
+    [Fact]
+    public void Demo_cluster_certificates_come_out_sorted_by_expiry_and_filter_by_days()
+    {
+        using var session = new ModuleSession();
+        List<CertificateInfo> all = session.Run("Get-KubeCertificate -Path $args[0]", ModuleSession.DemoCluster).Select(o => (CertificateInfo)o.BaseObject).ToList();
+
+        Assert.Empty(session.Errors);
+        Assert.True(all.Count >= 10, $"{all.Count} certificates");
+        Assert.Equal(all.OrderBy(c => c.NotAfter).Select(c => c.Thumbprint), all.Select(c => c.Thumbprint));
+        Assert.Equal("Secret shop/shop-tls-legacy key tls.crt", all[0].Source);
+
+        List<CertificateInfo> soon = session.Run("Get-KubeSnapshot -Path $args[0] | Get-KubeCertificate -ExpiringWithinDays 90", ModuleSession.DemoCluster).Select(o => (CertificateInfo)o.BaseObject).ToList();
+        Assert.All(soon, c => Assert.True(c.DaysRemaining <= 90));
+        Assert.Contains(soon, c => c.Source == "Secret shop/shop-tls-legacy key tls.crt");
+    }
+
+    [Fact]
+    public void Certificate_files_and_folders_mix_with_manifests_and_bad_files_are_errors_naming_them()
+    {
+        string directory = ModuleSession.TempDirectory();
+        string pki = Path.Combine(directory, "pki");
+        Directory.CreateDirectory(pki);
+        string caText = File.ReadAllText(Path.Combine(ModuleSession.DemoCluster, "kube-system.yaml"));
+        int start = caText.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+        int end = caText.IndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) + "-----END CERTIFICATE-----".Length;
+        File.WriteAllText(Path.Combine(pki, "ca.crt"), string.Join("\n", caText[start..end].Split('\n').Select(l => l.Trim())) + "\n");
+        File.WriteAllText(Path.Combine(pki, "broken.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        File.WriteAllText(Path.Combine(pki, "ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: from-manifest}\n");
+
+        using var session = new ModuleSession();
+        List<CertificateInfo> certificates = session.Run("Get-KubeCertificate -Path $args[0]", pki).Select(o => (CertificateInfo)o.BaseObject).ToList();
+
+        CertificateInfo ca = Assert.Single(certificates);
+        Assert.Equal("O=Demo Corp, CN=demo-platform-ca", ca.Subject);
+        Assert.Equal(Path.Combine(pki, "ca.crt"), ca.Source);
+        ErrorRecord error = Assert.Single(session.Errors);
+        Assert.Equal("CertificateUnreadable,KubeSecurity.Commands.GetKubeCertificateCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(Path.Combine(pki, "broken.pem"), error.TargetObject);
+    }
+
+    [Fact]
+    public async Task Live_it_lists_the_kubeconfig_certificates_and_the_chain_the_api_server_presents()
+    {
+        await using KubeApiTestServer server = await KubeApiTestServer.StartAsync(Array.Empty<System.Text.Json.Nodes.JsonObject>());
+        string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
+        using var session = new ModuleSession();
+        List<CertificateInfo> certificates = session.Run("Get-KubeCertificate -Kubeconfig $args[0]", kubeconfig).Select(o => (CertificateInfo)o.BaseObject).ToList();
+
+        Assert.Empty(session.Errors);
+        Assert.Contains(certificates, c => c.Source == $"kubeconfig {kubeconfig} cluster kubesecurity-test certificate-authority" && c.IsSelfSigned);
+        CertificateInfo client = Assert.Single(certificates, c => c.Source == $"kubeconfig {kubeconfig} user test-admin client-certificate");
+        Assert.Equal("O=system:masters, CN=test-admin", client.Subject); // encoded order, as openssl prints it
+        Assert.Equal("Verified", client.ChainStatus);
+        CertificateInfo serving = Assert.Single(certificates, c => c.Source.StartsWith($"API server https://127.0.0.1:{server.BaseAddress.Port} TLS chain", StringComparison.Ordinal));
+        Assert.Contains("IP Address:127.0.0.1", serving.SubjectAlternativeNames);
+        Assert.Equal(("Verified", "CN=kubesecurity-test-ca"), (serving.ChainStatus, serving.VerifiedBy));
+    }
+}
