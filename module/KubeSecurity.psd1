@@ -22,6 +22,7 @@
         'Get-KubeSecurityRule'
         'Export-KubeManifest'
         'Get-KubeCertificate'
+        'Test-KubeCertificate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -63,4 +63,23 @@ public class CertificateCmdletTests
         Assert.Contains("IP Address:127.0.0.1", serving.SubjectAlternativeNames);
         Assert.Equal(("Verified", "CN=kubesecurity-test-ca"), (serving.ChainStatus, serving.VerifiedBy));
     }
+
+    [Fact]
+    public void Test_KubeCertificate_reports_the_demo_problems_most_severe_first_and_answers_quietly()
+    {
+        using var session = new ModuleSession();
+        List<Finding> findings = session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20'", ModuleSession.DemoCluster).Select(o => (Finding)o.BaseObject).ToList();
+
+        Assert.Empty(session.Errors);
+        Assert.Equal(new[] { "KSEC-CERT-001", "KSEC-CERT-002" }, findings.Select(f => f.RuleId));
+        Assert.Equal(("Secret", "shop", "shop-tls-legacy", Severity.Critical), (findings[0].Kind, findings[0].Namespace, findings[0].Name, findings[0].Severity));
+        Assert.Equal("shop-tls", findings[1].Name);
+
+        Assert.False((bool)session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20' -MinimumSeverity High -Quiet", ModuleSession.DemoCluster).Single().BaseObject);
+        Assert.Single(session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20' -MinimumSeverity Critical", ModuleSession.DemoCluster));
+
+        // After 2027-01-15 the soon-expiring certificate has expired too.
+        List<Finding> later = session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2027-01-20'", ModuleSession.DemoCluster).Select(o => (Finding)o.BaseObject).ToList();
+        Assert.Equal(new[] { "shop-tls", "shop-tls-legacy" }, later.Where(f => f.RuleId == "KSEC-CERT-001").Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
 }

@@ -8,7 +8,7 @@ namespace KubeSecurity.Core.Tests.Certificates;
 
 public class CertificateInventoryTests
 {
-    private static readonly DateTimeOffset DemoDate = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset DemoDate = new(2026, 12, 20, 0, 0, 0, TimeSpan.Zero);
 
     private static KubeSnapshot Demo()
     {
@@ -31,7 +31,7 @@ public class CertificateInventoryTests
         Assert.Equal(("Verified", "O=Demo Corp, CN=demo-legacy-ca"), (expired.ChainStatus, expired.VerifiedBy));
 
         CertificateInfo expiring = Assert.Single(certificates, c => c.Source == "Secret shop/shop-tls key tls.crt");
-        Assert.Equal(45, expiring.DaysRemaining);
+        Assert.Equal(26, expiring.DaysRemaining);
         Assert.Equal(new[] { "DNS:shop.demo.example", "DNS:www.shop.demo.example" }, expiring.SubjectAlternativeNames);
         Assert.Equal(("Verified", "O=Demo Corp, CN=demo-platform-ca"), (expiring.ChainStatus, expiring.VerifiedBy));
 

@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Text.Json;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Secrets;
+using KubeSecurity.Model;
+using Org.BouncyCastle.X509;
+
+namespace KubeSecurity.Core.Certificates;
+
+/// <summary>Settings of a certificate check.</summary>
+public sealed record CertificateCheckOptions
+{
+    /// <summary>The time to evaluate at.</summary>
+    public DateTimeOffset AsOf { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Certificates expiring within this many days are reported (High).</summary>
+    public int WarningDays { get; init; } = 30;
+
+    /// <summary>Inside this many days an expiring certificate is Critical.</summary>
+    public int CriticalDays { get; init; } = 7;
+
+    /// <summary>The longest validity accepted for certificates served by an Ingress.</summary>
+    public int MaxIngressValidityDays { get; init; } = 398;
+}
+
+/// <summary>
+/// Checks an inventory of certificates and the snapshot they came from: validity, key and
+/// signature strength, names, key pairs, chains, Ingress wiring and kubeconfig credentials.
+/// </summary>
+public static class CertificateAnalyzer
+{
+    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options)
+    {
+        var findings = new List<Finding>();
+        foreach (CertificateInfo certificate in certificates)
+        {
+            CheckValidity(certificate, options, findings);
+            CheckStrength(certificate, findings);
+            if (certificate.ChainStatus == "SignatureInvalid")
+            {
+                findings.Add(Create(CertificateRules.SignatureInvalid, certificate, $"The signature of '{certificate.Subject}' does not verify with the key of any CA named '{certificate.Issuer}'."));
+            }
+
+            if (certificate.DataKey == "client-certificate" && certificate.Source.StartsWith("kubeconfig ", StringComparison.Ordinal))
+            {
+                bool masters = Organizations(certificate.Subject).Contains("system:masters");
+                findings.Add(Create(CertificateRules.KubeconfigClientCertificate, certificate,
+                    masters
+                        ? $"{certificate.Source} authenticates as '{certificate.Subject}' in group system:masters: cluster-admin that RBAC cannot limit and nobody can revoke until {certificate.NotAfter:yyyy-MM-dd}."
+                        : $"{certificate.Source} authenticates with a client certificate ('{certificate.Subject}') that cannot be revoked until it expires on {certificate.NotAfter:yyyy-MM-dd}.",
+                    masters ? Severity.Critical : null));
+            }
+        }
+
+        CheckIssuerExpiry(certificates, findings);
+        CheckDuplicateSerials(certificates, findings);
+        CheckTlsSecretKeys(snapshot, findings);
+        CheckIngresses(snapshot, certificates, options, findings);
+        return findings;
+    }
+
+    private static void CheckValidity(CertificateInfo certificate, CertificateCheckOptions options, List<Finding> findings)
+    {
+        if (certificate.IsExpired)
+        {
+            findings.Add(Create(CertificateRules.Expired, certificate, $"'{certificate.Subject}' expired on {certificate.NotAfter:yyyy-MM-dd} ({-certificate.DaysRemaining} days ago)."));
+        }
+        else if (certificate.DaysRemaining <= options.WarningDays)
+        {
+            findings.Add(Create(CertificateRules.ExpiresSoon, certificate, $"'{certificate.Subject}' expires on {certificate.NotAfter:yyyy-MM-dd}, in {certificate.DaysRemaining} days.",
+                certificate.DaysRemaining < options.CriticalDays ? Severity.Critical : null));
+        }
+
+        if (certificate.IsNotYetValid)
+        {
+            findings.Add(Create(CertificateRules.NotYetValid, certificate, $"'{certificate.Subject}' is not valid until {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC."));
+        }
+    }
+
+    private static void CheckStrength(CertificateInfo certificate, List<Finding> findings)
+    {
+        bool weakKey = certificate.KeyAlgorithm switch
+        {
+            "RSA" or "DSA" => certificate.KeySize < 2048,
+            "EC" => certificate.KeySize < 256,
+            _ => false,
+        };
+        if (weakKey)
+        {
+            findings.Add(Create(CertificateRules.WeakKey, certificate, $"'{certificate.Subject}' has a {certificate.KeySize}-bit {certificate.KeyAlgorithm} key."));
+        }
+
+        string signature = certificate.SignatureAlgorithm;
+        bool weakSignature = signature.StartsWith("sha1", StringComparison.OrdinalIgnoreCase) || signature.StartsWith("md5", StringComparison.OrdinalIgnoreCase)
+            || signature.EndsWith("SHA1", StringComparison.Ordinal);
+        if (weakSignature && !(certificate.IsSelfSigned && certificate.IsCertificateAuthority))
+        {
+            findings.Add(Create(CertificateRules.WeakSignature, certificate, $"'{certificate.Subject}' is signed with {signature}."));
+        }
+
+        bool serverCertificate = !certificate.IsCertificateAuthority
+            && (certificate.ExtendedKeyUsage.Contains("TLS Web Server Authentication") || certificate.DataKey == "tls.crt");
+        if (serverCertificate && !certificate.SubjectAlternativeNames.Any(n => n.StartsWith("DNS:", StringComparison.Ordinal) || n.StartsWith("IP Address:", StringComparison.Ordinal)))
+        {
+            findings.Add(Create(CertificateRules.NoSubjectAlternativeName, certificate, $"'{certificate.Subject}' names its host only in the subject; clients that ignore the CN cannot verify it."));
+        }
+    }
+
+    private static void CheckIssuerExpiry(IReadOnlyList<CertificateInfo> certificates, List<Finding> findings)
+    {
+        ILookup<string, CertificateInfo> authorities = certificates.Where(c => c.IsCertificateAuthority).ToLookup(c => c.Subject, StringComparer.Ordinal);
+        foreach (CertificateInfo certificate in certificates.Where(c => c.ChainStatus == "Verified" && c.VerifiedBy is not null))
+        {
+            List<CertificateInfo> issuers = authorities[certificate.VerifiedBy!].ToList();
+            if (issuers.Count > 0 && issuers.All(i => i.NotAfter < certificate.NotAfter))
+            {
+                DateTimeOffset issuerEnd = issuers.Max(i => i.NotAfter);
+                findings.Add(Create(CertificateRules.IssuerExpiresFirst, certificate,
+                    $"Its CA '{certificate.VerifiedBy}' expires on {issuerEnd:yyyy-MM-dd}, before '{certificate.Subject}' does ({certificate.NotAfter:yyyy-MM-dd}).",
+                    evidence: new Dictionary<string, string> { ["IssuerNotAfter"] = issuerEnd.ToString("O", CultureInfo.InvariantCulture) }));
+            }
+        }
+    }
+
+    private static void CheckDuplicateSerials(IReadOnlyList<CertificateInfo> certificates, List<Finding> findings)
+    {
+        foreach (var group in certificates.GroupBy(c => (c.Issuer, c.SerialNumber)))
+        {
+            List<CertificateInfo> distinct = group.DistinctBy(c => c.Thumbprint).ToList();
+            if (distinct.Count < 2)
+            {
+                continue;
+            }
+
+            var evidence = distinct.Select((c, i) => (c, i)).ToDictionary(p => $"Certificate{p.i + 1}", p => $"{p.c.Subject} ({p.c.Thumbprint[..16]}) at {p.c.Source}");
+            findings.Add(Create(CertificateRules.DuplicateSerial, distinct[0],
+                $"{distinct.Count} different certificates from '{group.Key.Issuer}' share serial number {group.Key.SerialNumber}.", evidence: evidence));
+        }
+    }
+
+    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings)
+    {
+        foreach (KubeObject secret in snapshot.OfKind("Secret"))
+        {
+            if (!secret.Json.TryGetProperty("type"u8, out JsonElement type) || !type.ValueEquals("kubernetes.io/tls")
+                || DataValue(secret, "tls.crt") is not byte[] certificateBytes || DataValue(secret, "tls.key") is not byte[] keyBytes)
+            {
+                continue;
+            }
+
+            X509Certificate? leaf = CertificateReader.Read(certificateBytes).Certificates.FirstOrDefault();
+            if (leaf is not null && PrivateKeyMatcher.Check(keyBytes, leaf) == KeyMatch.DoesNotMatch)
+            {
+                findings.Add(RuleCatalog.CreateFinding(CertificateRules.KeyMismatch, secret.ToResourceRef(),
+                    $"tls.key of Secret {secret.Namespace}/{secret.Name} is not the private key of its certificate '{CertificateDescriber.FormatName(leaf.SubjectDN)}'.",
+                    new Dictionary<string, string> { ["Certificate"] = CertificateDescriber.FormatName(leaf.SubjectDN) }));
+            }
+        }
+    }
+
+    private static void CheckIngresses(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<Finding> findings)
+    {
+        bool secretsCollected = snapshot.HasKind("Secret");
+        foreach (KubeObject ingress in snapshot.OfKind("Ingress"))
+        {
+            if (!ingress.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("tls"u8, out JsonElement tls) || tls.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement entry in tls.EnumerateArray())
+            {
+                string? secretName = entry.TryGetProperty("secretName"u8, out JsonElement name) ? name.GetString() : null;
+                if (string.IsNullOrEmpty(secretName))
+                {
+                    continue; // the controller's default certificate
+                }
+
+                List<string> hosts = entry.TryGetProperty("hosts"u8, out JsonElement hostList) && hostList.ValueKind == JsonValueKind.Array
+                    ? hostList.EnumerateArray().Select(h => h.GetString()).OfType<string>().ToList()
+                    : new List<string>();
+                KubeObject? secret = snapshot.OfKind("Secret").FirstOrDefault(s => s.Namespace == ingress.Namespace && s.Name == secretName);
+                if (secret is null)
+                {
+                    if (secretsCollected)
+                    {
+                        findings.Add(RuleCatalog.CreateFinding(CertificateRules.IngressSecretMissing, ingress.ToResourceRef(),
+                            $"Ingress {ingress.Namespace}/{ingress.Name} serves {string.Join(", ", hosts)} with Secret '{secretName}', which does not exist in namespace {ingress.Namespace}.",
+                            new Dictionary<string, string> { ["Secret"] = secretName }));
+                    }
+
+                    continue;
+                }
+
+                CertificateInfo? leaf = certificates.FirstOrDefault(c => c.Resource == secret.ToResourceRef() && c.DataKey == "tls.crt");
+                if (leaf is null)
+                {
+                    continue;
+                }
+
+                var evidence = new Dictionary<string, string> { ["Secret"] = secretName, ["Certificate"] = leaf.Subject, ["Thumbprint"] = leaf.Thumbprint };
+                double validity = (leaf.NotAfter - leaf.NotBefore).TotalDays;
+                if (validity > options.MaxIngressValidityDays)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(CertificateRules.IngressValidityTooLong, ingress.ToResourceRef(),
+                        $"Ingress {ingress.Namespace}/{ingress.Name} serves '{leaf.Subject}' from Secret {secretName}, valid for {validity:0} days (over {options.MaxIngressValidityDays}).", evidence));
+                }
+
+                if (leaf.IsSelfSigned)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(CertificateRules.IngressSelfSigned, ingress.ToResourceRef(),
+                        $"Ingress {ingress.Namespace}/{ingress.Name} serves the self-signed certificate '{leaf.Subject}' from Secret {secretName}.", evidence));
+                }
+
+                List<string> uncovered = hosts.Where(h => !Covers(leaf, h)).ToList();
+                if (uncovered.Count > 0)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(CertificateRules.IngressHostNotCovered, ingress.ToResourceRef(),
+                        $"Ingress {ingress.Namespace}/{ingress.Name} serves {string.Join(", ", uncovered)} with Secret {secretName}, whose certificate covers only {string.Join(", ", leaf.SubjectAlternativeNames.Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n[4..]))}.",
+                        evidence));
+                }
+            }
+        }
+    }
+
+    /// <summary>RFC 6125 matching: exact DNS name, or a wildcard covering exactly one left-most label.</summary>
+    public static bool Covers(CertificateInfo certificate, string host)
+    {
+        foreach (string name in certificate.SubjectAlternativeNames.Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n[4..]))
+        {
+            if (string.Equals(name, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (name.StartsWith("*.", StringComparison.Ordinal))
+            {
+                int dot = host.IndexOf('.', StringComparison.Ordinal);
+                if (dot > 0 && string.Equals(host[(dot + 1)..], name[2..], StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static byte[]? DataValue(KubeObject secret, string key)
+    {
+        if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || !data.TryGetProperty(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string text = value.GetString()!;
+        if (RedactedValue.IsRedacted(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static List<string> Organizations(string subject) =>
+        subject.Split(", ").Where(p => p.StartsWith("O=", StringComparison.Ordinal)).Select(p => p[2..]).ToList();
+
+    private static Finding Create(string ruleId, CertificateInfo certificate, string message, Severity? severity = null, Dictionary<string, string>? evidence = null)
+    {
+        evidence ??= new Dictionary<string, string>();
+        evidence["Source"] = certificate.Source;
+        evidence["Subject"] = certificate.Subject;
+        evidence["NotAfter"] = certificate.NotAfter.ToString("O", CultureInfo.InvariantCulture);
+        evidence["Thumbprint"] = certificate.Thumbprint;
+        return RuleCatalog.CreateFinding(ruleId, ResourceOf(certificate), message, evidence, severity);
+    }
+
+    /// <summary>The object holding the certificate, or the file, kubeconfig or server it came from.</summary>
+    private static ResourceRef ResourceOf(CertificateInfo certificate)
+    {
+        if (certificate.Resource is ResourceRef resource)
+        {
+            return resource;
+        }
+
+        string source = certificate.Source;
+        if (source.StartsWith("kubeconfig ", StringComparison.Ordinal))
+        {
+            return new ResourceRef("Kubeconfig", null, source["kubeconfig ".Length..]);
+        }
+
+        return source.StartsWith("API server ", StringComparison.Ordinal)
+            ? new ResourceRef("APIServer", null, source["API server ".Length..])
+            : new ResourceRef("File", null, source);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math.EC.Multiplier;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.X509;
+
+namespace KubeSecurity.Core.Certificates;
+
+public enum KeyMatch
+{
+    Matches,
+    DoesNotMatch,
+    Unreadable,
+    Encrypted,
+}
+
+/// <summary>
+/// Whether a private key (PKCS#1, PKCS#8 or SEC1 PEM) belongs to a certificate, by deriving its
+/// public key. The key material stays here: callers learn only the verdict.
+/// </summary>
+public static class PrivateKeyMatcher
+{
+    public static KeyMatch Check(byte[] keyPem, X509Certificate certificate)
+    {
+        object? parsed;
+        try
+        {
+            parsed = new PemReader(new StringReader(Encoding.ASCII.GetString(keyPem))).ReadObject();
+        }
+        catch (PasswordException)
+        {
+            return KeyMatch.Encrypted;
+        }
+        catch (Exception ex) when (ex is IOException or PemException or ArgumentException or InvalidCastException or Org.BouncyCastle.Asn1.Asn1Exception)
+        {
+            return KeyMatch.Unreadable;
+        }
+
+        AsymmetricKeyParameter? privateKey = parsed switch
+        {
+            AsymmetricCipherKeyPair pair => pair.Private,
+            AsymmetricKeyParameter { IsPrivate: true } key => key,
+            _ => null,
+        };
+        if (privateKey is null)
+        {
+            return KeyMatch.Unreadable;
+        }
+
+        AsymmetricKeyParameter publicKey = certificate.GetPublicKey();
+        bool matches = (privateKey, publicKey) switch
+        {
+            (RsaPrivateCrtKeyParameters rsa, RsaKeyParameters certRsa) => rsa.Modulus.Equals(certRsa.Modulus) && rsa.PublicExponent.Equals(certRsa.Exponent),
+            (RsaKeyParameters rsa, RsaKeyParameters certRsa) => rsa.Modulus.Equals(certRsa.Modulus),
+            (ECPrivateKeyParameters ec, ECPublicKeyParameters certEc) => new FixedPointCombMultiplier().Multiply(ec.Parameters.G, ec.D).Normalize().Equals(certEc.Q.Normalize()),
+            (Ed25519PrivateKeyParameters ed, Ed25519PublicKeyParameters certEd) => ed.GeneratePublicKey().GetEncoded().AsSpan().SequenceEqual(certEd.GetEncoded()),
+            _ => false,
+        };
+        return matches ? KeyMatch.Matches : KeyMatch.DoesNotMatch;
+    }
+}
