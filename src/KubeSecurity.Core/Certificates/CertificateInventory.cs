@@ -229,19 +229,18 @@ public sealed class CertificateInventory
         var bySubject = found.Select(f => f.Certificate)
             .DistinctBy(c => Convert.ToHexString(c.GetSignature()))
             .ToLookup(c => Convert.ToHexString(c.SubjectDN.GetEncoded()));
-        var verdicts = new Dictionary<X509Certificate, (string, string?)>();
-        var result = new List<CertificateInfo>(found.Count);
-        foreach ((X509Certificate certificate, string source, ResourceRef? resource, string? dataKey) in found)
+
+        // Signature checks and descriptions are independent per certificate: spread them over the cores.
+        var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<X509Certificate, (string Status, string? By)>();
+        var result = new CertificateInfo[found.Count];
+        Parallel.For(0, found.Count, i =>
         {
-            if (!verdicts.TryGetValue(certificate, out (string Status, string? By) verdict))
-            {
-                verdicts[certificate] = verdict = Chain(certificate, bySubject);
-            }
+            (X509Certificate certificate, string source, ResourceRef? resource, string? dataKey) = found[i];
+            (string status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject));
+            result[i] = CertificateDescriber.Describe(certificate, source, resource, dataKey, asOf).WithChainStatus(status, by);
+        });
 
-            result.Add(CertificateDescriber.Describe(certificate, source, resource, dataKey, asOf).WithChainStatus(verdict.Status, verdict.By));
-        }
-
-        return result;
+        return result.ToList();
     }
 
     private static (string Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)

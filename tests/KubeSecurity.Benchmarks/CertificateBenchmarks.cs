@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using KubeSecurity.Core.Certificates;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Benchmarks;
+
+/// <summary>
+/// Inspecting a 10,000-certificate PEM bundle against `openssl storeutl -noout -text -certs` on the
+/// same file; and checking the demo cluster plus 5,000 TLS secrets (target: under 2 s).
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+public class CertificateBenchmarks
+{
+    private string bundlePath = string.Empty;
+    private KubeSnapshot? clusterWithTlsSecrets;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "kubesecurity-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=bench-ca", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+
+        var bundle = new StringBuilder(ca.ExportCertificatePem()).Append('\n');
+        var objects = new List<KubeObject>();
+        for (int i = 0; i < 10_000; i++)
+        {
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN=svc-{i}.bench.example, O=Bench", key, HashAlgorithmName.SHA256);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName($"svc-{i}.bench.example");
+            request.CertificateExtensions.Add(san.Build());
+            using X509Certificate2 leaf = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30 + (i % 400)), BitConverter.GetBytes(i + 1));
+            string pem = leaf.ExportCertificatePem() + "\n";
+            bundle.Append(pem);
+            if (i < 5_000)
+            {
+                objects.Add(KubeObject.Create(System.Text.Json.JsonDocument.Parse(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Secret",
+                    ["type"] = "kubernetes.io/tls",
+                    ["metadata"] = new JsonObject { ["name"] = $"tls-{i}", ["namespace"] = $"team-{i % 50}" },
+                    ["data"] = new JsonObject
+                    {
+                        ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                        ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem())),
+                    },
+                }.ToJsonString()).RootElement));
+            }
+        }
+
+        bundlePath = Path.Combine(directory, "bundle.pem");
+        File.WriteAllText(bundlePath, bundle.ToString());
+
+        string repoRoot = typeof(CertificateBenchmarks).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
+        ManifestReadResult demo = new ManifestReader().ReadPaths(new[] { Path.Combine(repoRoot, "samples", "demo-cluster") });
+        if (demo.Problems.Count > 0 || demo.Objects.Count == 0)
+        {
+            throw new InvalidOperationException($"the demo cluster did not load: {string.Join("; ", demo.Problems)}");
+        }
+        clusterWithTlsSecrets = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, demo.Objects.Concat(objects).ToList(), null, null, false, demo.Sources, out _);
+        Console.WriteLine($"// bundle: 10,001 certificates, {new FileInfo(bundlePath).Length / 1048576.0:N1} MiB; snapshot: {clusterWithTlsSecrets.ObjectCount:N0} objects");
+    }
+
+    [Benchmark(Baseline = true)]
+    public int Openssl_Storeutl_Text_Bundle()
+    {
+        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "storeutl", "-noout", "-text", "-certs", bundlePath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        int length = process.StandardOutput.ReadToEnd().Length;
+        process.WaitForExit();
+        return process.ExitCode == 0 ? length : throw new InvalidOperationException(error.Result);
+    }
+
+    [Benchmark]
+    public int KubeSecurity_Inspect_Bundle()
+    {
+        var inventory = new CertificateInventory();
+        inventory.AddFile(bundlePath, null);
+        List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
+        return certificates.Count == 10_001 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
+    }
+
+    [Benchmark]
+    public int KubeSecurity_Test_Demo_Plus_5000_Tls_Secrets()
+    {
+        var inventory = new CertificateInventory();
+        inventory.AddSnapshot(clusterWithTlsSecrets!);
+        List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
+        return CertificateAnalyzer.Analyze(clusterWithTlsSecrets!, certificates, new CertificateCheckOptions()).Count;
+    }
+}
