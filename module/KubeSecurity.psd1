@@ -23,6 +23,7 @@
         'Export-KubeManifest'
         'Get-KubeCertificate'
         'Test-KubeCertificate'
+        'Get-KubeCertificateSigningRequest'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -71,15 +71,31 @@ public class CertificateCmdletTests
         List<Finding> findings = session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20'", ModuleSession.DemoCluster).Select(o => (Finding)o.BaseObject).ToList();
 
         Assert.Empty(session.Errors);
-        Assert.Equal(new[] { "KSEC-CERT-001", "KSEC-CERT-002" }, findings.Select(f => f.RuleId));
+        // Most severe first: the expired certificate and the system:masters request, then the expiring certificate, then the stale request.
+        Assert.Equal(new[] { "KSEC-CERT-001", "KSEC-CSR-001", "KSEC-CERT-002", "KSEC-CSR-003" }, findings.Select(f => f.RuleId));
         Assert.Equal(("Secret", "shop", "shop-tls-legacy", Severity.Critical), (findings[0].Kind, findings[0].Namespace, findings[0].Name, findings[0].Severity));
-        Assert.Equal("shop-tls", findings[1].Name);
+        Assert.Equal(("CertificateSigningRequest", "ci-bot-client"), (findings[1].Kind, findings[1].Name));
+        Assert.Equal("shop-tls", findings[2].Name);
 
         Assert.False((bool)session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20' -MinimumSeverity High -Quiet", ModuleSession.DemoCluster).Single().BaseObject);
-        Assert.Single(session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20' -MinimumSeverity Critical", ModuleSession.DemoCluster));
+        Assert.Equal(2, session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20' -MinimumSeverity Critical", ModuleSession.DemoCluster).Count);
 
         // After 2027-01-15 the soon-expiring certificate has expired too.
         List<Finding> later = session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2027-01-20'", ModuleSession.DemoCluster).Select(o => (Finding)o.BaseObject).ToList();
         Assert.Equal(new[] { "shop-tls", "shop-tls-legacy" }, later.Where(f => f.RuleId == "KSEC-CERT-001").Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Get_KubeCertificateSigningRequest_decodes_the_request_and_filters_by_condition()
+    {
+        using var session = new ModuleSession();
+        CertificateSigningRequestInfo request = (CertificateSigningRequestInfo)session.Run("Get-KubeCertificateSigningRequest -Path $args[0] -Condition Pending", ModuleSession.DemoCluster).Single().BaseObject;
+
+        Assert.Equal(("ci-bot-client", "O=system:masters, CN=ci-bot", "ci-runner"), (request.Name, request.RequestedSubject, request.Username));
+        Assert.Equal(new[] { "system:masters" }, request.Groups);
+        Assert.Equal(("EC", 256, "P-256"), (request.KeyAlgorithm, request.KeySize, request.Curve));
+        Assert.Equal("kubernetes.io/kube-apiserver-client", request.SignerName);
+        Assert.Equal(new[] { "client auth" }, request.Usages);
+        Assert.Empty(session.Run("Get-KubeCertificateSigningRequest -Path $args[0] -Condition Approved", ModuleSession.DemoCluster));
     }
 }

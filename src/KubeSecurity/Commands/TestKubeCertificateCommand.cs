@@ -8,7 +8,8 @@ namespace KubeSecurity.Commands;
 
 /// <summary>
 /// Checks every certificate the cluster depends on: expiry, validity, key and signature strength,
-/// names, key pairs of TLS secrets, chains, Ingress wiring, and kubeconfig client certificates.
+/// names, key pairs of TLS secrets, chains, Ingress wiring, kubeconfig client certificates, and
+/// the certificate signing requests waiting or approved.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "KubeCertificate", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(Finding))]
@@ -37,7 +38,14 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
         DateTimeOffset asOf = AsOf ?? DateTimeOffset.UtcNow;
         List<CertificateInfo> certificates = CollectCertificates(snapshot, asOf);
         var options = new CertificateCheckOptions { AsOf = asOf, WarningDays = WarningDays };
+        (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(snapshot, asOf);
+        foreach (CertificateProblem problem in csrProblems)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+        }
+
         List<Finding> findings = CertificateAnalyzer.Analyze(snapshot, certificates, options)
+            .Concat(CsrAnalyzer.Analyze(requests))
             .Concat(CoverageRules.Evaluate(snapshot).Where(f => f.RuleId != CoverageRules.UnknownKinds))
             .Where(f => f.Severity >= MinimumSeverity)
             .OrderByDescending(f => f.Severity)
