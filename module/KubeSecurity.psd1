@@ -24,6 +24,8 @@
         'Get-KubeCertificate'
         'Test-KubeCertificate'
         'Get-KubeCertificateSigningRequest'
+        'New-KubeCertificate'
+        'New-KubeTlsSecret'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -8,7 +8,7 @@ public class ManifestAndHelpTests
 {
     private static readonly string[] ExpectedCmdlets =
     {
-        "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeObject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "Test-KubeCertificate",
+        "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeObject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeTlsSecret", "Test-KubeCertificate",
     };
 
     [Fact]
@@ -96,7 +96,7 @@ public class ManifestAndHelpTests
     public void Changing_cmdlets_support_whatif_and_confirm()
     {
         using var session = new ModuleSession();
-        foreach (string name in new[] { "Export-KubeSnapshot", "Export-KubeManifest" })
+        foreach (string name in new[] { "Export-KubeSnapshot", "Export-KubeManifest", "New-KubeCertificate" })
         {
             CmdletInfo cmdlet = (CmdletInfo)session.Run("Get-Command -Name $args[0]", name).Single().BaseObject;
             Assert.Contains("WhatIf", cmdlet.Parameters.Keys);
