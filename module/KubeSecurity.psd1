@@ -26,6 +26,7 @@
         'Get-KubeCertificateSigningRequest'
         'New-KubeCertificate'
         'New-KubeTlsSecret'
+        'Test-KubeCertificateRotation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -102,4 +102,26 @@ public class CertificateGenerationTests
         session.Run("New-KubeCertificate -Subject 'CN=whatif' -OutputDirectory $args[0] -WhatIf", directory);
         Assert.Empty(Directory.GetFiles(directory));
     }
+
+    [Fact]
+    public void Test_KubeCertificateRotation_reports_what_remains_and_ends_with_the_summary()
+    {
+        string pki = ModuleSession.TempDirectory();
+        using var session = new ModuleSession();
+        List<object> output = session.Run("""
+            $old = New-KubeCertificate -Subject 'CN=rotating-ca' -CertificateAuthority -OutputDirectory $args[0] -FileName old-ca
+            $new = New-KubeCertificate -Subject 'CN=rotating-ca' -CertificateAuthority -OutputDirectory $args[0] -FileName new-ca
+            $old | New-KubeCertificate -Subject 'CN=legacy' -DnsName legacy.svc -OutputDirectory $args[0] | Out-Null
+            $new | New-KubeCertificate -Subject 'CN=current' -DnsName current.svc -OutputDirectory $args[0] | Out-Null
+            Test-KubeCertificateRotation -Path ([System.IO.Path]::Combine($args[0], 'legacy.crt')), ([System.IO.Path]::Combine($args[0], 'current.crt')), ([System.IO.Path]::Combine($args[0], 'old-ca.crt')) -NewCertificateAuthority ([System.IO.Path]::Combine($args[0], 'new-ca.crt')) -OldCertificateAuthority ([System.IO.Path]::Combine($args[0], 'old-ca.crt'))
+            """, pki).Select(o => o.BaseObject).ToList();
+
+        Assert.Empty(session.Errors);
+        RotationSummary summary = Assert.IsType<RotationSummary>(output[^1]);
+        Assert.False(summary.SafeToRemoveOldCa);
+        List<Finding> findings = output.OfType<Finding>().ToList();
+        Assert.Contains(findings, f => f.RuleId == "KSEC-ROT-001" && f.Name.EndsWith("legacy.crt", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RuleId == "KSEC-ROT-003" && f.Name.EndsWith("old-ca.crt", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.Name.EndsWith("current.crt", StringComparison.Ordinal));
+    }
 }

@@ -297,7 +297,7 @@ public static class CertificateAnalyzer
     }
 
     /// <summary>The object holding the certificate, or the file, kubeconfig or server it came from.</summary>
-    private static ResourceRef ResourceOf(CertificateInfo certificate)
+    internal static ResourceRef ResourceOf(CertificateInfo certificate)
     {
         if (certificate.Resource is ResourceRef resource)
         {
