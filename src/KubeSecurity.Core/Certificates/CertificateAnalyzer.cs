@@ -56,6 +56,7 @@ public static class CertificateAnalyzer
         CheckDuplicateSerials(certificates, findings);
         CheckTlsSecretKeys(snapshot, findings);
         CheckIngresses(snapshot, certificates, options, findings);
+        CheckWebhookCaBundles(snapshot, certificates, findings);
         return findings;
     }
 
@@ -235,6 +236,122 @@ public static class CertificateAnalyzer
                 }
             }
         }
+    }
+
+    private static readonly string[] WorkloadKinds = { "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" };
+
+    /// <summary>
+    /// For each webhook served by a Service: the TLS secrets mounted by the pods that Service selects
+    /// must chain to the webhook's caBundle. Webhooks whose serving certificate is not in the
+    /// snapshot are not judged.
+    /// </summary>
+    private static void CheckWebhookCaBundles(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, List<Finding> findings)
+    {
+        var parser = new X509CertificateParser();
+        foreach (KubeObject configuration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
+        {
+            if (!configuration.Json.TryGetProperty("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement webhook in webhooks.EnumerateArray())
+            {
+                string webhookName = webhook.TryGetProperty("name"u8, out JsonElement n) ? n.GetString() ?? "?" : "?";
+                if (!webhook.TryGetProperty("clientConfig"u8, out JsonElement client) || !client.TryGetProperty("service"u8, out JsonElement service))
+                {
+                    continue;
+                }
+
+                string? serviceNamespace = service.TryGetProperty("namespace"u8, out JsonElement sn) ? sn.GetString() : null;
+                string? serviceName = service.TryGetProperty("name"u8, out JsonElement sv) ? sv.GetString() : null;
+                List<X509Certificate> bundle = certificates
+                    .Where(c => c.Resource == configuration.ToResourceRef() && c.DataKey == $"webhook {webhookName} caBundle")
+                    .Select(c => parser.ReadCertificate(c.GetRawData())).ToList();
+                if (serviceNamespace is null || serviceName is null || bundle.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (string secretName in ServingSecrets(snapshot, serviceNamespace, serviceName))
+                {
+                    var secretRef = new ResourceRef("Secret", serviceNamespace, secretName);
+                    List<CertificateInfo> served = certificates.Where(c => c.Resource == secretRef && c.DataKey == "tls.crt").ToList();
+                    if (served.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    List<X509Certificate> chain = served.Select(c => parser.ReadCertificate(c.GetRawData())).ToList();
+                    if (!ChainVerifier.VerifiesTo(chain[0], chain.Skip(1).ToList(), bundle))
+                    {
+                        findings.Add(RuleCatalog.CreateFinding(CertificateRules.WebhookCaBundleMismatch, configuration.ToResourceRef(),
+                            $"Webhook {webhookName} calls Service {serviceNamespace}/{serviceName}, whose pods serve '{served[0].Subject}' from Secret {secretName}; it does not chain to the webhook's caBundle ({string.Join("; ", bundle.Select(b => CertificateDescriber.FormatName(b.SubjectDN)))}).",
+                            new Dictionary<string, string> { ["Webhook"] = webhookName, ["Service"] = $"{serviceNamespace}/{serviceName}", ["Secret"] = secretName, ["ServingCertificate"] = served[0].Subject }));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Secrets mounted by the workloads a Service selects.</summary>
+    private static IEnumerable<string> ServingSecrets(KubeSnapshot snapshot, string ns, string serviceName)
+    {
+        KubeObject? service = snapshot.OfKind("Service").FirstOrDefault(s => s.Namespace == ns && s.Name == serviceName);
+        if (service is null || !service.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("selector"u8, out JsonElement selector)
+            || selector.ValueKind != JsonValueKind.Object || !selector.EnumerateObject().Any())
+        {
+            return Array.Empty<string>();
+        }
+
+        var wanted = selector.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString(), StringComparer.Ordinal);
+        var secrets = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind).Where(w => w.Namespace == ns))
+        {
+            JsonElement? podSpec = PodTemplate(workload, out IReadOnlyDictionary<string, string> labels);
+            if (podSpec is not JsonElement pod || !wanted.All(w => labels.TryGetValue(w.Key, out string? value) && value == w.Value)
+                || !pod.TryGetProperty("volumes"u8, out JsonElement volumes) || volumes.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement volume in volumes.EnumerateArray())
+            {
+                if (volume.TryGetProperty("secret"u8, out JsonElement secret) && secret.TryGetProperty("secretName"u8, out JsonElement name) && name.GetString() is string secretName)
+                {
+                    secrets.Add(secretName);
+                }
+            }
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The pod spec of a Pod or a workload's pod template, with the labels its pods carry.</summary>
+    private static JsonElement? PodTemplate(KubeObject workload, out IReadOnlyDictionary<string, string> labels)
+    {
+        labels = workload.Labels;
+        if (workload.Kind == "Pod")
+        {
+            return workload.Json.TryGetProperty("spec"u8, out JsonElement podSpec) ? podSpec : null;
+        }
+
+        if (!workload.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("template"u8, out JsonElement template))
+        {
+            return null;
+        }
+
+        var templateLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (template.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty label in map.EnumerateObject())
+            {
+                templateLabels[label.Name] = label.Value.GetString() ?? string.Empty;
+            }
+        }
+
+        labels = templateLabels;
+        return template.TryGetProperty("spec"u8, out JsonElement templateSpec) ? templateSpec : null;
     }
 
     /// <summary>RFC 6125 matching: exact DNS name, or a wildcard covering exactly one left-most label.</summary>

@@ -246,7 +246,7 @@ public sealed class CertificateInventory
     private static (string Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)
     {
         string issuer = Convert.ToHexString(certificate.IssuerDN.GetEncoded());
-        if (issuer == Convert.ToHexString(certificate.SubjectDN.GetEncoded()) && Verifies(certificate, certificate))
+        if (issuer == Convert.ToHexString(certificate.SubjectDN.GetEncoded()) && ChainVerifier.SignedBy(certificate, certificate))
         {
             return ("SelfSigned", null);
         }
@@ -260,26 +260,13 @@ public sealed class CertificateInventory
             }
 
             anyCandidate = true;
-            if (Verifies(certificate, candidate))
+            if (ChainVerifier.SignedBy(certificate, candidate))
             {
                 return ("Verified", CertificateDescriber.FormatName(candidate.SubjectDN));
             }
         }
 
         return anyCandidate ? ("SignatureInvalid", null) : ("IssuerNotFound", null);
-    }
-
-    private static bool Verifies(X509Certificate certificate, X509Certificate issuer)
-    {
-        try
-        {
-            certificate.Verify(issuer.GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException or ArgumentException)
-        {
-            return false;
-        }
     }
 
     private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field)

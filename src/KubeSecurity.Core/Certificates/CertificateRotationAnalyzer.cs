@@ -28,7 +28,7 @@ public static partial class CertificateRotationAnalyzer
         foreach (CertificateInfo certificate in certificates.Where(c => c.Thumbprint != newCa.Thumbprint && !oldThumbprints.Contains(c.Thumbprint)))
         {
             X509Certificate parsed = parser.ReadCertificate(certificate.GetRawData());
-            CertificateInfo? issuer = oldParsed.Select((ca, i) => (ca, i)).Where(p => SignedBy(parsed, p.ca)).Select(p => old[p.i]).FirstOrDefault();
+            CertificateInfo? issuer = oldParsed.Select((ca, i) => (ca, i)).Where(p => ChainVerifier.SignedBy(parsed, p.ca)).Select(p => old[p.i]).FirstOrDefault();
             if (issuer is not null)
             {
                 fromOld++;
@@ -89,24 +89,6 @@ public static partial class CertificateRotationAnalyzer
         var summary = new RotationSummary(newCa.Subject, newCa.Thumbprint, old.Select(c => $"{c.Subject} ({c.Thumbprint[..16]})").ToList(), rotatedAt,
             fromOld, beforeRotation, withoutNew, stillOld, reasons.Count == 0, reasons);
         return (findings, summary);
-    }
-
-    private static bool SignedBy(X509Certificate certificate, X509Certificate issuer)
-    {
-        if (!certificate.IssuerDN.Equivalent(issuer.SubjectDN))
-        {
-            return false;
-        }
-
-        try
-        {
-            certificate.Verify(issuer.GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The source without the " [2/3]" position of a certificate in a bundle.</summary>

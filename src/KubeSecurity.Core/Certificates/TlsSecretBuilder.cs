@@ -38,7 +38,7 @@ public static class TlsSecretBuilder
                 throw new TlsMaterialException("The CA input holds no certificate.", false);
             }
 
-            if (!VerifiesTo(leaf, chain.Skip(1).ToList(), authorities))
+            if (!ChainVerifier.VerifiesTo(leaf, chain.Skip(1).ToList(), authorities))
             {
                 throw new TlsMaterialException($"'{CertificateDescriber.FormatName(leaf.SubjectDN)}' does not chain to the given CA ({string.Join("; ", authorities.Select(a => CertificateDescriber.FormatName(a.SubjectDN)))}).", false);
             }
@@ -63,41 +63,5 @@ public static class TlsSecretBuilder
             ["data"] = data,
         };
         return KubeObject.Create(System.Text.Json.JsonDocument.Parse(secret.ToJsonString()).RootElement, "generated");
-    }
-
-    /// <summary>Walks from the leaf through the given intermediates to one of the CAs, checking each signature.</summary>
-    private static bool VerifiesTo(X509Certificate leaf, List<X509Certificate> intermediates, List<X509Certificate> authorities)
-    {
-        X509Certificate current = leaf;
-        for (int depth = 0; depth <= intermediates.Count; depth++)
-        {
-            if (authorities.Any(ca => current.IssuerDN.Equivalent(ca.SubjectDN) && Verifies(current, ca)))
-            {
-                return true;
-            }
-
-            X509Certificate? next = intermediates.FirstOrDefault(i => current.IssuerDN.Equivalent(i.SubjectDN) && Verifies(current, i));
-            if (next is null)
-            {
-                return false;
-            }
-
-            current = next;
-        }
-
-        return false;
-    }
-
-    private static bool Verifies(X509Certificate certificate, X509Certificate issuer)
-    {
-        try
-        {
-            certificate.Verify(issuer.GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

@@ -21,6 +21,7 @@ public static class CertificateRules
     public const string KubeconfigClientCertificate = "KSEC-CERT-013";
     public const string IngressSecretMissing = "KSEC-CERT-014";
     public const string IngressHostNotCovered = "KSEC-CERT-015";
+    public const string WebhookCaBundleMismatch = "KSEC-CERT-016";
 
     private const string CertDocs = "https://kubernetes.io/docs/setup/best-practices/certificates/";
     private const string KubeadmCerts = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/";
@@ -88,5 +89,9 @@ public static class CertificateRules
             "A host listed in an Ingress tls entry is not among the certificate's DNS names, so clients reject the certificate for that host.",
             "Reissue the certificate with the host in its subjectAltName, or move the host to a tls entry whose certificate covers it.",
             new[] { IngressTls }),
+        new SecurityRule(WebhookCaBundleMismatch, "Webhook caBundle does not verify the webhook's serving certificate", Severity.High, Category,
+            "The API server checks an admission webhook's serving certificate against the webhook's caBundle. The certificate the webhook's pods serve (the TLS secret they mount) does not chain to that caBundle, so every call fails: requests are rejected (failurePolicy: Fail) or the webhook is silently skipped (failurePolicy: Ignore).",
+            "Put the CA that issued the serving certificate into the caBundle (cert-manager's CA injector does this), or reissue the serving certificate from the CA in the caBundle.",
+            new[] { "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#contacting-the-webhook" }),
     };
 }

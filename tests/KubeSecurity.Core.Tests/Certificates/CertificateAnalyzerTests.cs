@@ -152,4 +152,20 @@ public class CertificateAnalyzerTests
         // Nothing else is wrong with the demo's certificates: keys match, hosts are covered.
         Assert.Equal(new[] { CertificateRules.Expired, CertificateRules.ExpiresSoon }, RuleIds(findings));
     }
+
+    [Fact]
+    public void A_webhook_caBundle_that_does_not_verify_the_served_certificate_is_reported()
+    {
+        X509Certificate2 servingCa = Ca("CN=webhook-ca"), otherCa = Ca("CN=other-ca");
+        X509Certificate2 serving = Leaf(servingCa, "CN=guard.policy.svc", new[] { "guard.policy.svc" });
+        KubeObject secret = TlsSecret("policy", "guard-tls", Pem(serving), KeyPem(serving));
+        KubeObject service = Parse("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"guard","namespace":"policy"},"spec":{"selector":{"app":"guard"}}}""");
+        KubeObject deployment = Parse("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"guard","namespace":"policy"},"spec":{"template":{"metadata":{"labels":{"app":"guard"}},"spec":{"containers":[{"name":"g","image":"g:1"}],"volumes":[{"name":"tls","secret":{"secretName":"guard-tls"}}]}}}}""");
+        KubeObject Webhook(X509Certificate2 ca) => Parse($$$"""{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"guard"},"webhooks":[{"name":"validate.guard","clientConfig":{"service":{"namespace":"policy","name":"guard"},"caBundle":"{{{Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Pem(ca)))}}}"}}]}""");
+
+        Finding mismatch = Assert.Single(Check(Snapshot(secret, service, deployment, Webhook(otherCa))), f => f.RuleId == CertificateRules.WebhookCaBundleMismatch);
+        Assert.Equal("ValidatingWebhookConfiguration/guard", mismatch.Resource.ToString());
+        Assert.Equal("guard-tls", mismatch.Evidence["Secret"]);
+        Assert.DoesNotContain(Check(Snapshot(secret, service, deployment, Webhook(servingCa))), f => f.RuleId == CertificateRules.WebhookCaBundleMismatch);
+    }
 }

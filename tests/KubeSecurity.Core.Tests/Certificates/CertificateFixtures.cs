@@ -111,6 +111,8 @@ internal static class CertificateFixtures
             ["spec"] = new JsonObject { ["tls"] = new JsonArray(new JsonObject { ["hosts"] = new JsonArray(hosts.Select(h => (JsonNode)h).ToArray()), ["secretName"] = secretName }) },
         });
 
+    public static KubeObject Parse(string json) => KubeObject.Create(System.Text.Json.JsonDocument.Parse(json).RootElement);
+
     public static KubeSnapshot Snapshot(params KubeObject[] objects) => new(SnapshotSource.Files, null, null, null, Now, objects);
 
     public static List<Finding> Check(KubeSnapshot snapshot, int warningDays = 30)
