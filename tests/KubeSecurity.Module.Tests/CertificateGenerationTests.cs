@@ -124,4 +124,34 @@ public class CertificateGenerationTests
         Assert.Contains(findings, f => f.RuleId == "KSEC-ROT-003" && f.Name.EndsWith("old-ca.crt", StringComparison.Ordinal));
         Assert.DoesNotContain(findings, f => f.Name.EndsWith("current.crt", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Apply_creates_then_replaces_a_live_secret_returning_the_old_one_and_honours_WhatIf()
+    {
+        await using KubeSecurity.TestApiServer.KubeApiTestServer server = await KubeSecurity.TestApiServer.KubeApiTestServer.StartAsync(Array.Empty<System.Text.Json.Nodes.JsonObject>());
+        string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
+        using var session = new ModuleSession();
+        session.Run("$global:ca = New-KubeCertificate -Subject 'CN=apply-ca' -CertificateAuthority");
+
+        session.Run("$ca | New-KubeCertificate -Subject 'CN=web' -DnsName web | New-KubeTlsSecret -Name web-tls -Namespace shop -Apply -Kubeconfig $args[0] -WhatIf", kubeconfig);
+        Assert.Equal(0, server.Count("secrets"));
+
+        ApplyResult created = (ApplyResult)session.Run("$ca | New-KubeCertificate -Subject 'CN=web' -DnsName web | New-KubeTlsSecret -Name web-tls -Namespace shop -Apply -Kubeconfig $args[0]", kubeconfig).Single().BaseObject;
+        Assert.Equal(("Created", "Secret/shop/web-tls", "test-cert"), (created.Action, created.Resource.ToString(), created.Context));
+        Assert.Null(created.Previous);
+
+        ApplyResult replaced = (ApplyResult)session.Run("$ca | New-KubeCertificate -Subject 'CN=web-2' -DnsName web | New-KubeTlsSecret -Name web-tls -Namespace shop -Apply -Kubeconfig $args[0]", kubeconfig).Single().BaseObject;
+        Assert.Equal("Replaced", replaced.Action);
+        Assert.NotNull(replaced.Previous);
+        Assert.Equal(created.Current.Json.GetProperty("data").GetProperty("tls.crt").GetString(), replaced.Previous!.Json.GetProperty("data").GetProperty("tls.crt").GetString());
+        Assert.NotEqual(replaced.Previous.Json.GetProperty("data").GetProperty("tls.crt").GetString(), replaced.Current.Json.GetProperty("data").GetProperty("tls.crt").GetString());
+        Assert.Equal(1, server.Count("secrets"));
+
+        server.AddFault(new KubeSecurity.TestApiServer.Fault(403, "secrets"));
+        session.Run("$ca | New-KubeCertificate -Subject 'CN=web-3' -DnsName web | New-KubeTlsSecret -Name web-tls -Namespace shop -Apply -Kubeconfig $args[0]", kubeconfig);
+        ErrorRecord forbidden = Assert.Single(session.Errors);
+        Assert.Equal("ApiForbidden,KubeSecurity.Commands.NewKubeTlsSecretCommand", forbidden.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, forbidden.CategoryInfo.Category);
+        Assert.DoesNotContain("PRIVATE KEY", session.AllStreamText(), StringComparison.Ordinal);
+    }
 }

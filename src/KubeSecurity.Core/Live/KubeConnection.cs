@@ -83,11 +83,19 @@ public sealed class KubeConnection : IDisposable
     }
 
     /// <summary>Sends one GET. The caller owns (and disposes) the response, whatever its status.</summary>
-    public async Task<HttpResponseMessage> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> GetAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, null, cancellationToken);
+
+    /// <summary>Sends one request with an optional JSON body. The caller owns the response, whatever its status.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, string? jsonBody, CancellationToken cancellationToken)
     {
         string url = baseUrl + pathAndQuery;
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (jsonBody is not null)
+        {
+            request.Content = new StringContent(jsonBody, System.Text.Encoding.UTF8, "application/json");
+        }
         if (client.Credentials is not null)
         {
             try
@@ -108,7 +116,7 @@ public sealed class KubeConnection : IDisposable
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KubeApiException(ApiFailure.Timeout, $"The API server at {Server} did not answer GET {pathAndQuery} in time.", url: url, inner: ex);
+            throw new KubeApiException(ApiFailure.Timeout, $"The API server at {Server} did not answer {method} {pathAndQuery} in time.", url: url, inner: ex);
         }
         catch (HttpRequestException ex)
         {

@@ -6,8 +6,8 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Builds a kubernetes.io/tls Secret from a certificate and key, after checking they match and chain to the CA.</summary>
-[Cmdlet(VerbsCommon.New, "KubeTlsSecret", DefaultParameterSetName = ObjectSet)]
-[OutputType(typeof(KubeObject))]
+[Cmdlet(VerbsCommon.New, "KubeTlsSecret", DefaultParameterSetName = ObjectSet, SupportsShouldProcess = true)]
+[OutputType(typeof(KubeObject), typeof(ApplyResult))]
 public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
 {
     private const string ObjectSet = "Object";
@@ -38,6 +38,22 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
     [ValidateNotNullOrEmpty]
     public string? CaCertificatePath { get; set; }
 
+    /// <summary>Create the secret on the live cluster, or replace it (the previous version is returned as a backup).</summary>
+    [Parameter]
+    public SwitchParameter Apply { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.ContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipTlsVerify { get; set; }
+
     protected override void ProcessRecord()
     {
         (string certificatePem, string keyPem) = ParameterSetName == ObjectSet
@@ -48,11 +64,44 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
         {
             KubeObject secret = TlsSecretBuilder.Build(Namespace, Name!, certificatePem, keyPem, caPem);
             WriteVerbose($"Built Secret {Namespace}/{Name} of type kubernetes.io/tls; the key matches the certificate{(caPem is null ? string.Empty : " and the chain verifies to the CA")}.");
-            WriteObject(secret);
+            if (Apply)
+            {
+                ApplyToCluster(secret);
+            }
+            else
+            {
+                WriteObject(secret);
+            }
         }
         catch (TlsMaterialException ex)
         {
             WriteError(new ErrorRecord(ex, ex.KeyMismatch ? "TlsKeyMismatch" : "TlsMaterialInvalid", ErrorCategory.InvalidData, $"{Namespace}/{Name}"));
+        }
+    }
+
+    private void ApplyToCluster(KubeObject secret)
+    {
+        Core.Live.LiveConnectionOptions options = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, false, SkipTlsVerify);
+        if (SkipTlsVerify)
+        {
+            WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, and the private key is sent to whoever answers.");
+        }
+
+        try
+        {
+            using Core.Live.KubeConnection connection = Core.Live.KubeConnection.Open(options);
+            if (!ShouldProcess($"Secret {Namespace}/{Name} on {connection.Context ?? connection.Server}", "Create or replace TLS secret"))
+            {
+                return;
+            }
+
+            ApplyResult result = RunEngine((_, token) => Core.Live.ObjectApplier.ApplyAsync(connection, secret, token));
+            WriteVerbose($"{result.Action} Secret {Namespace}/{Name} on {connection.Server}{(result.Previous is null ? string.Empty : "; the previous version is in the output's Previous property")}.");
+            WriteObject(result);
+        }
+        catch (Core.Live.KubeApiException ex)
+        {
+            WriteError(ApiError(ex, $"{Namespace}/{Name}"));
         }
     }
 

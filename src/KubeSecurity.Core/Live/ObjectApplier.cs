@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Live;
+
+/// <summary>
+/// Create-or-replace of namespaced core objects on a live cluster, returning the previous version
+/// as a backup. Replacement carries the current resourceVersion, so a concurrent change is a
+/// conflict rather than a silent overwrite.
+/// </summary>
+public static class ObjectApplier
+{
+    public static async Task<ApplyResult> ApplyAsync(KubeConnection connection, KubeObject desired, CancellationToken cancellationToken)
+    {
+        if (!KnownKinds.TryGet(desired.Kind, out KnownKind kind) || !kind.Namespaced || desired.Namespace is null)
+        {
+            throw new ArgumentException($"Only namespaced kinds the snapshot knows can be applied, not {desired.Kind}.", nameof(desired));
+        }
+
+        string collection = kind.ListPath(desired.Namespace);
+        string item = $"{collection}/{Uri.EscapeDataString(desired.Name)}";
+        KubeObject? previous = null;
+        using (HttpResponseMessage existing = await connection.GetAsync(item, cancellationToken).ConfigureAwait(false))
+        {
+            if (existing.IsSuccessStatusCode)
+            {
+                previous = await ReadObjectAsync(existing, item, cancellationToken).ConfigureAwait(false);
+            }
+            else if (existing.StatusCode != HttpStatusCode.NotFound)
+            {
+                throw await FailureAsync(existing, "GET", item, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        JsonObject body = KubeObjectJson.ToNode(desired);
+        if (previous is not null && previous.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("resourceVersion"u8, out JsonElement version))
+        {
+            ((JsonObject)body["metadata"]!)["resourceVersion"] = version.GetString();
+        }
+
+        (HttpMethod method, string path) = previous is null ? (HttpMethod.Post, collection) : (HttpMethod.Put, item);
+        using HttpResponseMessage response = await connection.SendAsync(method, path, body.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, method.Method, path, cancellationToken).ConfigureAwait(false);
+        }
+
+        KubeObject current = await ReadObjectAsync(response, path, cancellationToken).ConfigureAwait(false);
+        return new ApplyResult(previous is null ? "Created" : "Replaced", current.ToResourceRef(), connection.Context, current, previous);
+    }
+
+    private static async Task<KubeObject> ReadObjectAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    {
+        JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
+        return KubeObject.TryCreate(document.RootElement, path, out KubeObject? created, out string? problem)
+            ? created!
+            : throw new KubeApiException(ApiFailure.BadResponse, $"The API server answered {path} with something that is not a Kubernetes object ({problem}).", (int)response.StatusCode, path);
+    }
+
+    private static async Task<KubeApiException> FailureAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
+    {
+        string message = await KubeConnection.ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        return new KubeApiException(KubeApiException.FromStatus(status), $"{method} {path} failed ({status}): {message}", status, path);
+    }
+}
