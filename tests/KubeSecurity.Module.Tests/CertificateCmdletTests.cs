@@ -71,8 +71,9 @@ public class CertificateCmdletTests
         List<Finding> findings = session.Run("Test-KubeCertificate -Path $args[0] -AsOf '2026-12-20'", ModuleSession.DemoCluster).Select(o => (Finding)o.BaseObject).ToList();
 
         Assert.Empty(session.Errors);
-        // Most severe first: the expired certificate and the system:masters request, then the expiring certificate, then the stale request.
-        Assert.Equal(new[] { "KSEC-CERT-001", "KSEC-CSR-001", "KSEC-CERT-002", "KSEC-CSR-003" }, findings.Select(f => f.RuleId));
+        // Most severe first: the expired certificate and the system:masters request, then the expiring
+        // certificate and the webhook whose caBundle does not verify its backend, then the stale request.
+        Assert.Equal(new[] { "KSEC-CERT-001", "KSEC-CSR-001", "KSEC-CERT-002", "KSEC-CERT-016", "KSEC-CSR-003" }, findings.Select(f => f.RuleId));
         Assert.Equal(("Secret", "shop", "shop-tls-legacy", Severity.Critical), (findings[0].Kind, findings[0].Namespace, findings[0].Name, findings[0].Severity));
         Assert.Equal(("CertificateSigningRequest", "ci-bot-client"), (findings[1].Kind, findings[1].Name));
         Assert.Equal("shop-tls", findings[2].Name);

@@ -149,8 +149,12 @@ public class CertificateAnalyzerTests
         Finding expiring = Assert.Single(findings, f => f.RuleId == CertificateRules.ExpiresSoon);
         Assert.Equal((new ResourceRef("Secret", "shop", "shop-tls"), Severity.High), (expiring.Resource, expiring.Severity));
 
+        // DEMO-CERT-5: the policy-guard webhook's caBundle does not verify what its pods serve.
+        Finding webhook = Assert.Single(findings, f => f.RuleId == CertificateRules.WebhookCaBundleMismatch);
+        Assert.Equal(("ValidatingWebhookConfiguration/policy-guard", "policy-guard-tls"), (webhook.Resource.ToString(), webhook.Evidence["Secret"]));
+
         // Nothing else is wrong with the demo's certificates: keys match, hosts are covered.
-        Assert.Equal(new[] { CertificateRules.Expired, CertificateRules.ExpiresSoon }, RuleIds(findings));
+        Assert.Equal(new[] { CertificateRules.Expired, CertificateRules.ExpiresSoon, CertificateRules.WebhookCaBundleMismatch }, RuleIds(findings));
     }
 
     [Fact]
