@@ -21,6 +21,9 @@ public sealed record CertificateCheckOptions
 
     /// <summary>The longest validity accepted for certificates served by an Ingress.</summary>
     public int MaxIngressValidityDays { get; init; } = 398;
+
+    /// <summary>When set, every non-CA certificate must chain to one of these CAs.</summary>
+    public IReadOnlyList<CertificateInfo> TrustedAuthorities { get; init; } = Array.Empty<CertificateInfo>();
 }
 
 /// <summary>
@@ -57,6 +60,7 @@ public static class CertificateAnalyzer
         CheckTlsSecretKeys(snapshot, findings);
         CheckIngresses(snapshot, certificates, options, findings);
         CheckWebhookCaBundles(snapshot, certificates, findings);
+        CheckTrustedAuthorities(certificates, options.TrustedAuthorities, findings);
         return findings;
     }
 
@@ -234,6 +238,26 @@ public static class CertificateAnalyzer
                         $"Ingress {ingress.Namespace}/{ingress.Name} serves {string.Join(", ", uncovered)} with Secret {secretName}, whose certificate covers only {string.Join(", ", leaf.SubjectAlternativeNames.Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n[4..]))}.",
                         evidence));
                 }
+            }
+        }
+    }
+
+    private static void CheckTrustedAuthorities(IReadOnlyList<CertificateInfo> certificates, IReadOnlyList<CertificateInfo> trusted, List<Finding> findings)
+    {
+        if (trusted.Count == 0)
+        {
+            return;
+        }
+
+        var parser = new X509CertificateParser();
+        List<X509Certificate> authorities = trusted.Select(c => parser.ReadCertificate(c.GetRawData())).ToList();
+        List<X509Certificate> intermediates = certificates.Where(c => c.IsCertificateAuthority).DistinctBy(c => c.Thumbprint).Select(c => parser.ReadCertificate(c.GetRawData())).ToList();
+        string expected = string.Join("; ", trusted.Select(t => t.Subject));
+        foreach (CertificateInfo certificate in certificates.Where(c => !c.IsCertificateAuthority))
+        {
+            if (!ChainVerifier.VerifiesTo(parser.ReadCertificate(certificate.GetRawData()), intermediates, authorities))
+            {
+                findings.Add(Create(CertificateRules.NotFromTrustedCa, certificate, $"'{certificate.Subject}' at {certificate.Source} does not chain to {expected}."));
             }
         }
     }

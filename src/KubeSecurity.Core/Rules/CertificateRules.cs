@@ -22,6 +22,7 @@ public static class CertificateRules
     public const string IngressSecretMissing = "KSEC-CERT-014";
     public const string IngressHostNotCovered = "KSEC-CERT-015";
     public const string WebhookCaBundleMismatch = "KSEC-CERT-016";
+    public const string NotFromTrustedCa = "KSEC-CERT-017";
 
     private const string CertDocs = "https://kubernetes.io/docs/setup/best-practices/certificates/";
     private const string KubeadmCerts = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/";
@@ -93,5 +94,9 @@ public static class CertificateRules
             "The API server checks an admission webhook's serving certificate against the webhook's caBundle. The certificate the webhook's pods serve (the TLS secret they mount) does not chain to that caBundle, so every call fails: requests are rejected (failurePolicy: Fail) or the webhook is silently skipped (failurePolicy: Ignore).",
             "Put the CA that issued the serving certificate into the caBundle (cert-manager's CA injector does this), or reissue the serving certificate from the CA in the caBundle.",
             new[] { "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#contacting-the-webhook" }),
+        new SecurityRule(NotFromTrustedCa, "Certificate does not chain to the expected CA", Severity.Medium, Category,
+            "Checked against the CA given with -CertificateAuthority: the certificate does not chain to it (directly or through intermediates found alongside it). Clients that trust only that CA reject it.",
+            "Reissue the certificate from the expected CA, or add its real issuer to the trust configuration on purpose.",
+            new[] { CertDocs }),
     };
 }

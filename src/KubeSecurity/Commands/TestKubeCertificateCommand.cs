@@ -29,6 +29,11 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>CA certificate files every (non-CA) certificate must chain to, for example the cluster CA.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? CertificateAuthority { get; set; }
+
     /// <summary>Evaluate as of this time instead of now (what will have expired by the end of the quarter?).</summary>
     [Parameter]
     public DateTimeOffset? AsOf { get; set; }
@@ -37,7 +42,7 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
     {
         DateTimeOffset asOf = AsOf ?? DateTimeOffset.UtcNow;
         List<CertificateInfo> certificates = CollectCertificates(snapshot, asOf);
-        var options = new CertificateCheckOptions { AsOf = asOf, WarningDays = WarningDays };
+        var options = new CertificateCheckOptions { AsOf = asOf, WarningDays = WarningDays, TrustedAuthorities = ReadAuthorities(asOf) };
         (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(snapshot, asOf);
         foreach (CertificateProblem problem in csrProblems)
         {
@@ -59,5 +64,32 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
         }
 
         WriteObject(findings, enumerateCollection: true);
+    }
+
+    private List<CertificateInfo> ReadAuthorities(DateTimeOffset asOf)
+    {
+        if (CertificateAuthority is null)
+        {
+            return new List<CertificateInfo>();
+        }
+
+        var inventory = new CertificateInventory();
+        foreach (string path in CertificateAuthority)
+        {
+            inventory.AddFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path), null);
+        }
+
+        foreach (CertificateProblem problem in inventory.Problems)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+        }
+
+        List<CertificateInfo> authorities = inventory.Build(asOf).Where(c => c.IsCertificateAuthority).ToList();
+        if (authorities.Count == 0)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateAuthority holds no CA certificate."), "InvalidCertificateAuthority", ErrorCategory.InvalidArgument, CertificateAuthority));
+        }
+
+        return authorities;
     }
 }

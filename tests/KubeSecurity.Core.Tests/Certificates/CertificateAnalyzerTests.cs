@@ -172,4 +172,20 @@ public class CertificateAnalyzerTests
         Assert.Equal("guard-tls", mismatch.Evidence["Secret"]);
         Assert.DoesNotContain(Check(Snapshot(secret, service, deployment, Webhook(servingCa))), f => f.RuleId == CertificateRules.WebhookCaBundleMismatch);
     }
+
+    [Fact]
+    public void With_an_expected_ca_certificates_from_elsewhere_are_reported()
+    {
+        X509Certificate2 otherCa = Ca("CN=elsewhere-ca");
+        X509Certificate2 ours = Leaf(Root, "CN=ours", new[] { "ours" }), theirs = Leaf(otherCa, "CN=theirs", new[] { "theirs" });
+        KubeSnapshot snapshot = Snapshot(TlsSecret("x", "ours", Pem(ours), KeyPem(ours)), TlsSecret("x", "theirs", Pem(theirs), KeyPem(theirs)), CaBundle("x", "ca", Root, otherCa));
+        var inventory = new CertificateInventory();
+        inventory.AddSnapshot(snapshot);
+        List<CertificateInfo> certificates = inventory.Build(Now);
+        CertificateInfo expected = certificates.First(c => c.Subject == "CN=fixture-ca");
+
+        List<Finding> findings = CertificateAnalyzer.Analyze(snapshot, certificates, new CertificateCheckOptions { AsOf = Now, TrustedAuthorities = new[] { expected } });
+        Finding elsewhere = Assert.Single(findings);
+        Assert.Equal((CertificateRules.NotFromTrustedCa, "Secret/x/theirs"), (elsewhere.RuleId, elsewhere.Resource.ToString()));
+    }
 }
