@@ -32,7 +32,8 @@ public sealed record CertificateCheckOptions
 /// </summary>
 public static class CertificateAnalyzer
 {
-    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options)
+    /// <param name="problems">Receives what could not be checked (an unreadable or unsupported key), when given.</param>
+    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null)
     {
         var findings = new List<Finding>();
         foreach (CertificateInfo certificate in certificates)
@@ -57,7 +58,7 @@ public static class CertificateAnalyzer
 
         CheckIssuerExpiry(certificates, findings);
         CheckDuplicateSerials(certificates, findings);
-        CheckTlsSecretKeys(snapshot, findings);
+        CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>());
         CheckIngresses(snapshot, certificates, options, findings);
         CheckWebhookCaBundles(snapshot, certificates, findings);
         CheckTrustedAuthorities(certificates, options.TrustedAuthorities, findings);
@@ -143,38 +144,58 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings)
+    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings, List<CertificateProblem> problems)
     {
         // Deriving public keys costs a scalar multiplication each: check the secrets on all cores.
-        var mismatches = new System.Collections.Concurrent.ConcurrentBag<(int Order, Finding Finding)>();
+        var results = new System.Collections.Concurrent.ConcurrentBag<(int Order, Finding? Finding, CertificateProblem? Problem)>();
         IReadOnlyList<KubeObject> secrets = snapshot.OfKind("Secret");
         Parallel.For(0, secrets.Count, i =>
         {
-            if (CheckTlsSecretKey(secrets[i]) is Finding finding)
+            (Finding? finding, CertificateProblem? problem) = CheckTlsSecretKey(secrets[i]);
+            if (finding is not null || problem is not null)
             {
-                mismatches.Add((i, finding));
+                results.Add((i, finding, problem));
             }
         });
-        findings.AddRange(mismatches.OrderBy(m => m.Order).Select(m => m.Finding));
+        foreach ((_, Finding? finding, CertificateProblem? problem) in results.OrderBy(r => r.Order))
+        {
+            if (finding is not null)
+            {
+                findings.Add(finding);
+            }
+
+            if (problem is not null)
+            {
+                problems.Add(problem);
+            }
+        }
     }
 
-    private static Finding? CheckTlsSecretKey(KubeObject secret)
+    private static (Finding?, CertificateProblem?) CheckTlsSecretKey(KubeObject secret)
     {
         if (!secret.Json.TryGetProperty("type"u8, out JsonElement type) || !type.ValueEquals("kubernetes.io/tls")
             || DataValue(secret, "tls.crt") is not byte[] certificateBytes || DataValue(secret, "tls.key") is not byte[] keyBytes)
         {
-            return null;
+            return (null, null);
         }
 
         X509Certificate? leaf = CertificateReader.Read(certificateBytes).Certificates.FirstOrDefault();
-        if (leaf is null || PrivateKeyMatcher.Check(keyBytes, leaf) != KeyMatch.DoesNotMatch)
+        if (leaf is null)
         {
-            return null;
+            return (null, null);
         }
 
-        return RuleCatalog.CreateFinding(CertificateRules.KeyMismatch, secret.ToResourceRef(),
-            $"tls.key of Secret {secret.Namespace}/{secret.Name} is not the private key of its certificate '{CertificateDescriber.FormatName(leaf.SubjectDN)}'.",
-            new Dictionary<string, string> { ["Certificate"] = CertificateDescriber.FormatName(leaf.SubjectDN) });
+        string source = $"Secret {secret.Namespace}/{secret.Name} key tls.key";
+        return PrivateKeyMatcher.Check(keyBytes, leaf) switch
+        {
+            KeyMatch.DoesNotMatch => (RuleCatalog.CreateFinding(CertificateRules.KeyMismatch, secret.ToResourceRef(),
+                $"tls.key of Secret {secret.Namespace}/{secret.Name} is not the private key of its certificate '{CertificateDescriber.FormatName(leaf.SubjectDN)}'.",
+                new Dictionary<string, string> { ["Certificate"] = CertificateDescriber.FormatName(leaf.SubjectDN) }), null),
+            KeyMatch.Unsupported => (null, new CertificateProblem(source, "the private key is of a type this check does not support (RSA, EC and Ed25519 are); whether it matches tls.crt was not checked")),
+            KeyMatch.Unreadable => (null, new CertificateProblem(source, "the private key could not be read (expected PKCS#1, PKCS#8 or SEC1 PEM); whether it matches tls.crt was not checked")),
+            KeyMatch.Encrypted => (null, new CertificateProblem(source, "the private key is encrypted, which Kubernetes TLS secrets do not support")),
+            _ => (null, null),
+        };
     }
 
     private static void CheckIngresses(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<Finding> findings)

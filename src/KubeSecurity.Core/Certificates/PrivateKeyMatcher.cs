@@ -13,6 +13,9 @@ public enum KeyMatch
     DoesNotMatch,
     Unreadable,
     Encrypted,
+
+    /// <summary>A key type this check does not handle (DSA, Ed448, X25519, ...): neither a match nor a mismatch.</summary>
+    Unsupported,
 }
 
 /// <summary>
@@ -46,6 +49,11 @@ public static class PrivateKeyMatcher
         if (privateKey is null)
         {
             return KeyMatch.Unreadable;
+        }
+
+        if (privateKey is not (RsaKeyParameters or ECPrivateKeyParameters or Ed25519PrivateKeyParameters))
+        {
+            return KeyMatch.Unsupported;
         }
 
         AsymmetricKeyParameter publicKey = certificate.GetPublicKey();

@@ -49,7 +49,14 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
             WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
         }
 
-        List<Finding> findings = CertificateAnalyzer.Analyze(snapshot, certificates, options)
+        var keyProblems = new List<CertificateProblem>();
+        List<Finding> certificateFindings = CertificateAnalyzer.Analyze(snapshot, certificates, options, keyProblems);
+        foreach (CertificateProblem problem in keyProblems)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+        }
+
+        List<Finding> findings = certificateFindings
             .Concat(CsrAnalyzer.Analyze(requests))
             .Concat(CoverageRules.Evaluate(snapshot).Where(f => f.RuleId != CoverageRules.UnknownKinds))
             .Where(f => f.Severity >= MinimumSeverity)

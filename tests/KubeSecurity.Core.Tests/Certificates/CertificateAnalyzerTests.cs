@@ -188,4 +188,22 @@ public class CertificateAnalyzerTests
         Finding elsewhere = Assert.Single(findings);
         Assert.Equal((CertificateRules.NotFromTrustedCa, "Secret/x/theirs"), (elsewhere.RuleId, elsewhere.Resource.ToString()));
     }
+
+    [Fact]
+    public void A_key_of_an_unsupported_type_is_a_problem_naming_the_secret_not_a_false_mismatch()
+    {
+        X509Certificate2 served = Leaf(Root, "CN=dsa-key", new[] { "dsa" });
+        using DSA dsa = DSA.Create(2048);
+        KubeSnapshot snapshot = Snapshot(TlsSecret("app", "odd", Pem(served), dsa.ExportPkcs8PrivateKeyPem()), CaBundle("app", "ca", Root));
+        var inventory = new CertificateInventory();
+        inventory.AddSnapshot(snapshot);
+        var problems = new List<CertificateProblem>();
+
+        List<Finding> findings = CertificateAnalyzer.Analyze(snapshot, inventory.Build(Now), new CertificateCheckOptions { AsOf = Now }, problems);
+
+        Assert.Empty(findings);
+        CertificateProblem problem = Assert.Single(problems);
+        Assert.Equal("Secret app/odd key tls.key", problem.Source);
+        Assert.Contains("does not support", problem.Message, StringComparison.Ordinal);
+    }
 }
