@@ -27,7 +27,7 @@ public sealed class GetKubeCertificateSigningRequestCommand : SnapshotInputCmdle
         (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> problems) = CsrReader.Read(snapshot, DateTimeOffset.UtcNow);
         foreach (CertificateProblem problem in problems)
         {
-            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+            WriteCertificateProblem(problem);
         }
 
         foreach (CertificateSigningRequestInfo request in requests.Where(r => Condition is null || Condition.Contains(r.Condition, StringComparer.OrdinalIgnoreCase)))

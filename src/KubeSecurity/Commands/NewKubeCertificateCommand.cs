@@ -122,23 +122,10 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
     private IssuerMaterial? ReadIssuer() => ParameterSetName switch
     {
         IssuerObjectSet => new IssuerMaterial(Issuer!.CertificatePem, Issuer.GetPrivateKeyPem()),
-        IssuerFilesSet => new IssuerMaterial(ReadText(IssuerCertificatePath!), ReadText(IssuerKeyPath!)),
+        IssuerFilesSet => new IssuerMaterial(ReadTextFile(IssuerCertificatePath!), ReadTextFile(IssuerKeyPath!)),
         _ => null,
     };
 
-    private string ReadText(string path)
-    {
-        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        try
-        {
-            return File.ReadAllText(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
-            throw;
-        }
-    }
 
     private GeneratedCertificate WriteFiles(GeneratedCertificate generated)
     {

@@ -58,8 +58,8 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
     {
         (string certificatePem, string keyPem) = ParameterSetName == ObjectSet
             ? (Certificate!.CertificatePem, Certificate.GetPrivateKeyPem())
-            : (ReadText(CertificatePath!), ReadText(KeyPath!));
-        string? caPem = CaCertificatePath is null ? null : ReadText(CaCertificatePath);
+            : (ReadTextFile(CertificatePath!), ReadTextFile(KeyPath!));
+        string? caPem = CaCertificatePath is null ? null : ReadTextFile(CaCertificatePath);
         try
         {
             KubeObject secret = TlsSecretBuilder.Build(Namespace, Name!, certificatePem, keyPem, caPem);
@@ -105,17 +105,4 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
         }
     }
 
-    private string ReadText(string path)
-    {
-        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        try
-        {
-            return File.ReadAllText(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
-            throw;
-        }
-    }
 }

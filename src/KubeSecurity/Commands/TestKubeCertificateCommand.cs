@@ -46,14 +46,14 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
         (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(snapshot, asOf);
         foreach (CertificateProblem problem in csrProblems)
         {
-            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+            WriteCertificateProblem(problem);
         }
 
         var keyProblems = new List<CertificateProblem>();
         List<Finding> certificateFindings = CertificateAnalyzer.Analyze(snapshot, certificates, options, keyProblems);
         foreach (CertificateProblem problem in keyProblems)
         {
-            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+            WriteCertificateProblem(problem);
         }
 
         List<Finding> findings = certificateFindings
@@ -80,18 +80,7 @@ public sealed class TestKubeCertificateCommand : CertificateCmdletBase
             return new List<CertificateInfo>();
         }
 
-        var inventory = new CertificateInventory();
-        foreach (string path in CertificateAuthority)
-        {
-            inventory.AddFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path), null);
-        }
-
-        foreach (CertificateProblem problem in inventory.Problems)
-        {
-            ThrowTerminatingError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
-        }
-
-        List<CertificateInfo> authorities = inventory.Build(asOf).Where(c => c.IsCertificateAuthority).ToList();
+        List<CertificateInfo> authorities = ReadCertificateAuthorities(CertificateAuthority, asOf);
         if (authorities.Count == 0)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CertificateAuthority holds no CA certificate."), "InvalidCertificateAuthority", ErrorCategory.InvalidArgument, CertificateAuthority));

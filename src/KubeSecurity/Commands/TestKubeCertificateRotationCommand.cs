@@ -53,14 +53,7 @@ public sealed class TestKubeCertificateRotationCommand : CertificateCmdletBase
             case GeneratedCertificate generated:
                 return new List<CertificateInfo> { generated.Certificate };
             case string path:
-                var inventory = new CertificateInventory();
-                inventory.AddFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path), null);
-                foreach (CertificateProblem problem in inventory.Problems)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, path));
-                }
-
-                return inventory.Build(DateTimeOffset.UtcNow).Where(c => c.IsCertificateAuthority).ToList();
+                return ReadCertificateAuthorities(new[] { path }, DateTimeOffset.UtcNow);
             default:
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"A {value.GetType().Name} is not a CA certificate: pass a file path, a Get-KubeCertificate result or a New-KubeCertificate result."),
                     "InvalidCertificateAuthority", ErrorCategory.InvalidArgument, value));

@@ -61,7 +61,7 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
         List<CertificateInfo> certificates = inventory.Build(asOf);
         foreach (CertificateProblem problem in inventory.Problems)
         {
-            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+            WriteCertificateProblem(problem);
         }
 
         if (inventory.RedactedValuesSkipped > 0)
@@ -76,6 +76,23 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
 
         WriteVerbose($"Found {certificates.Count} certificate(s); {inventory.Problems.Count} source(s) could not be read.");
         return certificates;
+    }
+
+    /// <summary>The CA certificates in the given files; an unreadable file is terminating.</summary>
+    internal List<CertificateInfo> ReadCertificateAuthorities(IEnumerable<string> paths, DateTimeOffset asOf)
+    {
+        var inventory = new CertificateInventory();
+        foreach (string path in paths)
+        {
+            inventory.AddFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path), null);
+        }
+
+        foreach (CertificateProblem problem in inventory.Problems)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+        }
+
+        return inventory.Build(asOf).Where(c => c.IsCertificateAuthority).ToList();
     }
 
     private void AddLiveSources(CertificateInventory inventory, KubeSnapshot snapshot)

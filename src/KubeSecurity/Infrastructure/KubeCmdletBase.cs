@@ -77,6 +77,25 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
         return new ErrorRecord(exception, id, category, target ?? exception.Url);
     }
 
+    /// <summary>Reads a text file given as a PowerShell path; a missing or unreadable file is terminating.</summary>
+    internal string ReadTextFile(string path)
+    {
+        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        try
+        {
+            return File.ReadAllText(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
+            throw;
+        }
+    }
+
+    /// <summary>A certificate source that could not be read or checked, as a non-terminating error naming it.</summary>
+    internal void WriteCertificateProblem(Core.Certificates.CertificateProblem problem) =>
+        WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
+
     public void Dispose()
     {
         stopping.Dispose();
