@@ -26,6 +26,8 @@ public static class TlsSecretBuilder
                 throw new TlsMaterialException("The private key is encrypted; Kubernetes TLS secrets need an unencrypted key.", false);
             case KeyMatch.Unreadable:
                 throw new TlsMaterialException("The private key could not be read (expected PKCS#1, PKCS#8 or SEC1 PEM).", false);
+            case KeyMatch.Unsupported:
+                throw new TlsMaterialException("The private key is of a type that cannot be checked against the certificate (RSA, EC and Ed25519 can).", false);
             default:
                 throw new TlsMaterialException($"The private key is not the key of the certificate '{CertificateDescriber.FormatName(leaf.SubjectDN)}'.", true);
         }

@@ -206,4 +206,14 @@ public class CertificateAnalyzerTests
         Assert.Equal("Secret app/odd key tls.key", problem.Source);
         Assert.Contains("does not support", problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Building_a_tls_secret_with_a_key_of_an_unsupported_type_is_not_called_a_mismatch()
+    {
+        X509Certificate2 served = Leaf(Root, "CN=dsa-secret", new[] { "dsa" });
+        using DSA dsa = DSA.Create(2048);
+        TlsMaterialException error = Assert.Throws<TlsMaterialException>(() => TlsSecretBuilder.Build("app", "odd", Pem(served), dsa.ExportPkcs8PrivateKeyPem(), null));
+        Assert.False(error.KeyMismatch);
+        Assert.Contains("cannot be checked", error.Message, StringComparison.Ordinal);
+    }
 }
