@@ -59,8 +59,10 @@ public static class CertificateAnalyzer
         CheckIssuerExpiry(certificates, findings);
         CheckDuplicateSerials(certificates, findings);
         CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>());
-        CheckIngresses(snapshot, certificates, options, findings);
-        CheckWebhookCaBundles(snapshot, certificates, findings);
+        // The certificates of each secret's tls.crt, in order (leaf first): both checks below need them.
+        ILookup<ResourceRef, CertificateInfo> tlsChains = certificates.Where(c => c.DataKey == "tls.crt" && c.Resource is not null).ToLookup(c => c.Resource!);
+        CheckIngresses(snapshot, tlsChains, options, findings);
+        CheckWebhookCaBundles(snapshot, certificates, tlsChains, findings);
         CheckTrustedAuthorities(certificates, options.TrustedAuthorities, findings);
         return findings;
     }
@@ -85,13 +87,7 @@ public static class CertificateAnalyzer
 
     private static void CheckStrength(CertificateInfo certificate, List<Finding> findings)
     {
-        bool weakKey = certificate.KeyAlgorithm switch
-        {
-            "RSA" or "DSA" => certificate.KeySize < 2048,
-            "EC" => certificate.KeySize < 256,
-            _ => false,
-        };
-        if (weakKey)
+        if (CertificateDescriber.IsWeakKey(certificate.KeyAlgorithm, certificate.KeySize))
         {
             findings.Add(Create(CertificateRules.WeakKey, certificate, $"'{certificate.Subject}' has a {certificate.KeySize}-bit {certificate.KeyAlgorithm} key."));
         }
@@ -198,9 +194,10 @@ public static class CertificateAnalyzer
         };
     }
 
-    private static void CheckIngresses(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<Finding> findings)
+    private static void CheckIngresses(KubeSnapshot snapshot, ILookup<ResourceRef, CertificateInfo> tlsChains, CertificateCheckOptions options, List<Finding> findings)
     {
         bool secretsCollected = snapshot.HasKind("Secret");
+        var secrets = snapshot.OfKind("Secret").Select(s => s.ToResourceRef()).ToHashSet();
         foreach (KubeObject ingress in snapshot.OfKind("Ingress"))
         {
             if (!ingress.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("tls"u8, out JsonElement tls) || tls.ValueKind != JsonValueKind.Array)
@@ -219,8 +216,8 @@ public static class CertificateAnalyzer
                 List<string> hosts = entry.TryGetProperty("hosts"u8, out JsonElement hostList) && hostList.ValueKind == JsonValueKind.Array
                     ? hostList.EnumerateArray().Select(h => h.GetString()).OfType<string>().ToList()
                     : new List<string>();
-                KubeObject? secret = snapshot.OfKind("Secret").FirstOrDefault(s => s.Namespace == ingress.Namespace && s.Name == secretName);
-                if (secret is null)
+                var secret = new ResourceRef("Secret", ingress.Namespace, secretName);
+                if (!secrets.Contains(secret))
                 {
                     if (secretsCollected)
                     {
@@ -232,7 +229,7 @@ public static class CertificateAnalyzer
                     continue;
                 }
 
-                CertificateInfo? leaf = certificates.FirstOrDefault(c => c.Resource == secret.ToResourceRef() && c.DataKey == "tls.crt");
+                CertificateInfo? leaf = tlsChains[secret].FirstOrDefault();
                 if (leaf is null)
                 {
                     continue;
@@ -290,7 +287,7 @@ public static class CertificateAnalyzer
     /// must chain to the webhook's caBundle. Webhooks whose serving certificate is not in the
     /// snapshot are not judged.
     /// </summary>
-    private static void CheckWebhookCaBundles(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, List<Finding> findings)
+    private static void CheckWebhookCaBundles(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, ILookup<ResourceRef, CertificateInfo> tlsChains, List<Finding> findings)
     {
         var parser = new X509CertificateParser();
         foreach (KubeObject configuration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
@@ -320,8 +317,7 @@ public static class CertificateAnalyzer
 
                 foreach (string secretName in ServingSecrets(snapshot, serviceNamespace, serviceName))
                 {
-                    var secretRef = new ResourceRef("Secret", serviceNamespace, secretName);
-                    List<CertificateInfo> served = certificates.Where(c => c.Resource == secretRef && c.DataKey == "tls.crt").ToList();
+                    List<CertificateInfo> served = tlsChains[new ResourceRef("Secret", serviceNamespace, secretName)].ToList();
                     if (served.Count == 0)
                     {
                         continue;

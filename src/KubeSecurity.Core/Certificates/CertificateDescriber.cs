@@ -97,11 +97,20 @@ public static class CertificateDescriber
         return string.Join(", ", parts);
     }
 
+    /// <summary>RSA or DSA under 2048 bits, or EC under 256 bits.</summary>
+    public static bool IsWeakKey(string algorithm, int? size) => algorithm switch
+    {
+        "RSA" or "DSA" => size < 2048,
+        "EC" => size < 256,
+        _ => false,
+    };
+
     /// <summary>The organizations (O=) of a name: for client certificates, the Kubernetes groups.</summary>
     public static IReadOnlyList<string> Organizations(X509Name name) =>
         name.GetValueList(X509Name.O).ToList();
 
-    private static (string Algorithm, int? Size, string? Curve) DescribeKey(AsymmetricKeyParameter key) => key switch
+    /// <summary>Algorithm, size and curve of a public key, as certificates and requests report them.</summary>
+    internal static (string Algorithm, int? Size, string? Curve) DescribeKey(AsymmetricKeyParameter key) => key switch
     {
         RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength, null),
         ECPublicKeyParameters ec => ("EC", ec.Parameters.Curve.FieldSize, CurveName(ec)),

@@ -40,8 +40,7 @@ public static class CsrAnalyzer
                     $"CSR {request.Name} has been pending for {age.TotalDays:0} days.", evidence));
             }
 
-            bool weak = request.KeyAlgorithm switch { "RSA" => request.KeySize < 2048, "EC" => request.KeySize < 256, _ => false };
-            if (weak && request.Condition == "Approved")
+            if (CertificateDescriber.IsWeakKey(request.KeyAlgorithm, request.KeySize) && request.Condition == "Approved")
             {
                 findings.Add(RuleCatalog.CreateFinding(CsrRules.ApprovedWeakKey, request.ToResourceRef(),
                     $"CSR {request.Name} was approved for a {request.KeySize}-bit {request.KeyAlgorithm} key.", evidence));

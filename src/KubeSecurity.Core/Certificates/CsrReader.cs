@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using KubeSecurity.Model;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Utilities.IO.Pem;
 
@@ -42,7 +39,7 @@ public static class CsrReader
         var request = new Pkcs10CertificationRequest(pem?.Content ?? throw new FormatException("spec.request holds no PEM block"));
         CertificationRequestInfo info = request.GetCertificationRequestInfo();
         X509Name subject = info.Subject;
-        (string algorithm, int? size, string? curve) = DescribeKey(request.GetPublicKey());
+        (string algorithm, int? size, string? curve) = CertificateDescriber.DescribeKey(request.GetPublicKey());
 
         return new CertificateSigningRequestInfo(
             csr.Name,
@@ -122,13 +119,6 @@ public static class CsrReader
 
     private static string FormatIp(byte[] bytes) => new System.Net.IPAddress(bytes).ToString();
 
-    private static (string, int?, string?) DescribeKey(AsymmetricKeyParameter key) => key switch
-    {
-        RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength, null),
-        ECPublicKeyParameters ec => ("EC", ec.Parameters.Curve.FieldSize, ec.PublicKeyParamSet is { } oid ? Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetName(oid) ?? oid.Id : null),
-        Ed25519PublicKeyParameters => ("Ed25519", 256, null),
-        _ => (key.GetType().Name, null, null),
-    };
 
     private static string? String(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
