@@ -112,6 +112,17 @@ public class SnapshotFileTests
     }
 
     [Fact]
+    public void Misshapen_metadata_in_a_saved_snapshot_is_ignored_not_a_crash()
+    {
+        byte[] bytes = Gzip("""{"kubesecuritySnapshot": 1, "missingKinds": [42, {"kind": "Secret", "statusCode": "403"}, {"reason": "no kind"}], "namespaceScope": ["a", 7], "objects": []}""");
+        KubeSnapshot loaded = SnapshotFile.Read(bytes, "odd.ksnap", InputLimits.Default);
+
+        MissingKind missing = Assert.Single(loaded.MissingKinds);
+        Assert.Equal(("Secret", (int?)null), (missing.Kind, missing.StatusCode));
+        Assert.Equal(new[] { "a" }, loaded.NamespaceScope);
+    }
+
+    [Fact]
     public void A_truncated_file_and_a_decompression_bomb_fail_cleanly()
     {
         using var stream = new MemoryStream();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -34,7 +35,7 @@ public static class CsrReader
     private static CertificateSigningRequestInfo Describe(KubeObject csr, DateTimeOffset asOf)
     {
         JsonElement spec = csr.Json.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
-        string requestText = Encoding.ASCII.GetString(Convert.FromBase64String(String(spec, "request") ?? throw new FormatException("spec.request is missing")));
+        string requestText = Encoding.ASCII.GetString(Convert.FromBase64String(JsonRead.String(spec, "request") ?? throw new FormatException("spec.request is missing")));
         PemObject? pem = new PemReader(new StringReader(requestText)).ReadPemObject();
         var request = new Pkcs10CertificationRequest(pem?.Content ?? throw new FormatException("spec.request holds no PEM block"));
         CertificationRequestInfo info = request.GetCertificationRequestInfo();
@@ -50,14 +51,14 @@ public static class CsrReader
             algorithm,
             size,
             curve,
-            String(spec, "signerName") ?? "(none)",
-            Strings(spec, "usages"),
+            JsonRead.String(spec, "signerName") ?? "(none)",
+            JsonRead.Strings(spec, "usages"),
             Condition(csr.Json),
             csr.CreationTimestamp,
             asOf,
-            String(spec, "username"),
-            Strings(spec, "groups"),
-            csr.Json.TryGetProperty("status"u8, out JsonElement status) && !string.IsNullOrEmpty(String(status, "certificate")));
+            JsonRead.String(spec, "username"),
+            JsonRead.Strings(spec, "groups"),
+            csr.Json.TryGetProperty("status"u8, out JsonElement status) && !string.IsNullOrEmpty(JsonRead.String(status, "certificate")));
     }
 
     /// <summary>Failed, Denied, Approved or Pending, in that precedence (an approved request can still fail to be signed).</summary>
@@ -68,7 +69,7 @@ public static class CsrReader
         {
             foreach (JsonElement condition in conditions.EnumerateArray())
             {
-                if (String(condition, "type") is string type && !string.Equals(String(condition, "status"), "False", StringComparison.OrdinalIgnoreCase))
+                if (JsonRead.String(condition, "type") is string type && !string.Equals(JsonRead.String(condition, "status"), "False", StringComparison.OrdinalIgnoreCase))
                 {
                     present.Add(type);
                 }
@@ -119,12 +120,4 @@ public static class CsrReader
 
     private static string FormatIp(byte[] bytes) => new System.Net.IPAddress(bytes).ToString();
 
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static List<string> Strings(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
-            ? value.EnumerateArray().Select(v => v.GetString()).OfType<string>().ToList()
-            : new List<string>();
 }

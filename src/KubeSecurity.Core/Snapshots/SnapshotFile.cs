@@ -122,17 +122,18 @@ public static class SnapshotFile
         var missing = new List<MissingKind>();
         if (root.TryGetProperty("missingKinds", out JsonElement missingKinds) && missingKinds.ValueKind == JsonValueKind.Array)
         {
-            foreach (JsonElement entry in missingKinds.EnumerateArray())
+            // An entry without a kind says nothing usable; skip it rather than invent one.
+            foreach (JsonElement entry in missingKinds.EnumerateArray().Where(e => JsonRead.String(e, "kind") is not null))
             {
-                int? code = entry.TryGetProperty("statusCode", out JsonElement status) && status.TryGetInt32(out int parsed) ? parsed : null;
-                missing.Add(new MissingKind(String(entry, "kind") ?? "?", String(entry, "reason") ?? string.Empty, code));
+                int? code = entry.TryGetProperty("statusCode", out JsonElement status) && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out int parsed) ? parsed : null;
+                missing.Add(new MissingKind(JsonRead.String(entry, "kind")!, JsonRead.String(entry, "reason") ?? string.Empty, code));
             }
         }
 
-        DateTimeOffset collectedAt = DateTimeOffset.TryParse(String(root, "collectedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) ? at : File.GetLastWriteTimeUtc(path);
+        DateTimeOffset collectedAt = DateTimeOffset.TryParse(JsonRead.String(root, "collectedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) ? at : File.GetLastWriteTimeUtc(path);
         bool redacted = root.TryGetProperty("secretValuesRedacted", out JsonElement r) && r.ValueKind == JsonValueKind.True;
-        return SnapshotAssembler.Build(SnapshotSource.Saved, String(root, "cluster"), String(root, "context"), String(root, "server"),
-            collectedAt, objects, missing, Strings(root, "namespaceScope"), redacted, new[] { path }, out _, Strings(root, "inputProblems"));
+        return SnapshotAssembler.Build(SnapshotSource.Saved, JsonRead.String(root, "cluster"), JsonRead.String(root, "context"), JsonRead.String(root, "server"),
+            collectedAt, objects, missing, JsonRead.Strings(root, "namespaceScope"), redacted, new[] { path }, out _, JsonRead.Strings(root, "inputProblems"));
     }
 
     private static byte[] Decompress(byte[] bytes, string path, InputLimits limits)
@@ -160,14 +161,6 @@ public static class SnapshotFile
             throw new SnapshotFormatException($"the saved snapshot is corrupt or truncated (gzip: {ex.Message})", inner: ex);
         }
     }
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static List<string> Strings(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
-            ? value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
-            : new List<string>();
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {
