@@ -27,6 +27,14 @@
         'New-KubeCertificate'
         'New-KubeTlsSecret'
         'Test-KubeCertificateRotation'
+        'Get-KubeRbacPermission'
+        'Get-KubeRbacSubject'
+        'Test-KubeRbacAccess'
+        'Test-KubeRbac'
+        'Get-KubeRbacEscalationPath'
+        'New-KubeRbacRole'
+        'Compare-KubeRbacPermission'
+        'Remove-KubeRbacBinding'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -37,7 +45,7 @@
             Tags         = @('Kubernetes', 'Security', 'RBAC', 'NetworkPolicy', 'Certificates', 'Secrets', 'Audit', 'CIS', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/kubesecurity/KubeSecurity'
             LicenseUri   = 'https://github.com/kubesecurity/KubeSecurity/blob/main/LICENSE'
-            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory (Get-KubeCertificate). See CHANGELOG.md.'
+            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory and checks; RBAC review (effective permissions, who-can, risky grants, escalation paths, least-privilege roles). See CHANGELOG.md.'
         }
     }
 }

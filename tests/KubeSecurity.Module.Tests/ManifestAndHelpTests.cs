@@ -8,7 +8,7 @@ public class ManifestAndHelpTests
 {
     private static readonly string[] ExpectedCmdlets =
     {
-        "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeObject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeTlsSecret", "Test-KubeCertificate", "Test-KubeCertificateRotation",
+        "Compare-KubeRbacPermission", "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeObject", "Get-KubeRbacEscalationPath", "Get-KubeRbacPermission", "Get-KubeRbacSubject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeRbacRole", "New-KubeTlsSecret", "Remove-KubeRbacBinding", "Test-KubeCertificate", "Test-KubeCertificateRotation", "Test-KubeRbac", "Test-KubeRbacAccess",
     };
 
     [Fact]

@@ -52,7 +52,7 @@ public static class ObjectApplier
         return new ApplyResult(previous is null ? "Created" : "Replaced", current.ToResourceRef(), connection.Context, current, previous);
     }
 
-    private static async Task<KubeObject> ReadObjectAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    internal static async Task<KubeObject> ReadObjectAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
     {
         JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
         return KubeObject.TryCreate(document.RootElement, path, out KubeObject? created, out string? problem)
@@ -60,7 +60,7 @@ public static class ObjectApplier
             : throw new KubeApiException(ApiFailure.BadResponse, $"The API server answered {path} with something that is not a Kubernetes object ({problem}).", (int)response.StatusCode, path);
     }
 
-    private static async Task<KubeApiException> FailureAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
+    internal static async Task<KubeApiException> FailureAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
     {
         string message = await KubeConnection.ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;

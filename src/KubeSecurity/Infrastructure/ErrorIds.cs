@@ -24,4 +24,9 @@ internal static class ErrorIds
     public const string FileWriteFailed = "FileWriteFailed";
     public const string InvalidInputObject = "InvalidInputObject";
     public const string NoMatchingRule = "NoMatchingRule";
+    public const string RbacObjectInvalid = "RbacObjectInvalid";
+    public const string InvalidSubject = "InvalidSubject";
+    public const string InvalidRbacTarget = "InvalidRbacTarget";
+    public const string AuditLogLineInvalid = "AuditLogLineInvalid";
+    public const string BindingSubjectNotFound = "BindingSubjectNotFound";
 }

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Rbac;
+
+/// <summary>What reading an audit log produced: the generated objects, the lines that could not be used, and counts.</summary>
+public sealed class AuditLogRoleResult
+{
+    public List<KubeObject> Objects { get; } = new();
+    public List<string> Problems { get; } = new();
+    public int Lines { get; set; }
+    public int Requests { get; set; }
+    public int DeniedRequests { get; set; }
+}
+
+/// <summary>
+/// Builds the least-privilege Role/ClusterRole and bindings that cover exactly the requests one
+/// subject made, from a Kubernetes audit log (JSON lines, audit.k8s.io/v1 Events). Namespaced
+/// requests become a Role per namespace; cluster-scoped, all-namespace and non-resource requests a
+/// ClusterRole. Each request counts once, however many stages the log recorded for it.
+/// </summary>
+public static class AuditLogRoleGenerator
+{
+    private const int MaxLineLength = 4 * 1024 * 1024;
+
+    private sealed record RuleKey(string? Namespace, string ApiGroup, string Resource, bool NonResource);
+
+    public static AuditLogRoleResult Generate(TextReader log, string source, RbacSubject subject, string roleName, bool includeResourceNames, CancellationToken cancellationToken = default)
+    {
+        var result = new AuditLogRoleResult();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var verbsByRule = new Dictionary<RuleKey, SortedSet<string>>();
+        var namesByRule = new Dictionary<RuleKey, SortedSet<string>>();
+        string userName = subject.UserName;
+        string? line;
+        while ((line = log.ReadLine()) is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.Lines++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            if (line.Length > MaxLineLength)
+            {
+                result.Problems.Add($"{source} line {result.Lines}: longer than {MaxLineLength / (1024 * 1024)} MiB; skipped.");
+                continue;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException ex)
+            {
+                result.Problems.Add($"{source} line {result.Lines}: not valid JSON ({ex.Message}); skipped.");
+                continue;
+            }
+
+            using (document)
+            {
+                JsonElement e = document.RootElement;
+                string? verb = JsonRead.String(e, "verb");
+                if (e.ValueKind != JsonValueKind.Object || verb is null || !e.TryGetProperty("user"u8, out JsonElement user))
+                {
+                    result.Problems.Add($"{source} line {result.Lines}: not an audit event (no verb or user); skipped.");
+                    continue;
+                }
+
+                // Impersonated requests are authorized as the impersonated user.
+                string? actor = e.TryGetProperty("impersonatedUser"u8, out JsonElement impersonated) && impersonated.ValueKind == JsonValueKind.Object
+                    ? JsonRead.String(impersonated, "username")
+                    : JsonRead.String(user, "username");
+                if (actor != userName)
+                {
+                    continue;
+                }
+
+                string? id = JsonRead.String(e, "auditID");
+                if (id is not null && !seen.Add(id))
+                {
+                    continue;
+                }
+
+                result.Requests++;
+                if (e.TryGetProperty("responseStatus"u8, out JsonElement status) && status.TryGetProperty("code"u8, out JsonElement code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() == 403)
+                {
+                    result.DeniedRequests++;
+                }
+
+                RuleKey key;
+                string? name = null;
+                if (e.TryGetProperty("objectRef"u8, out JsonElement objectRef) && objectRef.ValueKind == JsonValueKind.Object && JsonRead.String(objectRef, "resource") is string resource)
+                {
+                    string? sub = JsonRead.String(objectRef, "subresource");
+                    string? ns = JsonRead.String(objectRef, "namespace");
+                    key = new RuleKey(string.IsNullOrEmpty(ns) ? null : ns, JsonRead.String(objectRef, "apiGroup") ?? string.Empty, string.IsNullOrEmpty(sub) ? resource : $"{resource}/{sub}", false);
+                    name = JsonRead.String(objectRef, "name");
+                }
+                else if (JsonRead.String(e, "requestURI") is string uri)
+                {
+                    int query = uri.IndexOf('?', StringComparison.Ordinal);
+                    key = new RuleKey(null, string.Empty, query >= 0 ? uri[..query] : uri, true);
+                }
+                else
+                {
+                    result.Problems.Add($"{source} line {result.Lines}: the event has neither objectRef nor requestURI; skipped.");
+                    continue;
+                }
+
+                Set(verbsByRule, key).Add(verb);
+
+                // Names restrict only verbs that act on one object; create, list and watch cannot be restricted.
+                if (includeResourceNames && !key.NonResource)
+                {
+                    Set(namesByRule, key).Add(name is not null && verb is not ("create" or "list" or "watch" or "deletecollection") ? name : "\0");
+                }
+            }
+        }
+
+        Build(result, subject, roleName, verbsByRule, namesByRule);
+        return result;
+    }
+
+    private static SortedSet<string> Set(Dictionary<RuleKey, SortedSet<string>> index, RuleKey key)
+    {
+        if (!index.TryGetValue(key, out SortedSet<string>? set))
+        {
+            index[key] = set = new SortedSet<string>(StringComparer.Ordinal);
+        }
+
+        return set;
+    }
+
+    private static void Build(AuditLogRoleResult result, RbacSubject subject, string roleName,
+        Dictionary<RuleKey, SortedSet<string>> verbsByRule, Dictionary<RuleKey, SortedSet<string>> namesByRule)
+    {
+        foreach (IGrouping<string?, KeyValuePair<RuleKey, SortedSet<string>>> scope in verbsByRule.GroupBy(k => k.Key.Namespace).OrderBy(g => g.Key is not null).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var rules = new JsonArray();
+            // One rule per API group and verb set (and names), listing every resource that shares them.
+            var merged = scope
+                .Select(k =>
+                {
+                    SortedSet<string>? names = namesByRule.GetValueOrDefault(k.Key);
+                    bool named = names is not null && !names.Contains("\0");
+                    return (k.Key, Verbs: string.Join(",", k.Value), Names: named ? string.Join(",", names!) : string.Empty);
+                })
+                .GroupBy(r => (r.Key.NonResource, r.Key.ApiGroup, r.Verbs, r.Names))
+                .OrderBy(g => g.Key.NonResource).ThenBy(g => g.Key.ApiGroup, StringComparer.Ordinal).ThenBy(g => g.Min(r => r.Key.Resource), StringComparer.Ordinal);
+            foreach (var rule in merged)
+            {
+                var node = new JsonObject();
+                if (rule.Key.NonResource)
+                {
+                    node["nonResourceURLs"] = Array(rule.Select(r => r.Key.Resource));
+                }
+                else
+                {
+                    node["apiGroups"] = new JsonArray(rule.Key.ApiGroup);
+                    node["resources"] = Array(rule.Select(r => r.Key.Resource));
+                    if (rule.Key.Names.Length > 0)
+                    {
+                        node["resourceNames"] = Array(rule.Key.Names.Split(','));
+                    }
+                }
+
+                node["verbs"] = Array(rule.Key.Verbs.Split(','));
+                rules.Add(node);
+            }
+
+            bool cluster = scope.Key is null;
+            result.Objects.Add(Create(new JsonObject
+            {
+                ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+                ["kind"] = cluster ? "ClusterRole" : "Role",
+                ["metadata"] = Metadata(roleName, scope.Key),
+                ["rules"] = rules,
+            }));
+            result.Objects.Add(Create(new JsonObject
+            {
+                ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+                ["kind"] = cluster ? "ClusterRoleBinding" : "RoleBinding",
+                ["metadata"] = Metadata(roleName, scope.Key),
+                ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = cluster ? "ClusterRole" : "Role", ["name"] = roleName },
+                ["subjects"] = new JsonArray(SubjectNode(subject)),
+            }));
+        }
+    }
+
+    private static JsonArray Array(IEnumerable<string> values) => new(values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+
+    private static JsonObject Metadata(string name, string? ns)
+    {
+        var metadata = new JsonObject { ["name"] = name };
+        if (ns is not null)
+        {
+            metadata["namespace"] = ns;
+        }
+
+        metadata["labels"] = new JsonObject { ["app.kubernetes.io/managed-by"] = "KubeSecurity" };
+        metadata["annotations"] = new JsonObject { ["kubesecurity.io/generated-from"] = "audit log" };
+        return metadata;
+    }
+
+    private static JsonObject SubjectNode(RbacSubject subject) => subject.Kind == RbacSubject.ServiceAccountKind
+        ? new JsonObject { ["kind"] = "ServiceAccount", ["name"] = subject.Name, ["namespace"] = subject.Namespace }
+        : new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = subject.Kind, ["name"] = subject.Name };
+
+    private static KubeObject Create(JsonObject node) => KubeObject.Create(JsonDocument.Parse(node.ToJsonString()).RootElement, "generated");
+}

@@ -1,0 +1,203 @@
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Rbac;
+
+/// <summary>Options of RBAC review.</summary>
+public sealed record RbacReviewOptions
+{
+    /// <summary>Also review the API server's own default roles and bindings (label kubernetes.io/bootstrapping=rbac-defaults).</summary>
+    public bool IncludeSystemDefaults { get; init; }
+}
+
+/// <summary>
+/// Finds risky grants: each finding names the binding (its resource), the subject, the role and
+/// the rules behind it, and the running pods that carry a risky service account. Grants held
+/// cluster-wide keep the rule's severity; the same grant in one namespace is one level lower.
+/// </summary>
+public static class RbacRiskAnalyzer
+{
+    public static List<Finding> Analyze(RbacPolicy policy, RbacReviewOptions? options = null)
+    {
+        options ??= new RbacReviewOptions();
+        var findings = new List<Finding>();
+        var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)>>();
+        foreach (RbacBinding binding in policy.Bindings)
+        {
+            if (binding.IsSystemDefault && !options.IncludeSystemDefaults)
+            {
+                continue;
+            }
+
+            if (binding.Role is null)
+            {
+                findings.Add(RuleCatalog.CreateFinding(RbacRules.MissingRole, binding.Ref,
+                    $"{binding.Ref} references {binding.RoleRef}, which does not exist; creating a role with that name would grant it to {Subjects(binding)}.",
+                    Evidence(binding, null, null)));
+                continue;
+            }
+
+            if (!risksByRole.TryGetValue(binding.Role, out var risks))
+            {
+                risksByRole[binding.Role] = risks = RisksOf(binding.Role);
+            }
+
+            foreach (RbacSubject subject in binding.Subjects)
+            {
+                IReadOnlyList<string> pods = policy.PodsUsing(subject);
+                SubjectFindings(policy, binding, subject, pods, findings);
+                foreach (var risk in risks)
+                {
+                    if (risk.ClusterScopedOnly && !binding.IsClusterWide)
+                    {
+                        continue;
+                    }
+
+                    Severity severity = RuleCatalog.Get(risk.RuleId).Severity;
+                    string scope = binding.IsClusterWide ? "in every namespace" : $"in namespace {binding.Namespace}";
+                    if (!binding.IsClusterWide)
+                    {
+                        severity = Lower(severity);
+                    }
+
+                    string message = risk.RuleId == RbacRules.ClusterAdminBound
+                        ? binding.IsClusterWide
+                            ? $"{subject} is cluster-admin: {binding.Ref} grants {binding.RoleRef} with every verb on every resource."
+                            : $"{subject} has full control of namespace {binding.Namespace} (secrets and RBAC included) through {binding.Ref} -> {binding.RoleRef}."
+                        : $"{subject} can {risk.What} {scope} through {binding.Ref} -> {binding.RoleRef} (rule: {string.Join("; ", risk.Rules)}).";
+                    if (pods.Count > 0)
+                    {
+                        message += $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
+                    }
+
+                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, Evidence(binding, subject, risk.Rules, pods), severity));
+                }
+            }
+        }
+
+        UnusedRoles(policy, options, findings);
+        foreach (AwsAuthMapping mapping in policy.AwsAuth.Where(m => m.Groups.Contains(RbacIdentity.Masters)))
+        {
+            findings.Add(RuleCatalog.CreateFinding(RbacRules.AwsAuthMasters, new ResourceRef("ConfigMap", "kube-system", "aws-auth"),
+                $"aws-auth {mapping.Source} maps {mapping.CloudIdentity} (user '{mapping.UserName}') to system:masters: whoever can assume it is cluster-admin beyond RBAC.",
+                new Dictionary<string, string> { ["CloudIdentity"] = mapping.CloudIdentity, ["UserName"] = mapping.UserName, ["Groups"] = string.Join(",", mapping.Groups) }));
+        }
+
+        return findings;
+    }
+
+    private static void SubjectFindings(RbacPolicy policy, RbacBinding binding, RbacSubject subject, IReadOnlyList<string> pods, List<Finding> findings)
+    {
+        string grants = $"{binding.RoleRef} {(binding.IsClusterWide ? "cluster-wide" : $"in namespace {binding.Namespace}")}";
+        if (subject.Kind == RbacSubject.ServiceAccountKind)
+        {
+            if (subject.Name == "default")
+            {
+                findings.Add(RuleCatalog.CreateFinding(RbacRules.DefaultServiceAccountBound, binding.Ref,
+                    $"{binding.Ref} grants {grants} to the default service account of {subject.Namespace}, which every pod there without its own service account runs as{(pods.Count > 0 ? $" ({pods.Count} running: {Pods(pods)})" : string.Empty)}.",
+                    Evidence(binding, subject, null, pods)));
+            }
+
+            if (policy.ServiceAccountExists(subject.Namespace!, subject.Name) == false)
+            {
+                findings.Add(RuleCatalog.CreateFinding(RbacRules.MissingServiceAccount, binding.Ref,
+                    $"{binding.Ref} grants {grants} to {subject}, which does not exist; whoever creates it inherits the grant.",
+                    Evidence(binding, subject, null)));
+            }
+        }
+        else if (subject.Kind == RbacSubject.GroupKind || subject.Name == RbacIdentity.Anonymous)
+        {
+            if (subject.Name is RbacIdentity.Anonymous or RbacIdentity.Unauthenticated)
+            {
+                findings.Add(RuleCatalog.CreateFinding(RbacRules.AnonymousBinding, binding.Ref,
+                    $"{binding.Ref} grants {grants} to {subject}: anyone who can reach the API server has it.", Evidence(binding, subject, null)));
+            }
+            else if (subject.Name is RbacIdentity.Authenticated or "system:serviceaccounts")
+            {
+                findings.Add(RuleCatalog.CreateFinding(RbacRules.AllAuthenticatedBinding, binding.Ref,
+                    $"{binding.Ref} grants {grants} to {subject}: every {(subject.Name == RbacIdentity.Authenticated ? "authenticated user, node and service account" : "service account in the cluster")} has it.",
+                    Evidence(binding, subject, null), binding.IsClusterWide ? null : Severity.Medium));
+            }
+        }
+    }
+
+    private static List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)> RisksOf(RbacRole role)
+    {
+        var risks = new List<(string, string, bool, List<string>)>();
+        List<string> full = role.Rules.Where(RiskyPermission.IsFullControl).Select(r => r.ToString()).ToList();
+        if (full.Count > 0)
+        {
+            // Everything else is implied; one finding says it all.
+            risks.Add((RbacRules.ClusterAdminBound, "do anything", false, full));
+            return risks;
+        }
+
+        List<string> wildcards = role.Rules.Where(RiskyPermission.HasWildcard).Select(r => r.ToString()).ToList();
+        if (wildcards.Count > 0)
+        {
+            risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, wildcards));
+        }
+
+        foreach (RiskyPermission risk in RiskyPermission.All)
+        {
+            List<string> rules = role.Rules.Where(r => risk.AllowedBy(r).Count > 0).Select(r => r.ToString()).ToList();
+            if (rules.Count > 0)
+            {
+                risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, rules));
+            }
+        }
+
+        return risks;
+    }
+
+    private static void UnusedRoles(RbacPolicy policy, RbacReviewOptions options, List<Finding> findings)
+    {
+        foreach (RbacRole role in policy.Roles)
+        {
+            if ((role.IsSystemDefault && !options.IncludeSystemDefaults) || role.AggregatedInto.Count > 0 || policy.BindingsOf(role).Count > 0)
+            {
+                continue;
+            }
+
+            findings.Add(RuleCatalog.CreateFinding(RbacRules.UnusedRole, role.Ref,
+                $"No binding references {role.Ref} and no aggregated role includes it ({role.Rules.Count} rule(s)).",
+                new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = string.Join("; ", role.Rules.Select(r => r.ToString())) }));
+        }
+    }
+
+    private static Severity Lower(Severity severity) => severity switch
+    {
+        Severity.Critical => Severity.High,
+        Severity.High => Severity.Medium,
+        Severity.Medium => Severity.Low,
+        _ => severity,
+    };
+
+    private static string Subjects(RbacBinding binding) =>
+        binding.Subjects.Count == 0 ? "no subjects" : string.Join(", ", binding.Subjects);
+
+    private static string Pods(IReadOnlyList<string> pods) =>
+        string.Join(", ", pods.Take(5)) + (pods.Count > 5 ? $" and {pods.Count - 5} more" : string.Empty);
+
+    private static Dictionary<string, string> Evidence(RbacBinding binding, RbacSubject? subject, IReadOnlyList<string>? rules, IReadOnlyList<string>? pods = null)
+    {
+        var evidence = new Dictionary<string, string>
+        {
+            ["Binding"] = binding.Ref.ToString(),
+            ["Role"] = binding.RoleRef.ToString(),
+            ["Scope"] = binding.Namespace ?? "*",
+            ["Subject"] = subject?.ToString() ?? Subjects(binding),
+        };
+        if (rules is not null)
+        {
+            evidence["Rules"] = string.Join("; ", rules);
+        }
+
+        if (pods is { Count: > 0 })
+        {
+            evidence["Pods"] = string.Join(", ", pods);
+        }
+
+        return evidence;
+    }
+}

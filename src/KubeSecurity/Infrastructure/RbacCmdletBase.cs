@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using KubeSecurity.Core.Rbac;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Infrastructure;
+
+/// <summary>
+/// The RBAC cmdlets' shared step: build the policy index from the snapshot, report the RBAC
+/// objects the API server would have rejected (one error each; the rest is analysed), and say
+/// when RBAC kinds are missing so an empty answer is not mistaken for a safe one.
+/// </summary>
+public abstract class RbacCmdletBase : SnapshotInputCmdlet
+{
+    internal static readonly string[] RbacKinds = { "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding" };
+
+    protected override IReadOnlyList<string>? RequiredKinds => RbacKinds.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).ToList();
+
+    internal RbacPolicy BuildPolicy(KubeSnapshot snapshot)
+    {
+        RbacPolicy policy = RbacPolicy.Build(snapshot);
+        foreach (RbacProblem problem in policy.Problems)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), ErrorIds.RbacObjectInvalid, ErrorCategory.InvalidData, problem.Resource.ToString()));
+        }
+
+        foreach (MissingKind missing in snapshot.MissingKinds.Where(m => RbacKinds.Contains(m.Kind, StringComparer.Ordinal)))
+        {
+            WriteWarning($"{missing.Kind} objects could not be read ({missing.Reason}); RBAC answers leave out what they grant.");
+        }
+
+        WriteVerbose($"Indexed {policy.Roles.Count} role(s) and {policy.Bindings.Count} binding(s){(policy.AwsAuth.Count > 0 ? $" and {policy.AwsAuth.Count} aws-auth mapping(s)" : string.Empty)} from the snapshot.");
+        return policy;
+    }
+
+    /// <summary>Parses a subject argument; a malformed one is a non-terminating error naming the accepted forms.</summary>
+    internal RbacSubject? ParseSubject(string text)
+    {
+        if (RbacSubject.TryParse(text, out RbacSubject? subject))
+        {
+            return subject;
+        }
+
+        WriteError(new ErrorRecord(new FormatException($"'{text}' is not a subject. Use User:NAME, Group:NAME, ServiceAccount:NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME or a bare user name."),
+            ErrorIds.InvalidSubject, ErrorCategory.InvalidArgument, text));
+        return null;
+    }
+}
