@@ -69,3 +69,27 @@ Describe 'The quick start on the demo cluster' {
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ManifestParseError,*'
     }
 }
+
+Describe 'RBAC review of the demo cluster' {
+    BeforeAll {
+        $snapshot = Get-KubeSnapshot -Path $demo
+    }
+
+    It 'finds every planted RBAC problem' {
+        $findings = $snapshot | Test-KubeRbac
+        foreach ($expected in 'ci-deployer-cluster-admin', 'payments-operators', 'all-users-read-secrets', 'old-auditor', 'default-sa-edit', 'aws-auth') {
+            $findings.Name | Should -Contain $expected
+        }
+    }
+
+    It 'answers who can list secrets in payments, naming every authenticated user' {
+        $who = $snapshot | Get-KubeRbacSubject -Verb list -Resource secrets -Namespace payments
+        ($who | ForEach-Object { $_.Subject.ToString() }) | Should -Contain 'Group:system:authenticated'
+    }
+
+    It 'says why the default service account may exec into pods of default' {
+        $result = $snapshot | Test-KubeRbacAccess -Subject ServiceAccount:default/default -Verb create -Resource pods/exec -Namespace default
+        $result.Allowed | Should -BeTrue
+        $result.Reason | Should -Match 'default-sa-edit'
+    }
+}

@@ -17,6 +17,7 @@ public sealed class RbacEscalationGraph
     private readonly EscalationTarget target;
     private readonly Dictionary<string, List<Edge>> edges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RbacIdentity> identities = new(StringComparer.Ordinal);
+    private readonly HashSet<(string From, string To, string Technique)> edgeKeys = new();
     private Dictionary<string, (int Distance, Edge? Next)> best = new(StringComparer.Ordinal);
 
     private sealed record Edge(string From, string To, int Weight, string Technique, string Description, string Grant, string ToLabel);
@@ -96,7 +97,7 @@ public sealed class RbacEscalationGraph
             edges[from] = list = new List<Edge>();
         }
 
-        if (!list.Any(e => e.To == to && e.Technique == technique))
+        if (edgeKeys.Add((from, to, technique)))
         {
             list.Add(new Edge(from, to, weight, technique, description, grant, toLabel));
         }
@@ -181,16 +182,42 @@ public sealed class RbacEscalationGraph
 
         IReadOnlyList<string> namespaces = policy.Namespaces;
 
-        // Run a pod (directly or through a controller) as any service account of the namespace.
-        Reach pods = ReachOf(grants, PodCreation);
-        foreach (string ns in pods.In(namespaces))
+        // Namespace-wide moves go through hubs ("may run a pod in NS"): one edge per namespace, or one
+        // to the all-namespaces hub for a cluster-wide grant, instead of one per service account.
+        LinkHub(me, "pods", ReachOf(grants, PodCreation));
+        LinkHub(me, "exec", ReachOf(grants, RbacRequest.ForResource("create", "pods/exec"), RbacRequest.ForResource("get", "pods/exec")));
+        Reach readSecrets = ReachOf(grants, RbacRequest.ForResource("get", "secrets"), RbacRequest.ForResource("list", "secrets"), RbacRequest.ForResource("watch", "secrets"));
+        LinkHub(me, "readsecrets", readSecrets);
+        Reach createSecrets = ReachOf(grants, RbacRequest.ForResource("create", "secrets"));
+        var mint = new Reach();
+        if (createSecrets.Everywhere && readSecrets.Everywhere)
         {
-            AddEdge(me, "pods:" + ns, 0, "CreatePod", string.Empty, pods.GrantIn(ns)!, ns);
+            mint.Everywhere = true;
+            mint.EverywhereGrant = $"{createSecrets.EverywhereGrant}; {readSecrets.EverywhereGrant}";
+        }
+        else
+        {
+            foreach (string ns in createSecrets.In(namespaces))
+            {
+                if (readSecrets.GrantIn(ns) is string read)
+                {
+                    mint.Namespaces[ns] = $"{createSecrets.GrantIn(ns)}; {read}";
+                }
+            }
         }
 
-        // Tokens: the TokenRequest API, or a legacy token Secret created and read back.
+        LinkHub(me, "mintsecrets", mint);
+
+        // Tokens through the TokenRequest API: any account of the namespace, or only the named ones.
+        var tokens = new Reach();
         foreach (RbacGrant grant in grants.Where(g => g.Rule.Allows(RbacRequest.ForResource("create", "serviceaccounts/token", name: g.Rule.ResourceNames.Count > 0 ? g.Rule.ResourceNames[0] : null))))
         {
+            if (grant.Rule.ResourceNames.Count == 0)
+            {
+                tokens.Add(grant);
+                continue;
+            }
+
             foreach (string ns in grant.Binding.IsClusterWide ? namespaces : new[] { grant.Binding.Namespace! })
             {
                 foreach (string account in policy.ServiceAccountsIn(ns).Where(a => grant.Rule.ResourceNameMatches(a)))
@@ -200,46 +227,31 @@ public sealed class RbacEscalationGraph
             }
         }
 
-        Reach createSecrets = ReachOf(grants, RbacRequest.ForResource("create", "secrets"));
-        Reach readSecrets = ReachOf(grants, RbacRequest.ForResource("get", "secrets"), RbacRequest.ForResource("list", "secrets"), RbacRequest.ForResource("watch", "secrets"));
-        foreach (string ns in readSecrets.In(namespaces))
-        {
-            bool canMint = createSecrets.GrantIn(ns) is not null;
-            foreach (string account in policy.ServiceAccountsIn(ns))
-            {
-                IReadOnlyList<string> tokens = policy.TokenSecretsOf(ns, account);
-                if (tokens.Count > 0)
-                {
-                    AddEdge(me, Node(RbacSubject.ServiceAccount(ns, account)), 1, "ReadTokenSecret", $"Read the token in Secret {ns}/{tokens[0]} of ServiceAccount {ns}/{account}", readSecrets.GrantIn(ns)!, $"ServiceAccount:{ns}/{account}");
-                }
-                else if (canMint)
-                {
-                    AddEdge(me, Node(RbacSubject.ServiceAccount(ns, account)), 1, "MintTokenSecret", $"Create a service-account-token Secret for ServiceAccount {ns}/{account} and read the token the controller writes into it", $"{createSecrets.GrantIn(ns)}; {readSecrets.GrantIn(ns)}", $"ServiceAccount:{ns}/{account}");
-                }
-            }
-        }
-
-        // Exec into running pods and use their tokens.
-        Reach exec = ReachOf(grants, RbacRequest.ForResource("create", "pods/exec"), RbacRequest.ForResource("get", "pods/exec"));
-        foreach (string ns in exec.In(namespaces))
-        {
-            foreach (string account in policy.ServiceAccountsIn(ns))
-            {
-                IReadOnlyList<string> running = policy.PodsUsing(RbacSubject.ServiceAccount(ns, account));
-                if (running.Count > 0)
-                {
-                    AddEdge(me, Node(RbacSubject.ServiceAccount(ns, account)), 1, "ExecIntoPod", $"Exec into pod {running[0]} and use the token of ServiceAccount {ns}/{account}", exec.GrantIn(ns)!, $"ServiceAccount:{ns}/{account}");
-                }
-            }
-        }
+        LinkHub(me, "tokens", tokens);
 
         AddImpersonation(me, grants, namespaces);
         AddRbacEditing(me, grants, namespaces);
         AddClusterTakeovers(me, grants);
     }
 
+    private void LinkHub(string me, string hub, Reach reach)
+    {
+        if (reach.Everywhere)
+        {
+            AddEdge(me, hub + ":*", 0, hub, string.Empty, reach.EverywhereGrant!, "all namespaces");
+            return;
+        }
+
+        foreach ((string ns, string grant) in reach.Namespaces)
+        {
+            AddEdge(me, $"{hub}:{ns}", 0, hub, string.Empty, grant, ns);
+        }
+    }
+
     private void AddImpersonation(string me, List<RbacGrant> grants, IReadOnlyList<string> namespaces)
     {
+        // Only rules that can impersonate at all are worth the per-identity checks below.
+        grants = grants.Where(g => g.Rule.VerbMatches("impersonate")).ToList();
         foreach (RbacGrant grant in grants.Where(g => g.Binding.IsClusterWide))
         {
             if (grant.Rule.Allows(RbacRequest.ForResource("impersonate", "groups", name: RbacIdentity.Masters)))
@@ -337,12 +349,37 @@ public sealed class RbacEscalationGraph
 
     private void AddHubEdges()
     {
+        string[] hubs = { "pods", "exec", "readsecrets", "mintsecrets", "tokens" };
         foreach (string ns in policy.Namespaces)
         {
-            AddEdge("nsadmin:" + ns, "pods:" + ns, 0, "CreatePod", string.Empty, $"admin of namespace {ns}", ns);
+            foreach (string hub in hubs)
+            {
+                AddEdge(hub + ":*", $"{hub}:{ns}", 0, hub, string.Empty, string.Empty, ns);
+            }
+
+            AddEdge("nsadmin:" + ns, "pods:" + ns, 0, "pods", string.Empty, $"admin of namespace {ns}", ns);
+            AddEdge("nsadmin:" + ns, "tokens:" + ns, 0, "tokens", string.Empty, $"admin of namespace {ns}", ns);
             foreach (string account in policy.ServiceAccountsIn(ns))
             {
-                AddEdge("pods:" + ns, Node(RbacSubject.ServiceAccount(ns, account)), 1, "RunPodAs", $"Create a pod in {ns} that runs as ServiceAccount {ns}/{account} and use its token", string.Empty, $"ServiceAccount:{ns}/{account}");
+                string to = Node(RbacSubject.ServiceAccount(ns, account));
+                string label = $"ServiceAccount:{ns}/{account}";
+                AddEdge("pods:" + ns, to, 1, "RunPodAs", $"Create a pod in {ns} that runs as ServiceAccount {ns}/{account} and use its token", string.Empty, label);
+                AddEdge("tokens:" + ns, to, 1, "CreateToken", $"Request a token for ServiceAccount {ns}/{account} (serviceaccounts/token)", string.Empty, label);
+                IReadOnlyList<string> running = policy.PodsUsing(RbacSubject.ServiceAccount(ns, account));
+                if (running.Count > 0)
+                {
+                    AddEdge("exec:" + ns, to, 1, "ExecIntoPod", $"Exec into pod {running[0]} and use the token of ServiceAccount {ns}/{account}", string.Empty, label);
+                }
+
+                IReadOnlyList<string> tokenSecrets = policy.TokenSecretsOf(ns, account);
+                if (tokenSecrets.Count > 0)
+                {
+                    AddEdge("readsecrets:" + ns, to, 1, "ReadTokenSecret", $"Read the token in Secret {ns}/{tokenSecrets[0]} of ServiceAccount {ns}/{account}", string.Empty, label);
+                }
+                else
+                {
+                    AddEdge("mintsecrets:" + ns, to, 1, "MintTokenSecret", $"Create a service-account-token Secret for ServiceAccount {ns}/{account} and read the token the controller writes into it", string.Empty, label);
+                }
             }
         }
 

@@ -18,6 +18,7 @@ public sealed class RbacPolicy
     private readonly HashSet<string> serviceAccounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> podsByServiceAccount = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> tokenSecretsByServiceAccount = new(StringComparer.Ordinal);
+    private Dictionary<string, List<string>> accountsByNamespace = new(StringComparer.Ordinal);
 
     // Cluster-scoped built-in resources: RoleBindings never grant access to them.
     private static readonly HashSet<string> ClusterScopedResources = new(StringComparer.Ordinal)
@@ -106,6 +107,7 @@ public sealed class RbacPolicy
         policy.Roles = roles;
         policy.Bindings = bindings;
         policy.Problems = problems;
+        policy.rulesByResource = policy.IndexRulesByResource();
         return policy;
     }
 
@@ -158,6 +160,9 @@ public sealed class RbacPolicy
 
         namespaces.Remove(string.Empty);
         Namespaces = namespaces.ToList();
+        accountsByNamespace = serviceAccounts.Concat(podsByServiceAccount.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(k => k.Split('/', 2)).GroupBy(p => p[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p[1]).ToList(), StringComparer.Ordinal);
     }
 
     private static bool IsRunning(KubeObject pod)
@@ -185,10 +190,9 @@ public sealed class RbacPolicy
     public bool? ServiceAccountExists(string ns, string name) =>
         serviceAccounts.Contains($"{ns}/{name}") ? true : KnowsServiceAccounts ? false : null;
 
+    /// <summary>The service accounts of a namespace: declared, the implicit default, and any a pod runs as.</summary>
     public IReadOnlyList<string> ServiceAccountsIn(string ns) =>
-        serviceAccounts.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..])
-            .Concat(podsByServiceAccount.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        accountsByNamespace.TryGetValue(ns, out List<string>? accounts) ? accounts : Array.Empty<string>();
 
     /// <summary>Every service account the snapshot knows of, declared or used by a pod.</summary>
     public IEnumerable<RbacSubject> AllServiceAccounts() =>
@@ -319,33 +323,28 @@ public sealed class RbacPolicy
     {
         var rows = new List<RbacPermission>();
         bool clusterScoped = request.IsResourceRequest && IsClusterScopedResource(request.Resource ?? string.Empty);
-        foreach (RbacRole role in Roles)
+        foreach ((RbacRole role, RbacRule rule) in CandidateRules(request))
         {
-            if (!bindingsByRole.TryGetValue(role.Key, out List<RbacBinding>? bindings))
+            if (!rule.Allows(request) || !bindingsByRole.TryGetValue(role.Key, out List<RbacBinding>? bindings))
             {
                 continue;
             }
 
-            foreach (RbacRule rule in role.Rules)
+            foreach (RbacBinding binding in bindings)
             {
-                if (!rule.Allows(request))
+                bool applies = binding.IsClusterWide || (!clusterScoped && request.IsResourceRequest && (request.Namespace is null ? anyNamespace : request.Namespace == binding.Namespace));
+                if (!applies)
                 {
                     continue;
                 }
 
-                foreach (RbacBinding binding in bindings)
+                foreach (RbacSubject subject in binding.Subjects)
                 {
-                    bool applies = binding.IsClusterWide || (!clusterScoped && request.IsResourceRequest && (request.Namespace is null ? anyNamespace : request.Namespace == binding.Namespace));
-                    if (!applies)
+                    var grant = new RbacGrant(rule, binding, subject);
+                    rows.Add(ToPermission(subject, grant, null));
+                    foreach (AwsAuthMapping mapping in AwsAuth)
                     {
-                        continue;
-                    }
-
-                    foreach (RbacSubject subject in binding.Subjects)
-                    {
-                        var grant = new RbacGrant(rule, binding, subject);
-                        rows.Add(ToPermission(subject, grant, null));
-                        foreach (AwsAuthMapping mapping in AwsAuth.Where(m => subject.Kind == RbacSubject.GroupKind ? m.Groups.Contains(subject.Name) : m.UserName == subject.UserName))
+                        if (subject.Kind == RbacSubject.GroupKind ? mapping.Groups.Contains(subject.Name) : mapping.UserName == subject.UserName)
                         {
                             rows.Add(ToPermission(RbacSubject.User(mapping.CloudIdentity), grant, $"{mapping.Describe()} as {subject}"));
                         }
@@ -363,6 +362,47 @@ public sealed class RbacPolicy
         }
 
         return rows;
+    }
+
+    private Dictionary<string, List<(RbacRole, RbacRule)>> rulesByResource = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rules that could allow the request: those naming its resource (or a <c>*/sub</c> form,
+    /// or <c>*</c>), or for a non-resource request those with URLs, from the index built with the policy.
+    /// </summary>
+    private IEnumerable<(RbacRole Role, RbacRule Rule)> CandidateRules(RbacRequest request)
+    {
+        if (!request.IsResourceRequest)
+        {
+            return rulesByResource.GetValueOrDefault("\u0000url") ?? Enumerable.Empty<(RbacRole, RbacRule)>();
+        }
+
+        IEnumerable<(RbacRole, RbacRule)> result = rulesByResource.GetValueOrDefault("*") ?? Enumerable.Empty<(RbacRole, RbacRule)>();
+        result = result.Concat(rulesByResource.GetValueOrDefault(request.CombinedResource) ?? Enumerable.Empty<(RbacRole, RbacRule)>());
+        if (!string.IsNullOrEmpty(request.Subresource))
+        {
+            result = result.Concat(rulesByResource.GetValueOrDefault("*/" + request.Subresource) ?? Enumerable.Empty<(RbacRole, RbacRule)>());
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, List<(RbacRole, RbacRule)>> IndexRulesByResource()
+    {
+        var index = new Dictionary<string, List<(RbacRole, RbacRule)>>(StringComparer.Ordinal);
+        foreach (RbacRole role in Roles)
+        {
+            foreach (RbacRule rule in role.Rules)
+            {
+                IEnumerable<string> keys = rule.NonResourceUrls.Count > 0 ? new[] { "\u0000url" } : rule.Resources.Distinct(StringComparer.Ordinal);
+                foreach (string key in keys)
+                {
+                    Add(index, key, (role, rule));
+                }
+            }
+        }
+
+        return index;
     }
 
     /// <summary>Effective permission rows of one identity: every grant through its name and its groups.</summary>

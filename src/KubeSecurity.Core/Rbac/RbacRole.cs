@@ -11,6 +11,7 @@ public sealed class RbacRole
         OwnRules = ownRules;
         Rules = ownRules;
         Aggregates = aggregates;
+        Key = RoleKey(source.Kind, source.Namespace, source.Name);
     }
 
     public KubeObject Source { get; }
@@ -32,7 +33,7 @@ public sealed class RbacRole
 
     public ResourceRef Ref => Source.ToResourceRef();
 
-    public string Key => RoleKey(Kind, Namespace, Name);
+    public string Key { get; }
 
     internal static string RoleKey(string kind, string? ns, string name) => kind == "ClusterRole" ? $"ClusterRole/{name}" : $"Role/{ns}/{name}";
 }
