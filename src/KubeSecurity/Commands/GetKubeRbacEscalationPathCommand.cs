@@ -60,19 +60,8 @@ public sealed class GetKubeRbacEscalationPathCommand : RbacCmdletBase
 
         RbacPolicy policy = BuildPolicy(snapshot);
         RbacEscalationGraph graph = RunEngine((reporter, token) => Task.FromResult(RbacEscalationGraph.Build(policy, target, reporter, token)));
-        var starts = new List<(RbacSubject Subject, bool Alternatives)>();
-        var patterns = new List<WildcardPattern>();
-        foreach (string text in Subject ?? Array.Empty<string>())
-        {
-            if (WildcardPattern.ContainsWildcardCharacters(text))
-            {
-                patterns.Add(new WildcardPattern(text, WildcardOptions.IgnoreCase));
-            }
-            else if (ParseSubject(text) is RbacSubject subject)
-            {
-                starts.Add((subject, true));
-            }
-        }
+        (List<RbacSubject> exact, List<WildcardPattern> patterns) = SplitSubjects(Subject);
+        var starts = exact.Select(s => (Subject: s, Alternatives: true)).ToList();
 
         if (Subject is null || patterns.Count > 0)
         {

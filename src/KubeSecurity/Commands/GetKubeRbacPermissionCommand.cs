@@ -31,19 +31,8 @@ public sealed class GetKubeRbacPermissionCommand : RbacCmdletBase
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
         RbacPolicy policy = BuildPolicy(snapshot);
-        var rows = new List<RbacPermission>();
-        List<WildcardPattern> patterns = new();
-        foreach (string text in Subject ?? Array.Empty<string>())
-        {
-            if (WildcardPattern.ContainsWildcardCharacters(text))
-            {
-                patterns.Add(new WildcardPattern(text, WildcardOptions.IgnoreCase));
-            }
-            else if (ParseSubject(text) is RbacSubject subject)
-            {
-                rows.AddRange(policy.PermissionsOf(RbacIdentity.For(subject, Group)));
-            }
-        }
+        (List<RbacSubject> exact, List<WildcardPattern> patterns) = SplitSubjects(Subject);
+        List<RbacPermission> rows = exact.SelectMany(s => policy.PermissionsOf(RbacIdentity.For(s, Group))).ToList();
 
         if (Subject is null || patterns.Count > 0)
         {

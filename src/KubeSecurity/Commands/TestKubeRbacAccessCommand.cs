@@ -8,35 +8,11 @@ namespace KubeSecurity.Commands;
 /// <summary>Whether a subject may make a request, and why (like kubectl auth can-i, answered from the snapshot).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "KubeRbacAccess", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(RbacAccessResult), typeof(bool))]
-public sealed class TestKubeRbacAccessCommand : RbacCmdletBase
+public sealed class TestKubeRbacAccessCommand : RbacRequestCmdletBase
 {
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Subject { get; set; }
-
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string? Verb { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Resource { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Subresource { get; set; }
-
-    [Parameter]
-    [AllowEmptyString]
-    public string? ApiGroup { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? NonResourceUrl { get; set; }
 
     /// <summary>Groups the user is in beyond what the snapshot knows (as --as-group).</summary>
     [Parameter]
@@ -49,11 +25,6 @@ public sealed class TestKubeRbacAccessCommand : RbacCmdletBase
 
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
-        if (Resource is null && NonResourceUrl is null)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Resource (for example secrets or pods/exec), or -NonResourceUrl."), ErrorIds.InvalidRbacTarget, ErrorCategory.InvalidArgument, null));
-        }
-
         RbacPolicy policy = BuildPolicy(snapshot);
         foreach (string text in Subject!)
         {
@@ -63,9 +34,9 @@ public sealed class TestKubeRbacAccessCommand : RbacCmdletBase
             }
 
             RbacIdentity identity = IdentityOf(policy, subject);
-            foreach (string? ns in Namespace is { Length: > 0 } ? Namespace : new string?[] { null })
+            foreach (string? ns in RequestNamespaces)
             {
-                RbacAccessResult result = policy.Authorize(identity, RbacRequestParameters.Build(Verb!, Resource, Subresource, ApiGroup, ns, Name, NonResourceUrl));
+                RbacAccessResult result = policy.Authorize(identity, BuildRequest(ns));
                 WriteVerbose($"{subject} as user '{identity.UserName ?? "(a member)"}' in groups {string.Join(", ", identity.Groups)}: {result}");
                 WriteObject(Quiet ? result.Allowed : result);
             }

@@ -32,6 +32,29 @@ public abstract class RbacCmdletBase : SnapshotInputCmdlet
         return policy;
     }
 
+    /// <summary>
+    /// Splits -Subject values into exact subjects and wildcard patterns (matched against
+    /// User:NAME, Group:NAME, ServiceAccount:NS/NAME); malformed exact ones are errors.
+    /// </summary>
+    internal (List<RbacSubject> Exact, List<WildcardPattern> Patterns) SplitSubjects(IEnumerable<string>? values)
+    {
+        var exact = new List<RbacSubject>();
+        var patterns = new List<WildcardPattern>();
+        foreach (string text in values ?? Array.Empty<string>())
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(text))
+            {
+                patterns.Add(new WildcardPattern(text, WildcardOptions.IgnoreCase));
+            }
+            else if (ParseSubject(text) is RbacSubject subject)
+            {
+                exact.Add(subject);
+            }
+        }
+
+        return (exact, patterns);
+    }
+
     /// <summary>Parses a subject argument; a malformed one is a non-terminating error naming the accepted forms.</summary>
     internal RbacSubject? ParseSubject(string text)
     {
