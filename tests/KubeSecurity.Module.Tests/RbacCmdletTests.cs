@@ -181,8 +181,10 @@ public class RbacCmdletTests
         string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
         using var session = new ModuleSession();
 
-        // -WhatIf changes nothing.
+        // -WhatIf changes nothing, whether the binding is named or piped as an object (bound by property name).
         session.Run("Remove-KubeRbacBinding -Kubeconfig $args[0] -Kind RoleBinding -Namespace default -Name default-sa-edit -Subject ServiceAccount:default/default -WhatIf", kubeconfig);
+        session.Run("Get-KubeObject -Kubeconfig $args[0] -Kind ClusterRoleBinding | Remove-KubeRbacBinding -Kubeconfig $args[0] -WhatIf", kubeconfig);
+        Assert.Empty(session.Errors);
         Assert.Equal(0, server.RequestLog.Count(r => r.StartsWith("PUT", StringComparison.Ordinal) || r.StartsWith("DELETE", StringComparison.Ordinal)));
 
         // Findings from Test-KubeRbac pipe in: the default SA leaves its binding, the dangling binding goes.

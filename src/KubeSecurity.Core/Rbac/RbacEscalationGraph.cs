@@ -142,6 +142,9 @@ public sealed class RbacEscalationGraph
         return reach;
     }
 
+    /// <summary>The grants behind a move, each once (one rule often provides several of them).</summary>
+    private static string Grants(params string?[] grants) => string.Join("; ", grants.Where(g => !string.IsNullOrEmpty(g)).Distinct(StringComparer.Ordinal));
+
     private static string? ClusterWide(List<RbacGrant> grants, params RbacRequest[] requests) =>
         grants.Where(g => g.Binding.IsClusterWide && requests.Any(r => g.Rule.Allows(r))).Select(g => g.Describe()).FirstOrDefault();
 
@@ -193,7 +196,7 @@ public sealed class RbacEscalationGraph
         if (createSecrets.Everywhere && readSecrets.Everywhere)
         {
             mint.Everywhere = true;
-            mint.EverywhereGrant = $"{createSecrets.EverywhereGrant}; {readSecrets.EverywhereGrant}";
+            mint.EverywhereGrant = Grants(createSecrets.EverywhereGrant, readSecrets.EverywhereGrant);
         }
         else
         {
@@ -201,7 +204,7 @@ public sealed class RbacEscalationGraph
             {
                 if (readSecrets.GrantIn(ns) is string read)
                 {
-                    mint.Namespaces[ns] = $"{createSecrets.GrantIn(ns)}; {read}";
+                    mint.Namespaces[ns] = Grants(createSecrets.GrantIn(ns), read);
                 }
             }
         }
@@ -299,12 +302,12 @@ public sealed class RbacEscalationGraph
         string? createBindings = ClusterWide(grants, RbacRequest.ForResource("create", "clusterrolebindings", Rbac));
         if (escalate is not null && editRoles is not null)
         {
-            AddEdge(me, AdminNode, 1, "EscalateRole", "Add every permission to a ClusterRole it is bound to (escalate bypasses the escalation check)", $"{escalate}; {editRoles}", EscalationTarget.ClusterAdmin);
+            AddEdge(me, AdminNode, 1, "EscalateRole", "Add every permission to a ClusterRole it is bound to (escalate bypasses the escalation check)", Grants(escalate, editRoles), EscalationTarget.ClusterAdmin);
         }
 
         if (bindAdmin is not null && createBindings is not null)
         {
-            AddEdge(me, AdminNode, 1, "BindRole", "Create a ClusterRoleBinding of cluster-admin to itself (bind bypasses the escalation check)", $"{bindAdmin}; {createBindings}", EscalationTarget.ClusterAdmin);
+            AddEdge(me, AdminNode, 1, "BindRole", "Create a ClusterRoleBinding of cluster-admin to itself (bind bypasses the escalation check)", Grants(bindAdmin, createBindings), EscalationTarget.ClusterAdmin);
         }
 
         Reach nsEscalate = ReachOf(grants, RbacRequest.ForResource("escalate", "roles", Rbac), RbacRequest.ForResource("escalate", "clusterroles", Rbac));
@@ -313,8 +316,8 @@ public sealed class RbacEscalationGraph
         Reach nsCreateBinding = ReachOf(grants, RbacRequest.ForResource("create", "rolebindings", Rbac));
         foreach (string ns in namespaces)
         {
-            string? how = nsEscalate.GrantIn(ns) is string e && nsEdit.GrantIn(ns) is string u ? $"{e}; {u}"
-                : nsBind.GrantIn(ns) is string b && nsCreateBinding.GrantIn(ns) is string c ? $"{b}; {c}" : null;
+            string? how = nsEscalate.GrantIn(ns) is string e && nsEdit.GrantIn(ns) is string u ? Grants(e, u)
+                : nsBind.GrantIn(ns) is string b && nsCreateBinding.GrantIn(ns) is string c ? Grants(b, c) : null;
             if (how is not null)
             {
                 AddEdge(me, "nsadmin:" + ns, 1, "BindNamespaceAdmin", $"Grant itself every permission in namespace {ns} (escalate or bind)", how, $"admin of namespace {ns}");
@@ -343,7 +346,7 @@ public sealed class RbacEscalationGraph
             RbacRequest.ForResource("approve", "signers", Certificates, name: "kubernetes.io/*"));
         if (create is not null && approve is not null && signer is not null)
         {
-            AddEdge(me, AdminNode, 1, "ApproveOwnCsr", "Request a client certificate for O=system:masters and approve it", $"{create}; {approve}; {signer}", EscalationTarget.ClusterAdmin);
+            AddEdge(me, AdminNode, 1, "ApproveOwnCsr", "Request a client certificate for O=system:masters and approve it", Grants(create, approve, signer), EscalationTarget.ClusterAdmin);
         }
     }
 
@@ -438,7 +441,9 @@ public sealed class RbacEscalationGraph
 
     /// <summary>
     /// The chains of one subject within <paramref name="maxDepth"/> steps: the shortest one, or with
-    /// <paramref name="alternatives"/> the shortest through each distinct first move.
+    /// <paramref name="alternatives"/> the shortest through each kind of first move (one per
+    /// technique, so a subject that can impersonate everyone does not list everyone). A subject
+    /// that already holds the target has no chain unless <paramref name="includeDirect"/>.
     /// </summary>
     public List<RbacEscalationPath> PathsOf(RbacSubject subject, int maxDepth, bool alternatives, bool includeDirect)
     {
@@ -449,19 +454,27 @@ public sealed class RbacEscalationGraph
             return paths;
         }
 
-        IEnumerable<Edge> firsts = alternatives && edges.TryGetValue(start, out List<Edge>? outgoing)
-            ? outgoing.Where(e => best.TryGetValue(e.To, out var rest) && rest.Distance + e.Weight <= maxDepth).OrderBy(e => best[e.To].Distance + e.Weight)
-            : new[] { mine.Next! };
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Edge first in firsts)
+        List<RbacEscalationStep> shortest = Render(mine.Next!);
+        bool holds = shortest.Count == 1 && shortest[0].Technique == "Holds";
+        if (holds && !includeDirect)
+        {
+            return paths;
+        }
+
+        paths.Add(new RbacEscalationPath(subject, target.Text, shortest));
+        if (!alternatives || holds || !edges.TryGetValue(start, out List<Edge>? outgoing))
+        {
+            return paths;
+        }
+
+        var techniques = new HashSet<string>(StringComparer.Ordinal) { shortest[0].Technique };
+        foreach (Edge first in outgoing.Where(e => best.TryGetValue(e.To, out var rest) && rest.Distance + e.Weight <= maxDepth).OrderBy(e => best[e.To].Distance + e.Weight))
         {
             List<RbacEscalationStep> steps = Render(first);
-            if (steps.Count == 0 || (!includeDirect && steps.Count == 1 && first.Technique == "Holds") || !seen.Add(string.Join("|", steps.Select(s => s.Technique + s.To))))
+            if (steps.Count > 0 && techniques.Add(steps[0].Technique))
             {
-                continue;
+                paths.Add(new RbacEscalationPath(subject, target.Text, steps));
             }
-
-            paths.Add(new RbacEscalationPath(subject, target.Text, steps));
         }
 
         return paths;
@@ -481,7 +494,7 @@ public sealed class RbacEscalationGraph
                 continue;
             }
 
-            string grant = string.Join("; ", new[] { pendingGrant, edge.Grant }.Where(g => g.Length > 0));
+            string grant = Grants(pendingGrant, edge.Grant);
             steps.Add(new RbacEscalationStep(steps.Count + 1, edge.Technique, from, edge.ToLabel, edge.Description, grant));
             from = edge.ToLabel;
             pendingGrant = string.Empty;

@@ -110,5 +110,29 @@ public class RbacEscalationTests
         Assert.Contains(graph.PathsOf(RbacSubject.ServiceAccount("ci", "deployer"), 4, true, true), p => p.Steps[0].Technique == "Holds");
         Assert.Contains(graph.PathsOf(RbacSubject.User("ops-admin"), 4, true, true), p => p.Steps[0].Technique == "Holds");
         Assert.Empty(graph.PathsOf(RbacSubject.ServiceAccount("ci", "deployer"), 4, false, false));
+
+        // Every authenticated identity may get anything (nodes/proxy included) and read every secret: the
+        // default account reaches cluster-admin through the kubelet, or by reading the deployer's token.
+        List<RbacEscalationPath> paths = graph.PathsOf(RbacSubject.ServiceAccount("default", "default"), 4, true, false);
+        Assert.Equal("NodeProxy", Assert.Single(paths[0].Steps).Technique);
+        RbacEscalationPath path = paths.Single(p => p.Steps[0].Technique == "ReadTokenSecret");
+        Assert.Equal(new[] { "ReadTokenSecret", "Holds" }, path.Steps.Select(s => s.Technique));
+        Assert.Equal("ServiceAccount:ci/deployer", path.Steps[0].To);
+        Assert.Contains("all-users-read-secrets", path.Steps[0].Grant, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Alternatives_give_one_path_per_kind_of_first_move_and_grants_are_not_repeated()
+    {
+        string yaml = ClusterRole("admin-all", AdminRole) + ServiceAccount("ops", "bot") + ServiceAccount("ops", "bot2") +
+            Binding(null, "bot-admin", "ClusterRole", "admin-all", "[{kind: ServiceAccount, name: bot, namespace: ops}, {kind: ServiceAccount, name: bot2, namespace: ops}]") +
+            ClusterRole("power", "[{apiGroups: [''], resources: [serviceaccounts], verbs: [impersonate]}, {apiGroups: [''], resources: [pods], verbs: [create]}, {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update]}]") +
+            Binding(null, "power", "ClusterRole", "power", "[{kind: User, name: pia, apiGroup: rbac.authorization.k8s.io}]");
+
+        List<RbacEscalationPath> paths = Paths(yaml, "User:pia");
+        Assert.Equal(paths.Count, paths.Select(p => p.Steps[0].Technique).Distinct().Count());
+        Assert.Equal(new[] { "EscalateRole", "Impersonate", "RunPodAs" }, paths.Select(p => p.Steps[0].Technique).Order());
+        RbacEscalationStep escalate = paths.Single(p => p.Steps[0].Technique == "EscalateRole").Steps[0];
+        Assert.Single(escalate.Grant.Split("; "));
     }
 }
