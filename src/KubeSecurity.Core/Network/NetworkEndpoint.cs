@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace KubeSecurity.Core.Network;
+
+/// <summary>One end of a connection: a class of pods, or an address outside the cluster.</summary>
+public sealed record NetworkEndpoint(PodClass? Pods, IPAddress? Address, string Label)
+{
+    public static NetworkEndpoint Of(PodClass pods) => new(pods, null, pods.ToString());
+
+    public static NetworkEndpoint External(IPAddress address, string? label = null) => new(null, address, label ?? address.ToString());
+
+    public bool IsExternal => Pods is null;
+
+    public override string ToString() => Label;
+}
+
+/// <summary>What one side (egress of the source, or ingress of the destination) allows, and why.</summary>
+public sealed record SideVerdict(bool Isolated, PortSet Allowed, IReadOnlyList<string> Policies, IReadOnlyList<string> AllowingRules)
+{
+    public string Describe(string direction, string who) =>
+        !Isolated ? $"{who} is not isolated for {direction}: no policy selects it for {direction}, so everything is allowed"
+        : AllowingRules.Count == 0 ? $"{who} is isolated for {direction} by {string.Join(", ", Policies)} and no rule allows this"
+        : $"{direction} allowed by {string.Join("; ", AllowingRules)}";
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Network;
+
+/// <summary>One pod, or the pod template of a workload no pod of which is in the snapshot.</summary>
+internal sealed record PodInstance(string Namespace, string? PodName, ResourceRef Workload, IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<NamedPort> NamedPorts, bool HostNetwork, IPAddress? Address);
+
+/// <summary>
+/// Finds the pods a snapshot implies: the Pods it holds, attributed to the workload that owns them
+/// (a Deployment through its ReplicaSet, a CronJob through its Job), and the templates of workloads
+/// whose pods were not collected (manifests rarely contain pods).
+/// </summary>
+internal static class WorkloadPods
+{
+    private static readonly string[] WorkloadKinds = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController" };
+
+    public static List<PodInstance> Find(KubeSnapshot snapshot)
+    {
+        var owners = new Dictionary<(string Kind, string? Ns, string Name), ResourceRef?>();
+        foreach (KubeObject o in WorkloadKinds.SelectMany(snapshot.OfKind))
+        {
+            owners[(o.Kind, o.Namespace, o.Name)] = Owner(o.Json);
+        }
+
+        var instances = new List<PodInstance>();
+        var workloadsWithPods = new HashSet<ResourceRef>();
+        foreach (KubeObject pod in snapshot.OfKind("Pod"))
+        {
+            string ns = pod.Namespace ?? "default";
+            ResourceRef workload = TopOwner(Owner(pod.Json), ns, owners) ?? pod.ToResourceRef() with { Namespace = ns };
+            workloadsWithPods.Add(workload);
+            JsonElement spec = pod.Json.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
+            string? ip = pod.Json.TryGetProperty("status"u8, out JsonElement status) ? JsonRead.String(status, "podIP") : null;
+            instances.Add(new PodInstance(ns, pod.Name, workload, pod.Labels, Ports(spec), HostNetwork(spec),
+                ip is not null && IPAddress.TryParse(ip, out IPAddress? address) ? address : null));
+        }
+
+        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind))
+        {
+            ResourceRef reference = workload.ToResourceRef() with { Namespace = workload.Namespace ?? "default" };
+            // Owned workloads (a Deployment's ReplicaSets) are represented by their owner.
+            if (workloadsWithPods.Contains(reference) || TopOwner(Owner(workload.Json), reference.Namespace!, owners) is not null)
+            {
+                continue;
+            }
+
+            JsonElement template = Template(workload);
+            if (template.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            IReadOnlyDictionary<string, string> labels = template.TryGetProperty("metadata"u8, out JsonElement metadata) ? Labels(metadata) : new Dictionary<string, string>();
+            JsonElement spec = template.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
+            instances.Add(new PodInstance(reference.Namespace!, null, reference, labels, Ports(spec), HostNetwork(spec), null));
+        }
+
+        return instances;
+    }
+
+    /// <summary>The pod template of a workload (a CronJob's is inside its job template).</summary>
+    public static JsonElement Template(KubeObject workload)
+    {
+        if (!workload.Json.TryGetProperty("spec"u8, out JsonElement spec))
+        {
+            return default;
+        }
+
+        if (workload.Kind == "CronJob")
+        {
+            return spec.TryGetProperty("jobTemplate"u8, out JsonElement job) && job.TryGetProperty("spec"u8, out JsonElement jobSpec)
+                && jobSpec.TryGetProperty("template"u8, out JsonElement t) ? t : default;
+        }
+
+        return spec.TryGetProperty("template"u8, out JsonElement template) ? template : default;
+    }
+
+    private static ResourceRef? Owner(JsonElement obj)
+    {
+        if (!obj.TryGetProperty("metadata"u8, out JsonElement metadata) || !metadata.TryGetProperty("ownerReferences"u8, out JsonElement refs) || refs.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (JsonElement owner in refs.EnumerateArray())
+        {
+            string? kind = JsonRead.String(owner, "kind");
+            string? name = JsonRead.String(owner, "name");
+            if (kind is not null && name is not null)
+            {
+                return new ResourceRef(kind, null, name);
+            }
+        }
+
+        return null;
+    }
+
+    private static ResourceRef? TopOwner(ResourceRef? owner, string ns, Dictionary<(string Kind, string? Ns, string Name), ResourceRef?> owners)
+    {
+        ResourceRef? top = null;
+        for (int depth = 0; owner is not null && depth < 5; depth++)
+        {
+            top = owner with { Namespace = ns };
+            owner = owners.TryGetValue((owner.Kind, ns, owner.Name), out ResourceRef? next) ? next : null;
+        }
+
+        return top;
+    }
+
+    private static bool HostNetwork(JsonElement spec) =>
+        spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("hostNetwork"u8, out JsonElement h) && h.ValueKind == JsonValueKind.True;
+
+    private static List<NamedPort> Ports(JsonElement spec)
+    {
+        var ports = new List<NamedPort>();
+        if (spec.ValueKind != JsonValueKind.Object)
+        {
+            return ports;
+        }
+
+        foreach (string field in new[] { "containers", "initContainers" })
+        {
+            if (!spec.TryGetProperty(field, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement container in containers.EnumerateArray())
+            {
+                if (!container.TryGetProperty("ports"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (JsonElement port in list.EnumerateArray())
+                {
+                    string? name = JsonRead.String(port, "name");
+                    if (name is not null && port.TryGetProperty("containerPort"u8, out JsonElement number) && number.ValueKind == JsonValueKind.Number)
+                    {
+                        ports.Add(new NamedPort(name, number.GetInt32(), JsonRead.String(port, "protocol") ?? "TCP"));
+                    }
+                }
+            }
+        }
+
+        return ports;
+    }
+
+    internal static IReadOnlyDictionary<string, string> Labels(JsonElement metadata)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata.TryGetProperty("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty label in map.EnumerateObject())
+            {
+                labels[label.Name] = label.Value.ValueKind == JsonValueKind.String ? label.Value.GetString()! : label.Value.GetRawText();
+            }
+        }
+
+        return labels;
+    }
+}

@@ -1,0 +1,48 @@
+namespace KubeSecurity.Model;
+
+/// <summary>
+/// Whether a connection is allowed, and why: the source's egress and the destination's ingress
+/// must both allow it. Each side says whether it is isolated and which policy rules allow it.
+/// </summary>
+public sealed record ConnectivityResult(
+    string Source,
+    string Destination,
+    string Protocol,
+    int? Port,
+    bool Allowed,
+    string Reason,
+    string EgressVerdict,
+    string IngressVerdict,
+    IReadOnlyList<string> AllowedPorts)
+{
+    public override string ToString() => $"{(Allowed ? "allowed" : "denied")}: {Source} -> {Destination} {Protocol}/{(Port?.ToString() ?? "any")} - {Reason}";
+}
+
+/// <summary>
+/// An allowed connection between workloads (or external address ranges), with the ports it is
+/// allowed on. The same shape describes observed flows for New-KubeNetworkPolicy -FromObserved.
+/// </summary>
+public sealed record NetworkConnection(
+    string SourceKind,
+    string? SourceNamespace,
+    string Source,
+    string DestinationKind,
+    string? DestinationNamespace,
+    string Destination,
+    IReadOnlyList<string> Ports)
+{
+    public string SourceName => SourceNamespace is null ? Source : $"{SourceNamespace}/{Source}";
+    public string DestinationName => DestinationNamespace is null ? Destination : $"{DestinationNamespace}/{Destination}";
+
+    public override string ToString() => $"{SourceKind}/{SourceName} -> {DestinationKind}/{DestinationName} [{string.Join(",", Ports)}]";
+}
+
+/// <summary>A connection a proposed set of policies would newly block or newly allow, on which ports.</summary>
+public sealed record NetworkConnectivityChange(string Change, NetworkConnection Connection)
+{
+    public string Source => Connection.SourceName;
+    public string Destination => Connection.DestinationName;
+    public IReadOnlyList<string> Ports => Connection.Ports;
+
+    public override string ToString() => $"{Change}: {Connection}";
+}
