@@ -1,0 +1,35 @@
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Network;
+
+/// <summary>Per namespace and per workload: isolated for ingress and egress, and by which policies.</summary>
+public static class NetworkCoverageAnalyzer
+{
+    public static List<NetworkCoverage> Analyze(NetworkModel model)
+    {
+        var rows = new List<NetworkCoverage>();
+        foreach (string ns in model.Namespaces.Order(StringComparer.Ordinal))
+        {
+            List<PodClass> classes = model.Classes.Where(c => c.Namespace == ns).ToList();
+            List<NetworkPolicyModel> policies = model.Policies.Where(p => p.Namespace == ns).ToList();
+            var scoped = classes.Where(c => !c.HostNetwork).ToList();
+            bool allIngress = scoped.Count > 0 && scoped.All(c => model.IngressPoliciesOf(c).Count > 0);
+            bool allEgress = scoped.Count > 0 && scoped.All(c => model.EgressPoliciesOf(c).Count > 0);
+            string? note = policies.Count == 0 ? "no NetworkPolicy: every pod accepts and opens any connection" : null;
+            rows.Add(new NetworkCoverage("Namespace", ns, ns, classes.Sum(c => Math.Max(1, c.Pods.Count)), allIngress, allEgress,
+                policies.Where(p => p.AffectsIngress).Select(p => p.Name).ToList(), policies.Where(p => p.AffectsEgress).Select(p => p.Name).ToList(), false, note));
+
+            foreach (IGrouping<ResourceRef, PodClass> workload in classes.SelectMany(c => c.Workloads.Select(w => (w, c))).GroupBy(x => x.w, x => x.c).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
+            {
+                bool host = workload.Any(c => c.HostNetwork);
+                List<string> ingress = workload.SelectMany(model.IngressPoliciesOf).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
+                List<string> egress = workload.SelectMany(model.EgressPoliciesOf).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
+                rows.Add(new NetworkCoverage(workload.Key.Kind, ns, workload.Key.Name, workload.Sum(c => c.Pods.Count),
+                    !host && workload.All(c => model.IngressPoliciesOf(c).Count > 0), !host && workload.All(c => model.EgressPoliciesOf(c).Count > 0),
+                    ingress, egress, host, host ? "host network: NetworkPolicy does not apply to these pods" : null));
+            }
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,180 @@
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Network;
+
+/// <summary>
+/// Findings from the semantic model, not from the mere presence of policies: an empty podSelector
+/// selects every pod, an empty rule list denies, a rule without peers allows everyone.
+/// </summary>
+public static class NetworkRiskAnalyzer
+{
+    public static List<Finding> Analyze(NetworkModel model)
+    {
+        var findings = new List<Finding>();
+        var namespacesWithPolicies = model.Policies.Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
+        foreach (IGrouping<string, PodClass> ns in model.Classes.GroupBy(c => c.Namespace).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            List<ResourceRef> workloads = ns.SelectMany(c => c.Workloads).Distinct().ToList();
+            if (!namespacesWithPolicies.Contains(ns.Key))
+            {
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.NamespaceWithoutPolicy, new ResourceRef("Namespace", null, ns.Key),
+                    $"Namespace {ns.Key} has no NetworkPolicy: its {workloads.Count} workload(s) accept connections from anywhere and connect anywhere.",
+                    new Dictionary<string, string> { ["Workloads"] = string.Join(", ", workloads.Select(w => $"{w.Kind}/{w.Name}")) }));
+                continue;
+            }
+
+            foreach (ResourceRef workload in workloads)
+            {
+                List<PodClass> pods = ns.Where(c => c.Workloads.Contains(workload) && !c.HostNetwork).ToList();
+                if (pods.Count == 0)
+                {
+                    continue;
+                }
+
+                if (pods.Any(c => model.IngressPoliciesOf(c).Count == 0))
+                {
+                    findings.Add(RuleCatalog.CreateFinding(NetworkRules.IngressNotIsolated, workload,
+                        $"{workload} is selected by no ingress policy although namespace {ns.Key} has policies: its pods accept connections from anywhere."));
+                }
+
+                if (pods.Any(c => model.EgressPoliciesOf(c).Count == 0))
+                {
+                    findings.Add(RuleCatalog.CreateFinding(NetworkRules.EgressNotIsolated, workload,
+                        $"{workload} is selected by no egress policy: its pods can connect anywhere."));
+                }
+            }
+        }
+
+        foreach (PodClass host in model.Classes.Where(c => c.HostNetwork))
+        {
+            foreach (ResourceRef workload in host.Workloads)
+            {
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.HostNetworkOutOfScope, workload,
+                    $"{workload} runs on the host network; NetworkPolicy does not apply to it and connectivity answers leave it out."));
+            }
+        }
+
+        PolicyFindings(model, findings);
+        DnsFindings(model, findings);
+        foreach (ResourceRef calico in model.Unmodeled)
+        {
+            findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, calico,
+                $"{calico} is a Calico policy, which is not evaluated: connectivity answers leave out its effect."));
+        }
+
+        return findings;
+    }
+
+    private static void PolicyFindings(NetworkModel model, List<Finding> findings)
+    {
+        var selectedBy = model.Policies.ToDictionary(p => p, p => model.SelectedBy(p).ToList());
+        foreach (NetworkPolicyModel policy in model.Policies)
+        {
+            List<PodClass> selected = selectedBy[policy];
+            if (selected.Count == 0)
+            {
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicySelectsNothing, policy.Ref,
+                    $"{policy.Ref} selects no pod or workload of namespace {policy.Namespace} (podSelector {policy.PodSelector}).",
+                    new Dictionary<string, string> { ["PodSelector"] = policy.PodSelector.ToString() }));
+            }
+
+            foreach (PolicyRule rule in policy.AffectsIngress ? policy.IngressRules : Array.Empty<PolicyRule>())
+            {
+                string? anywhere = rule.AllPeers ? "it has no 'from', so every pod and address may connect"
+                    : rule.Peers!.Where(p => p.IpBlock is { IsEverything: true } || (p.NamespaceSelector is { IsEmpty: true } && (p.PodSelector is null || p.PodSelector.IsEmpty)))
+                        .Select(p => $"its peer '{p}' matches {(p.IpBlock is null ? "every pod of every namespace" : "every address")}").FirstOrDefault();
+                if (anywhere is not null)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(NetworkRules.IngressFromAnywhere, policy.Ref,
+                        $"Ingress rule {rule.Index} of {policy.Ref} allows connections from anywhere to {Describe(selected)}: {anywhere}{(rule.AllPorts ? ", on every port" : string.Empty)}.",
+                        Evidence(rule), rule.AllPorts ? Severity.High : null));
+                }
+
+                NamedPortFindings(policy, rule, "ingress", selected, findings);
+            }
+
+            foreach (PolicyRule rule in policy.AffectsEgress ? policy.EgressRules : Array.Empty<PolicyRule>())
+            {
+                bool everywhere = rule.AllPeers || rule.Peers!.Any(p => p.IpBlock is { IsEverything: true });
+                if (everywhere && rule.AllPorts)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(NetworkRules.UnrestrictedEgress, policy.Ref,
+                        $"Egress rule {rule.Index} of {policy.Ref} lets {Describe(selected)} connect to every destination on every port.", Evidence(rule)));
+                }
+
+                List<PodClass> destinations = rule.AllPeers ? model.Classes.ToList()
+                    : model.Classes.Where(c => rule.Peers!.Any(p => NetworkModel.PeerMatches(policy, p, NetworkEndpoint.Of(c)))).ToList();
+                NamedPortFindings(policy, rule, "egress", destinations, findings);
+            }
+
+            foreach ((bool ingress, string direction) in new[] { (true, "ingress"), (false, "egress") })
+            {
+                if (selected.Count == 0 || !(ingress ? policy.AffectsIngress : policy.AffectsEgress))
+                {
+                    continue;
+                }
+
+                NetworkPolicyModel? broader = model.Policies.FirstOrDefault(other => !ReferenceEquals(other, policy) && other.Namespace == policy.Namespace
+                    && (ingress ? other.AffectsIngress : other.AffectsEgress)
+                    && (ingress ? other.IngressRules : other.EgressRules).Any(r => r.AllPeers && r.AllPorts)
+                    && selected.All(c => selectedBy[other].Contains(c))
+                    && !(ingress ? policy.IngressRules : policy.EgressRules).Any(r => r.AllPeers && r.AllPorts));
+                if (broader is not null)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(NetworkRules.ShadowedPolicy, policy.Ref,
+                        $"{policy.Ref} has no {direction} effect: {broader.Ref} selects the same pods and allows all {direction} traffic.",
+                        new Dictionary<string, string> { ["ShadowedBy"] = broader.Ref.ToString(), ["Direction"] = direction }));
+                }
+            }
+        }
+    }
+
+    private static void NamedPortFindings(NetworkPolicyModel policy, PolicyRule rule, string direction, List<PodClass> destinations, List<Finding> findings)
+    {
+        foreach (PolicyPort port in rule.Ports?.Where(p => p.Name is not null) ?? Enumerable.Empty<PolicyPort>())
+        {
+            if (!destinations.Any(c => !c.Resolve(port.Name!, port.Protocol).IsEmpty))
+            {
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.UnresolvedNamedPort, policy.Ref,
+                    $"{direction} rule {rule.Index} of {policy.Ref} names the port '{port.Name}' ({port.Protocol}), which no container of the {(destinations.Count == 0 ? "(no)" : destinations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} destination pod group(s) declares: the rule allows nothing on it.",
+                    new Dictionary<string, string> { ["Port"] = port.ToString(), ["Direction"] = direction }));
+            }
+        }
+    }
+
+    private static void DnsFindings(NetworkModel model, List<Finding> findings)
+    {
+        List<PodClass> dns = model.Classes.Where(c => c.Namespace == "kube-system" && c.Labels.TryGetValue("k8s-app", out string? app) && app == "kube-dns").ToList();
+        if (dns.Count == 0)
+        {
+            return;
+        }
+
+        foreach (PodClass source in model.Classes.Where(c => !c.HostNetwork && model.EgressPoliciesOf(c).Count > 0))
+        {
+            NetworkEndpoint from = NetworkEndpoint.Of(source);
+            if (dns.Any(d => model.Egress(from, NetworkEndpoint.Of(d)).Allowed.Contains("UDP", 53)))
+            {
+                continue;
+            }
+
+            foreach (ResourceRef workload in source.Workloads)
+            {
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.DnsBlocked, workload,
+                    $"{workload} is isolated for egress by {string.Join(", ", model.EgressPoliciesOf(source))} and no rule allows UDP/53 to the cluster DNS pods: its name lookups fail.",
+                    new Dictionary<string, string> { ["EgressPolicies"] = string.Join(", ", model.EgressPoliciesOf(source)) }));
+            }
+        }
+    }
+
+    private static string Describe(List<PodClass> selected) =>
+        selected.Count == 0 ? "no pods" : string.Join(", ", selected.SelectMany(c => c.Workloads).Distinct().Take(5)) + (selected.Count > 5 ? ", ..." : string.Empty);
+
+    private static Dictionary<string, string> Evidence(PolicyRule rule) => new()
+    {
+        ["Rule"] = rule.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Peers"] = rule.AllPeers ? "(all)" : string.Join("; ", rule.Peers!),
+        ["Ports"] = rule.AllPorts ? "(all)" : string.Join(",", rule.Ports!),
+    };
+}

@@ -1,0 +1,66 @@
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Rules;
+
+/// <summary>Rules of NetworkPolicy review, decided on the semantic model.</summary>
+public static class NetworkRules
+{
+    public const string Category = "Network";
+    public const string NamespaceWithoutPolicy = "KSEC-NET-001";
+    public const string IngressNotIsolated = "KSEC-NET-002";
+    public const string EgressNotIsolated = "KSEC-NET-003";
+    public const string PolicySelectsNothing = "KSEC-NET-004";
+    public const string IngressFromAnywhere = "KSEC-NET-005";
+    public const string UnrestrictedEgress = "KSEC-NET-006";
+    public const string DnsBlocked = "KSEC-NET-007";
+    public const string ShadowedPolicy = "KSEC-NET-008";
+    public const string UnresolvedNamedPort = "KSEC-NET-009";
+    public const string HostNetworkOutOfScope = "KSEC-NET-010";
+    public const string PolicyNotEvaluated = "KSEC-NET-011";
+
+    private const string Docs = "https://kubernetes.io/docs/concepts/services-networking/network-policies/";
+
+    private static SecurityRule Rule(string id, string title, Severity severity, string description, string remediation, params string[] references) =>
+        new(id, title, severity, Category, description, remediation, references.Append(Docs).ToArray());
+
+    public static IReadOnlyList<SecurityRule> All { get; } = new[]
+    {
+        Rule(NamespaceWithoutPolicy, "Namespace without any NetworkPolicy", Severity.Medium,
+            "No NetworkPolicy exists in the namespace, so every pod in it accepts connections from any pod of the cluster and opens connections anywhere: one compromised pod reaches them all.",
+            "Add a default-deny policy for ingress and egress (New-KubeNetworkPolicy -DefaultDeny) and allow what the workloads need (New-KubeNetworkPolicy -FromObserved).",
+            "CIS Kubernetes Benchmark 5.3.2", "NSA/CISA Kubernetes Hardening Guide: network separation", "MITRE ATT&CK T1210"),
+        Rule(IngressNotIsolated, "Workload not isolated for ingress", Severity.Medium,
+            "No policy selects the workload's pods for ingress, so they accept connections from every pod and address, although other policies exist in the namespace.",
+            "Select the pods with a policy that allows only their known clients, or add a namespace default-deny for ingress.",
+            "CIS Kubernetes Benchmark 5.3.2"),
+        Rule(EgressNotIsolated, "Workload not isolated for egress", Severity.Low,
+            "No policy selects the workload's pods for egress, so a compromised pod can reach any pod, the API server, cloud metadata and the Internet.",
+            "Add an egress policy that allows DNS and the destinations the workload needs.",
+            "CIS Kubernetes Benchmark 5.3.2"),
+        Rule(PolicySelectsNothing, "NetworkPolicy that selects no pods", Severity.Low,
+            "The policy's podSelector matches no pod or workload template of its namespace, so it protects nothing; often a label typo.",
+            "Fix the podSelector to match the intended pods, or delete the policy."),
+        Rule(IngressFromAnywhere, "Ingress allowed from anywhere", Severity.Medium,
+            "An ingress rule allows every source: it has no 'from', or a peer with an empty namespaceSelector (all namespaces) and no narrower podSelector, or an ipBlock of 0.0.0.0/0 or ::/0.",
+            "Name the clients: the namespaces and pod labels (or address ranges) that need to connect, and the ports."),
+        Rule(UnrestrictedEgress, "Unrestricted egress", Severity.Medium,
+            "An egress rule allows every destination on every port (no 'to' and no 'ports', or 0.0.0.0/0 / ::/0), undoing egress isolation for the pods it selects.",
+            "Allow only the destinations and ports the workload needs, and DNS."),
+        Rule(DnsBlocked, "Egress policy blocks DNS", Severity.High,
+            "The pods are isolated for egress and no rule allows UDP port 53 to the cluster DNS pods: name lookups fail, which usually breaks the workload.",
+            "Add an egress rule to kube-system pods labelled k8s-app=kube-dns on UDP and TCP port 53 (New-KubeNetworkPolicy -DefaultDeny -Egress keeps it)."),
+        Rule(ShadowedPolicy, "NetworkPolicy shadowed by a broader one", Severity.Low,
+            "Another policy selects every pod this one selects and allows all traffic in the same direction, so this policy has no effect. It misleads reviewers about what is restricted.",
+            "Remove or narrow the broader policy, or delete the shadowed one."),
+        Rule(UnresolvedNamedPort, "Named port that resolves to nothing", Severity.Medium,
+            "A rule names a port that no container of the destination pods declares, so the rule allows nothing; the traffic it was written for is blocked.",
+            "Use the container port's name exactly as declared (and its protocol), or a port number."),
+        Rule(HostNetworkOutOfScope, "Host-network pods are outside NetworkPolicy", Severity.Info,
+            "Pods with hostNetwork: true use the node's network namespace; most network plugins do not apply NetworkPolicy to them, and this analysis does not answer for them.",
+            "Run on the pod network where possible; protect host-network workloads with node firewalls.",
+            "Kubernetes Pod Security Standards (Baseline: host namespaces)"),
+        Rule(PolicyNotEvaluated, "Network policy that is not evaluated", Severity.Info,
+            "A Calico NetworkPolicy or GlobalNetworkPolicy is present; connectivity answers leave out what it allows or denies, so they may differ from the cluster.",
+            "Review the policy by hand, or express it as a Kubernetes NetworkPolicy."),
+    };
+}
