@@ -35,6 +35,13 @@
         'New-KubeRbacRole'
         'Compare-KubeRbacPermission'
         'Remove-KubeRbacBinding'
+        'Get-KubeNetworkPolicyCoverage'
+        'Test-KubeNetworkConnectivity'
+        'Get-KubeConnectivityMap'
+        'New-KubeNetworkPolicy'
+        'Set-KubeNetworkPolicy'
+        'Compare-KubeNetworkPolicy'
+        'Test-KubeNetworkPolicy'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -45,7 +52,7 @@
             Tags         = @('Kubernetes', 'Security', 'RBAC', 'NetworkPolicy', 'Certificates', 'Secrets', 'Audit', 'CIS', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/kubesecurity/KubeSecurity'
             LicenseUri   = 'https://github.com/kubesecurity/KubeSecurity/blob/main/LICENSE'
-            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory and checks; RBAC review (effective permissions, who-can, risky grants, escalation paths, least-privilege roles). See CHANGELOG.md.'
+            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory and checks; RBAC review (effective permissions, who-can, risky grants, escalation paths, least-privilege roles); NetworkPolicy coverage, connectivity, generation and what-if. See CHANGELOG.md.'
         }
     }
 }

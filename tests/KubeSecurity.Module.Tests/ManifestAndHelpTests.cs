@@ -8,7 +8,7 @@ public class ManifestAndHelpTests
 {
     private static readonly string[] ExpectedCmdlets =
     {
-        "Compare-KubeRbacPermission", "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeObject", "Get-KubeRbacEscalationPath", "Get-KubeRbacPermission", "Get-KubeRbacSubject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeRbacRole", "New-KubeTlsSecret", "Remove-KubeRbacBinding", "Test-KubeCertificate", "Test-KubeCertificateRotation", "Test-KubeRbac", "Test-KubeRbacAccess",
+        "Compare-KubeNetworkPolicy", "Compare-KubeRbacPermission", "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeConnectivityMap", "Get-KubeNetworkPolicyCoverage", "Get-KubeObject", "Get-KubeRbacEscalationPath", "Get-KubeRbacPermission", "Get-KubeRbacSubject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeNetworkPolicy", "New-KubeRbacRole", "New-KubeTlsSecret", "Remove-KubeRbacBinding", "Set-KubeNetworkPolicy", "Test-KubeCertificate", "Test-KubeCertificateRotation", "Test-KubeNetworkConnectivity", "Test-KubeNetworkPolicy", "Test-KubeRbac", "Test-KubeRbacAccess",
     };
 
     [Fact]

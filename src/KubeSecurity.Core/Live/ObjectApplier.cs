@@ -13,7 +13,8 @@ namespace KubeSecurity.Core.Live;
 /// </summary>
 public static class ObjectApplier
 {
-    public static async Task<ApplyResult> ApplyAsync(KubeConnection connection, KubeObject desired, CancellationToken cancellationToken)
+    /// <param name="unchangedWhenEqual">A top-level property (such as <c>spec</c>): when the live object's equals the desired one, nothing is written and the result is Unchanged.</param>
+    public static async Task<ApplyResult> ApplyAsync(KubeConnection connection, KubeObject desired, CancellationToken cancellationToken, string? unchangedWhenEqual = null)
     {
         if (!KnownKinds.TryGet(desired.Kind, out KnownKind kind) || !kind.Namespaced || desired.Namespace is null)
         {
@@ -33,6 +34,13 @@ public static class ObjectApplier
             {
                 throw await FailureAsync(existing, "GET", item, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (previous is not null && unchangedWhenEqual is not null
+            && previous.Json.TryGetProperty(unchangedWhenEqual, out JsonElement before) && desired.Json.TryGetProperty(unchangedWhenEqual, out JsonElement wanted)
+            && JsonNode.DeepEquals(JsonNode.Parse(before.GetRawText()), JsonNode.Parse(wanted.GetRawText())))
+        {
+            return new ApplyResult("Unchanged", previous.ToResourceRef(), connection.Context, previous, previous);
         }
 
         JsonObject body = KubeObjectJson.ToNode(desired);

@@ -29,4 +29,8 @@ internal static class ErrorIds
     public const string InvalidRbacTarget = "InvalidRbacTarget";
     public const string AuditLogLineInvalid = "AuditLogLineInvalid";
     public const string BindingSubjectNotFound = "BindingSubjectNotFound";
+    public const string NetworkPolicyInvalid = "NetworkPolicyInvalid";
+    public const string EndpointNotFound = "EndpointNotFound";
+    public const string ObservedFlowInvalid = "ObservedFlowInvalid";
+    public const string UnsupportedPolicyKind = "UnsupportedPolicyKind";
 }

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using KubeSecurity.Core.Network;
+using KubeSecurity.Infrastructure;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Commands;
+
+/// <summary>What-if: the connections a proposed set of policies would newly block or newly allow, before anything is applied.</summary>
+[Cmdlet(VerbsData.Compare, "KubeNetworkPolicy", DefaultParameterSetName = LiveSet)]
+[OutputType(typeof(NetworkConnectivityChange))]
+public sealed class CompareKubeNetworkPolicyCommand : NetworkCmdletBase
+{
+    /// <summary>Proposed NetworkPolicies: objects (New-KubeNetworkPolicy, Get-KubeObject) or paths of manifests. They replace policies of the same namespace and name.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public object[]? Proposed { get; set; }
+
+    protected override void ProcessSnapshot(KubeSnapshot snapshot)
+    {
+        var proposed = new List<KubeObject>();
+        var paths = new List<string>();
+        foreach (object item in Proposed!.Select(p => p is PSObject wrapped ? wrapped.BaseObject : p))
+        {
+            switch (item)
+            {
+                case KubeObject { Kind: "NetworkPolicy", ApiGroup: "networking.k8s.io" } policy:
+                    proposed.Add(policy);
+                    break;
+                case KubeObject other:
+                    WriteError(new ErrorRecord(new ArgumentException($"{other} is not a networking.k8s.io NetworkPolicy; only those are compared."), ErrorIds.UnsupportedPolicyKind, ErrorCategory.InvalidArgument, other));
+                    break;
+                case string path:
+                    paths.Add(path);
+                    break;
+                default:
+                    WriteError(new ErrorRecord(new ArgumentException($"A {item.GetType().Name} is not a policy or a path."), ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument, item));
+                    break;
+            }
+        }
+
+        if (paths.Count > 0)
+        {
+            proposed.AddRange(SnapshotAcquisition.FromFiles(this, SnapshotAcquisition.ResolvePaths(this, paths, literal: false), null, new[] { "NetworkPolicy" }).OfKind("NetworkPolicy"));
+        }
+
+        NetworkModel current = BuildModel(snapshot);
+        NetworkModel after = NetworkModel.Build(snapshot, proposed);
+        foreach (NetworkProblem problem in after.Problems.Where(p => proposed.Any(o => o.ToResourceRef() == p.Resource)))
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), ErrorIds.NetworkPolicyInvalid, ErrorCategory.InvalidData, problem.Resource.ToString()));
+        }
+
+        List<NetworkConnectivityChange> changes = RunEngine((_, token) => Task.FromResult(ConnectivityDiff.Compare(current, after, Namespace, token)));
+        WriteVerbose($"{proposed.Count} proposed polic(ies): {changes.Count(c => c.Change == "NewlyBlocked")} connection(s) newly blocked, {changes.Count(c => c.Change == "NewlyAllowed")} newly allowed.");
+        WriteObject(changes, enumerateCollection: true);
+    }
+}

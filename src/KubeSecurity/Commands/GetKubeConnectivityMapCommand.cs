@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using KubeSecurity.Core.Network;
+using KubeSecurity.Infrastructure;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Commands;
+
+/// <summary>Every allowed connection between workloads and outside address ranges, as objects or as a Dot, Mermaid or CSV graph.</summary>
+[Cmdlet(VerbsCommon.Get, "KubeConnectivityMap", DefaultParameterSetName = LiveSet)]
+[OutputType(typeof(NetworkConnection), typeof(string))]
+public sealed class GetKubeConnectivityMapCommand : NetworkCmdletBase
+{
+    [Parameter]
+    [ValidateSet("Object", "Dot", "Mermaid", "Csv")]
+    public string As { get; set; } = "Object";
+
+    protected override void ProcessSnapshot(KubeSnapshot snapshot)
+    {
+        NetworkModel model = BuildModel(snapshot);
+        List<NetworkConnection> map = RunEngine((reporter, token) =>
+        {
+            reporter.Progress(new Core.Diagnostics.OperationProgress("Mapping connectivity", $"{model.Classes.Count} pod groups", -1));
+            List<NetworkConnection> result = ConnectivityMapper.Map(model, Namespace, null, token);
+            reporter.Progress(new Core.Diagnostics.OperationProgress("Mapping connectivity", "Done", 100, Completed: true));
+            return Task.FromResult(result);
+        });
+        WriteVerbose($"{map.Count} allowed connection(s) between workloads and address ranges.");
+        switch (As)
+        {
+            case "Dot":
+                WriteObject(ConnectivityMapper.ToDot(map));
+                break;
+            case "Mermaid":
+                WriteObject(ConnectivityMapper.ToMermaid(map));
+                break;
+            case "Csv":
+                WriteObject(ConnectivityMapper.ToCsv(map));
+                break;
+            default:
+                WriteObject(map, enumerateCollection: true);
+                break;
+        }
+    }
+}
