@@ -93,3 +93,21 @@ Describe 'RBAC review of the demo cluster' {
         $result.Reason | Should -Match 'default-sa-edit'
     }
 }
+
+Describe 'Network policy review of the demo cluster' {
+    BeforeAll {
+        $snapshot = Get-KubeSnapshot -Path $demo
+    }
+
+    It 'finds the namespace without policies and the allow-all policy' {
+        $findings = $snapshot | Test-KubeNetworkPolicy
+        ($findings | Where-Object RuleId -eq 'KSEC-NET-001').Name | Should -Contain 'legacy'
+        ($findings | Where-Object RuleId -eq 'KSEC-NET-005').Name | Should -Contain 'allow-all-ingress'
+    }
+
+    It 'denies the shop frontend access to the payments API and explains why' {
+        $result = $snapshot | Test-KubeNetworkConnectivity -From shop/frontend -To payments/payments-api -Port 8443
+        $result.Allowed | Should -BeFalse
+        $result.Reason | Should -Match 'denied by'
+    }
+}

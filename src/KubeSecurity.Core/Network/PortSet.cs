@@ -22,16 +22,19 @@ public sealed class PortSet : IEquatable<PortSet>
 
     public static PortSet AllOf(string protocol) => Of(protocol, 1, MaxPort);
 
-    public bool IsEmpty => ranges.Values.All(r => r.Count == 0);
+    public bool IsEmpty => ranges.Count == 0;
 
     public bool IsAll => Protocols.All(p => ranges.TryGetValue(p, out var r) && r.Count == 1 && r[0] == (1, MaxPort));
 
     public bool Contains(string protocol, int port) =>
         ranges.TryGetValue(protocol, out var list) && list.Any(r => r.Low <= port && port <= r.High);
 
-    public PortSet Union(PortSet other) => Combine(other, (a, b) => a || b);
+    // The shortcuts matter: maps combine millions of sets, and most are empty or everything.
+    public PortSet Union(PortSet other) =>
+        IsEmpty ? other : other.IsEmpty ? this : ReferenceEquals(this, All) || ReferenceEquals(other, All) ? All : Combine(other, (a, b) => a || b);
 
-    public PortSet Intersect(PortSet other) => Combine(other, (a, b) => a && b);
+    public PortSet Intersect(PortSet other) =>
+        ReferenceEquals(this, All) ? other : ReferenceEquals(other, All) ? this : IsEmpty || other.IsEmpty ? None : Combine(other, (a, b) => a && b);
 
     public PortSet Except(PortSet other) => Combine(other, (a, b) => a && !b);
 
