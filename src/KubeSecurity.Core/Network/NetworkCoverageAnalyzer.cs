@@ -12,20 +12,21 @@ public static class NetworkCoverageAnalyzer
         {
             List<PodClass> classes = model.Classes.Where(c => c.Namespace == ns).ToList();
             List<NetworkPolicyModel> policies = model.Policies.Where(p => p.Namespace == ns).ToList();
+            bool calico = model.CalicoPolicies.Any(p => p.Namespace is null || p.Namespace == ns);
             var scoped = classes.Where(c => !c.HostNetwork).ToList();
-            bool allIngress = scoped.Count > 0 && scoped.All(c => model.IngressPoliciesOf(c).Count > 0);
-            bool allEgress = scoped.Count > 0 && scoped.All(c => model.EgressPoliciesOf(c).Count > 0);
-            string? note = policies.Count == 0 ? "no NetworkPolicy: every pod accepts and opens any connection" : null;
+            bool allIngress = scoped.Count > 0 && scoped.All(model.IsIngressIsolated);
+            bool allEgress = scoped.Count > 0 && scoped.All(model.IsEgressIsolated);
+            string? note = policies.Count == 0 && !calico ? "no NetworkPolicy: every pod accepts and opens any connection" : null;
             rows.Add(new NetworkCoverage("Namespace", ns, ns, classes.Sum(c => Math.Max(1, c.Pods.Count)), allIngress, allEgress,
                 policies.Where(p => p.AffectsIngress).Select(p => p.Name).ToList(), policies.Where(p => p.AffectsEgress).Select(p => p.Name).ToList(), false, note));
 
             foreach (IGrouping<ResourceRef, PodClass> workload in classes.SelectMany(c => c.Workloads.Select(w => (w, c))).GroupBy(x => x.w, x => x.c).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
             {
                 bool host = workload.Any(c => c.HostNetwork);
-                List<string> ingress = workload.SelectMany(model.IngressPoliciesOf).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
-                List<string> egress = workload.SelectMany(model.EgressPoliciesOf).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
+                List<string> ingress = workload.SelectMany(model.IngressPolicyNames).Distinct(StringComparer.Ordinal).ToList();
+                List<string> egress = workload.SelectMany(model.EgressPolicyNames).Distinct(StringComparer.Ordinal).ToList();
                 rows.Add(new NetworkCoverage(workload.Key.Kind, ns, workload.Key.Name, workload.Sum(c => c.Pods.Count),
-                    !host && workload.All(c => model.IngressPoliciesOf(c).Count > 0), !host && workload.All(c => model.EgressPoliciesOf(c).Count > 0),
+                    !host && workload.All(model.IsIngressIsolated), !host && workload.All(model.IsEgressIsolated),
                     ingress, egress, host, host ? "host network: NetworkPolicy does not apply to these pods" : null));
             }
         }

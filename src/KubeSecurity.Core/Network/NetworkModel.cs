@@ -1,5 +1,5 @@
 using System.Net;
-using KubeSecurity.Core.Selectors;
+using KubeSecurity.Core.Network.Calico;
 using KubeSecurity.Model;
 
 namespace KubeSecurity.Core.Network;
@@ -19,6 +19,9 @@ public sealed class NetworkModel
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels = new(StringComparer.Ordinal);
     private List<NetworkPolicyModel>[] ingressOf = Array.Empty<List<NetworkPolicyModel>>();
     private List<NetworkPolicyModel>[] egressOf = Array.Empty<List<NetworkPolicyModel>>();
+    private List<CalicoPolicyModel>[] calicoIngressOf = Array.Empty<List<CalicoPolicyModel>>();
+    private List<CalicoPolicyModel>[] calicoEgressOf = Array.Empty<List<CalicoPolicyModel>>();
+    private readonly List<CalicoPolicyModel> calicoPolicies = new();
     private readonly Dictionary<(NetworkPolicyModel, bool, int), bool[]> peerMatches = new();
 
     private NetworkModel()
@@ -32,7 +35,10 @@ public sealed class NetworkModel
     /// <summary>Namespaces the snapshot knows (Namespace objects and namespaces of pods or policies).</summary>
     public IReadOnlyCollection<string> Namespaces => namespaceLabels.Keys;
 
-    /// <summary>Calico and other policy kinds found but not evaluated: answers do not include their effect.</summary>
+    /// <summary>Calico policies evaluated with their order and first-match rules.</summary>
+    public IReadOnlyList<CalicoPolicyModel> CalicoPolicies => calicoPolicies;
+
+    /// <summary>Calico policies found but not evaluated (they use what is not modeled): answers do not include their effect.</summary>
     public IReadOnlyList<ResourceRef> Unmodeled { get; private set; } = Array.Empty<ResourceRef>();
 
     public static NetworkModel Build(KubeSnapshot snapshot, IEnumerable<KubeObject>? replacementPolicies = null)
@@ -44,14 +50,12 @@ public sealed class NetworkModel
             model.namespaceLabels[ns.Name] = WithNameLabel(ns.Labels, ns.Name);
         }
 
-        // Proposed policies replace those of the same namespace and name (what-if).
-        var policyObjects = snapshot.OfKind("NetworkPolicy").Where(p => p.ApiGroup == "networking.k8s.io").ToList();
-        if (replacementPolicies is not null)
-        {
-            var proposed = replacementPolicies.ToList();
-            policyObjects.RemoveAll(p => proposed.Any(n => n.Namespace == p.Namespace && n.Name == p.Name));
-            policyObjects.AddRange(proposed);
-        }
+        // Proposed policies replace those of the same kind, namespace and name (what-if).
+        var proposed = (replacementPolicies ?? Enumerable.Empty<KubeObject>()).ToList();
+        bool Replaced(KubeObject existing) => proposed.Any(n => n.ApiGroup == existing.ApiGroup && n.Kind == existing.Kind && n.Namespace == existing.Namespace && n.Name == existing.Name);
+        var policyObjects = snapshot.OfKind("NetworkPolicy").Where(p => p.ApiGroup == "networking.k8s.io" && !Replaced(p))
+            .Concat(proposed.Where(p => p.ApiGroup == "networking.k8s.io" && p.Kind == "NetworkPolicy")).ToList();
+        var calicoObjects = snapshot.Objects.Where(o => CalicoPolicyReader.IsCalicoPolicy(o) && !Replaced(o)).Concat(proposed.Where(CalicoPolicyReader.IsCalicoPolicy)).ToList();
 
         foreach (KubeObject policy in policyObjects)
         {
@@ -60,13 +64,6 @@ public sealed class NetworkModel
                 model.policies.Add(parsed);
                 model.EnsureNamespace(parsed.Namespace);
             }
-        }
-
-        model.Unmodeled = snapshot.Objects.Where(o => o.ApiGroup is "projectcalico.org" or "crd.projectcalico.org" && o.Kind is "NetworkPolicy" or "GlobalNetworkPolicy")
-            .Select(o => o.ToResourceRef()).ToList();
-        foreach (ResourceRef calico in model.Unmodeled)
-        {
-            problems.Add(new NetworkProblem(calico, "Calico policies are not evaluated: connectivity answers leave out what it allows or denies."));
         }
 
         var byKey = new Dictionary<string, PodClass>(StringComparer.Ordinal);
@@ -98,6 +95,7 @@ public sealed class NetworkModel
             }
         }
 
+        model.ReadCalico(calicoObjects, problems);
         model.ingressOf = new List<NetworkPolicyModel>[model.classes.Count];
         model.egressOf = new List<NetworkPolicyModel>[model.classes.Count];
         foreach (PodClass podClass in model.classes)
@@ -108,9 +106,48 @@ public sealed class NetworkModel
             model.egressOf[podClass.Id] = selecting.Where(p => p.AffectsEgress).ToList();
         }
 
+        model.calicoIngressOf = new List<CalicoPolicyModel>[model.classes.Count];
+        model.calicoEgressOf = new List<CalicoPolicyModel>[model.classes.Count];
+        foreach (PodClass podClass in model.classes)
+        {
+            var selecting = model.calicoPolicies.Where(p => p.Selects(podClass)).ToList();
+            model.calicoIngressOf[podClass.Id] = selecting.Where(p => p.AffectsIngress).ToList();
+            model.calicoEgressOf[podClass.Id] = selecting.Where(p => p.AffectsEgress).ToList();
+        }
+
         model.Problems = problems;
         return model;
     }
+
+    private void ReadCalico(IEnumerable<KubeObject> policies, List<NetworkProblem> problems)
+    {
+        var addresses = classes.SelectMany(c => c.Addresses).ToHashSet();
+        var unmodeled = new List<ResourceRef>();
+        foreach (KubeObject policy in policies)
+        {
+            if (CalicoPolicyReader.Read(policy, addresses, out string? reason) is CalicoPolicyModel parsed)
+            {
+                calicoPolicies.Add(parsed);
+            }
+            else
+            {
+                unmodeled.Add(policy.ToResourceRef());
+                problems.Add(new NetworkProblem(policy.ToResourceRef(), $"this Calico policy is not evaluated ({reason}): connectivity answers leave out what it allows or denies."));
+            }
+        }
+
+        Unmodeled = unmodeled;
+    }
+
+    /// <summary>Whether any policy (Kubernetes or Calico) isolates the pods for ingress.</summary>
+    public bool IsIngressIsolated(PodClass pods) => ingressOf[pods.Id].Count > 0 || calicoIngressOf[pods.Id].Count > 0;
+
+    public bool IsEgressIsolated(PodClass pods) => egressOf[pods.Id].Count > 0 || calicoEgressOf[pods.Id].Count > 0;
+
+    /// <summary>The names of every policy isolating the pods for ingress (Calico ones marked).</summary>
+    public IEnumerable<string> IngressPolicyNames(PodClass pods) => ingressOf[pods.Id].Select(p => p.Name).Concat(calicoIngressOf[pods.Id].Select(p => p.ToString()));
+
+    public IEnumerable<string> EgressPolicyNames(PodClass pods) => egressOf[pods.Id].Select(p => p.Name).Concat(calicoEgressOf[pods.Id].Select(p => p.ToString()));
 
     private static Dictionary<string, string> WithNameLabel(IReadOnlyDictionary<string, string> labels, string name)
     {
@@ -206,7 +243,9 @@ public sealed class NetworkModel
             return new SideVerdict(false, PortSet.All, Array.Empty<string>(), Array.Empty<string>());
         }
 
-        return Side(ingressOf[pods.Id], true, source, destination);
+        return calicoIngressOf[pods.Id].Count > 0
+            ? Ordered(ingressOf[pods.Id], calicoIngressOf[pods.Id], true, source, destination)
+            : Side(ingressOf[pods.Id], true, source, destination);
     }
 
     /// <summary>What the source's egress allows to the destination.</summary>
@@ -217,7 +256,9 @@ public sealed class NetworkModel
             return new SideVerdict(false, PortSet.All, Array.Empty<string>(), Array.Empty<string>());
         }
 
-        return Side(egressOf[pods.Id], false, source, destination);
+        return calicoEgressOf[pods.Id].Count > 0
+            ? Ordered(egressOf[pods.Id], calicoEgressOf[pods.Id], false, source, destination)
+            : Side(egressOf[pods.Id], false, source, destination);
     }
 
     private SideVerdict Side(List<NetworkPolicyModel> selecting, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
@@ -251,6 +292,65 @@ public sealed class NetworkModel
         return new SideVerdict(true, allowed, selecting.Select(p => p.ToString()).ToList(), allowing);
     }
 
+    /// <summary>
+    /// Calico's evaluation, used when a Calico policy selects the pods: policies in order (Kubernetes
+    /// NetworkPolicies count as order 1000, a Calico policy without order comes last), rules in
+    /// order, the first rule matching a port decides it (Allow or Deny; Log goes on); whatever no
+    /// rule decided is denied, because policies select the pods.
+    /// </summary>
+    private SideVerdict Ordered(List<NetworkPolicyModel> kubernetes, List<CalicoPolicyModel> calico, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
+    {
+        NetworkEndpoint peer = ingress ? source : destination;
+        var entries = calico.Select(p => (Order: p.Order ?? double.MaxValue, p.Name, Calico: (CalicoPolicyModel?)p, Kubernetes: (NetworkPolicyModel?)null))
+            .Concat(kubernetes.Select(p => (Order: 1000d, p.Name, Calico: (CalicoPolicyModel?)null, Kubernetes: (NetworkPolicyModel?)p)))
+            .OrderBy(e => e.Order).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
+        PortSet remaining = PortSet.All;
+        PortSet allowed = PortSet.None;
+        var deciding = new List<string>();
+        foreach (var entry in entries)
+        {
+            if (entry.Kubernetes is NetworkPolicyModel k8s)
+            {
+                foreach (PolicyRule rule in ingress ? k8s.IngressRules : k8s.EgressRules)
+                {
+                    PortSet ports = RuleMatches(k8s, ingress, rule, peer) ? RulePorts(rule, destination).Intersect(remaining) : PortSet.None;
+                    if (!ports.IsEmpty)
+                    {
+                        allowed = allowed.Union(ports);
+                        remaining = remaining.Except(ports);
+                        deciding.Add($"{k8s} {(ingress ? "ingress" : "egress")}[{rule.Index}] ({ports})");
+                    }
+                }
+
+                continue;
+            }
+
+            CalicoPolicyModel policy = entry.Calico!;
+            foreach (CalicoRule rule in ingress ? policy.IngressRules : policy.EgressRules)
+            {
+                if (rule.Action == "Log" || !policy.PeerMatches(rule.Peer, peer))
+                {
+                    continue;
+                }
+
+                PortSet ports = CalicoPolicyModel.RulePorts(rule, destination).Intersect(remaining);
+                if (ports.IsEmpty)
+                {
+                    continue;
+                }
+
+                remaining = remaining.Except(ports);
+                if (rule.Action == "Allow")
+                {
+                    allowed = allowed.Union(ports);
+                    deciding.Add($"{policy} {(ingress ? "ingress" : "egress")}[{rule.Index}] Allow ({ports})");
+                }
+            }
+        }
+
+        return new SideVerdict(true, allowed, entries.Select(e => e.Calico?.ToString() ?? e.Kubernetes!.ToString()).ToList(), deciding);
+    }
+
     /// <summary>The ports on which the connection is allowed (both sides), with each side's verdict.</summary>
     public (PortSet Allowed, SideVerdict Egress, SideVerdict Ingress) Evaluate(NetworkEndpoint source, NetworkEndpoint destination)
     {
@@ -262,13 +362,17 @@ public sealed class NetworkModel
     /// <summary>Only the allowed ports, without explanations: the fast path of maps and diffs.</summary>
     public PortSet AllowedPorts(NetworkEndpoint source, NetworkEndpoint destination)
     {
-        PortSet egress = source.Pods is PodClass s ? Ports(egressOf[s.Id], false, destination, destination) : PortSet.All;
+        PortSet egress = source.Pods is not PodClass s ? PortSet.All
+            : calicoEgressOf[s.Id].Count > 0 ? Ordered(egressOf[s.Id], calicoEgressOf[s.Id], false, source, destination).Allowed
+            : Ports(egressOf[s.Id], false, destination, destination);
         if (egress.IsEmpty)
         {
             return egress;
         }
 
-        PortSet ingress = destination.Pods is PodClass d ? Ports(ingressOf[d.Id], true, source, destination) : PortSet.All;
+        PortSet ingress = destination.Pods is not PodClass d ? PortSet.All
+            : calicoIngressOf[d.Id].Count > 0 ? Ordered(ingressOf[d.Id], calicoIngressOf[d.Id], true, source, destination).Allowed
+            : Ports(ingressOf[d.Id], true, source, destination);
         return egress.Intersect(ingress);
     }
 

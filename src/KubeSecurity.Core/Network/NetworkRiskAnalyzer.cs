@@ -12,11 +12,12 @@ public static class NetworkRiskAnalyzer
     public static List<Finding> Analyze(NetworkModel model)
     {
         var findings = new List<Finding>();
-        var namespacesWithPolicies = model.Policies.Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
+        var namespacesWithPolicies = model.Policies.Select(p => p.Namespace).Concat(model.CalicoPolicies.Where(p => p.Namespace is not null).Select(p => p.Namespace!)).ToHashSet(StringComparer.Ordinal);
+        bool globalPolicies = model.CalicoPolicies.Any(p => p.Namespace is null);
         foreach (IGrouping<string, PodClass> ns in model.Classes.GroupBy(c => c.Namespace).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             List<ResourceRef> workloads = ns.SelectMany(c => c.Workloads).Distinct().ToList();
-            if (!namespacesWithPolicies.Contains(ns.Key))
+            if (!namespacesWithPolicies.Contains(ns.Key) && !(globalPolicies && ns.Any(model.IsIngressIsolated)))
             {
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.NamespaceWithoutPolicy, new ResourceRef("Namespace", null, ns.Key),
                     $"Namespace {ns.Key} has no NetworkPolicy: its {workloads.Count} workload(s) accept connections from anywhere and connect anywhere.",
@@ -32,13 +33,13 @@ public static class NetworkRiskAnalyzer
                     continue;
                 }
 
-                if (pods.Any(c => model.IngressPoliciesOf(c).Count == 0))
+                if (pods.Any(c => !model.IsIngressIsolated(c)))
                 {
                     findings.Add(RuleCatalog.CreateFinding(NetworkRules.IngressNotIsolated, workload,
                         $"{workload} is selected by no ingress policy although namespace {ns.Key} has policies: its pods accept connections from anywhere."));
                 }
 
-                if (pods.Any(c => model.EgressPoliciesOf(c).Count == 0))
+                if (pods.Any(c => !model.IsEgressIsolated(c)))
                 {
                     findings.Add(RuleCatalog.CreateFinding(NetworkRules.EgressNotIsolated, workload,
                         $"{workload} is selected by no egress policy: its pods can connect anywhere."));
@@ -60,7 +61,7 @@ public static class NetworkRiskAnalyzer
         foreach (ResourceRef calico in model.Unmodeled)
         {
             findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, calico,
-                $"{calico} is a Calico policy, which is not evaluated: connectivity answers leave out its effect."));
+                $"{calico} uses Calico features that are not modeled, so it is not evaluated: connectivity answers leave out its effect."));
         }
 
         return findings;
@@ -151,7 +152,7 @@ public static class NetworkRiskAnalyzer
             return;
         }
 
-        foreach (PodClass source in model.Classes.Where(c => !c.HostNetwork && model.EgressPoliciesOf(c).Count > 0))
+        foreach (PodClass source in model.Classes.Where(c => !c.HostNetwork && model.IsEgressIsolated(c)))
         {
             NetworkEndpoint from = NetworkEndpoint.Of(source);
             if (dns.Any(d => model.Egress(from, NetworkEndpoint.Of(d)).Allowed.Contains("UDP", 53)))
@@ -162,8 +163,8 @@ public static class NetworkRiskAnalyzer
             foreach (ResourceRef workload in source.Workloads)
             {
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.DnsBlocked, workload,
-                    $"{workload} is isolated for egress by {string.Join(", ", model.EgressPoliciesOf(source))} and no rule allows UDP/53 to the cluster DNS pods: its name lookups fail.",
-                    new Dictionary<string, string> { ["EgressPolicies"] = string.Join(", ", model.EgressPoliciesOf(source)) }));
+                    $"{workload} is isolated for egress by {string.Join(", ", model.EgressPolicyNames(source))} and no rule allows UDP/53 to the cluster DNS pods: its name lookups fail.",
+                    new Dictionary<string, string> { ["EgressPolicies"] = string.Join(", ", model.EgressPolicyNames(source)) }));
             }
         }
     }

@@ -59,8 +59,8 @@ public static class NetworkRules
             "Pods with hostNetwork: true use the node's network namespace; most network plugins do not apply NetworkPolicy to them, and this analysis does not answer for them.",
             "Run on the pod network where possible; protect host-network workloads with node firewalls.",
             "Kubernetes Pod Security Standards (Baseline: host namespaces)"),
-        Rule(PolicyNotEvaluated, "Network policy that is not evaluated", Severity.Info,
-            "A Calico NetworkPolicy or GlobalNetworkPolicy is present; connectivity answers leave out what it allows or denies, so they may differ from the cluster.",
+        Rule(PolicyNotEvaluated, "Calico policy that is not evaluated", Severity.Info,
+            "A Calico NetworkPolicy or GlobalNetworkPolicy uses features outside the modeled subset (Pass actions, not-selectors, service accounts, services, HTTP or ICMP matches, tiers other than default, nets over pod addresses); connectivity answers leave out what it allows or denies, so they may differ from the cluster.",
             "Review the policy by hand, or express it as a Kubernetes NetworkPolicy."),
     };
 }

@@ -26,8 +26,11 @@ public sealed class CompareKubeNetworkPolicyCommand : NetworkCmdletBase
                 case KubeObject { Kind: "NetworkPolicy", ApiGroup: "networking.k8s.io" } policy:
                     proposed.Add(policy);
                     break;
+                case KubeObject { Kind: "NetworkPolicy" or "GlobalNetworkPolicy", ApiGroup: "projectcalico.org" or "crd.projectcalico.org" } calico:
+                    proposed.Add(calico);
+                    break;
                 case KubeObject other:
-                    WriteError(new ErrorRecord(new ArgumentException($"{other} is not a networking.k8s.io NetworkPolicy; only those are compared."), ErrorIds.UnsupportedPolicyKind, ErrorCategory.InvalidArgument, other));
+                    WriteError(new ErrorRecord(new ArgumentException($"{other} is not a NetworkPolicy (Kubernetes or Calico) or a Calico GlobalNetworkPolicy; only those are compared."), ErrorIds.UnsupportedPolicyKind, ErrorCategory.InvalidArgument, other));
                     break;
                 case string path:
                     paths.Add(path);
@@ -40,7 +43,8 @@ public sealed class CompareKubeNetworkPolicyCommand : NetworkCmdletBase
 
         if (paths.Count > 0)
         {
-            proposed.AddRange(SnapshotAcquisition.FromFiles(this, SnapshotAcquisition.ResolvePaths(this, paths, literal: false), null, new[] { "NetworkPolicy" }).OfKind("NetworkPolicy"));
+            proposed.AddRange(SnapshotAcquisition.FromFiles(this, SnapshotAcquisition.ResolvePaths(this, paths, literal: false), null, null).Objects
+                .Where(o => o.Kind is "NetworkPolicy" or "GlobalNetworkPolicy" && o.ApiGroup is "networking.k8s.io" or "projectcalico.org" or "crd.projectcalico.org"));
         }
 
         NetworkModel current = BuildModel(snapshot);

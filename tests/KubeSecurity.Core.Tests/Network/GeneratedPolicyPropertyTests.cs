@@ -20,6 +20,7 @@ public class GeneratedPolicyPropertyTests
 
     [Theory]
     [InlineData("Kubernetes")]
+    [InlineData("Calico")]
     public void Generated_policies_allow_exactly_the_observed_connections(string flavor)
     {
         for (int seed = 1; seed <= 40; seed++)
