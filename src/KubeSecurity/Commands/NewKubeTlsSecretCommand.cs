@@ -8,7 +8,7 @@ namespace KubeSecurity.Commands;
 /// <summary>Builds a kubernetes.io/tls Secret from a certificate and key, after checking they match and chain to the CA.</summary>
 [Cmdlet(VerbsCommon.New, "KubeTlsSecret", DefaultParameterSetName = ObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(KubeObject), typeof(ApplyResult))]
-public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
+public sealed class NewKubeTlsSecretCommand : LiveChangeCmdletBase
 {
     private const string ObjectSet = "Object";
     private const string FilesSet = "Files";
@@ -42,18 +42,6 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
     [Parameter]
     public SwitchParameter Apply { get; set; }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.ContextCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Kubeconfig { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipTlsVerify { get; set; }
-
     protected override void ProcessRecord()
     {
         (string certificatePem, string keyPem) = ParameterSetName == ObjectSet
@@ -81,22 +69,15 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
 
     private void ApplyToCluster(KubeObject secret)
     {
-        Core.Live.LiveConnectionOptions options = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, false, SkipTlsVerify);
-        if (SkipTlsVerify)
-        {
-            WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, and the private key is sent to whoever answers.");
-        }
-
         try
         {
-            using Core.Live.KubeConnection connection = Core.Live.KubeConnection.Open(options);
-            if (!ShouldProcess($"Secret {Namespace}/{Name} on {connection.Context ?? connection.Server}", "Create or replace TLS secret"))
+            if (!ShouldProcess($"Secret {Namespace}/{Name} on {ClusterName}", "Create or replace TLS secret"))
             {
                 return;
             }
 
-            ApplyResult result = RunEngine((_, token) => Core.Live.ObjectApplier.ApplyAsync(connection, secret, token));
-            WriteVerbose($"{result.Action} Secret {Namespace}/{Name} on {connection.Server}{(result.Previous is null ? string.Empty : "; the previous version is in the output's Previous property")}.");
+            ApplyResult result = RunEngine((_, token) => Core.Live.ObjectApplier.ApplyAsync(Connection, secret, token));
+            WriteVerbose($"{result.Action} Secret {Namespace}/{Name} on {Connection.Server}{(result.Previous is null ? string.Empty : "; the previous version is in the output's Previous property")}.");
             WriteObject(result);
         }
         catch (Core.Live.KubeApiException ex)
@@ -104,5 +85,4 @@ public sealed class NewKubeTlsSecretCommand : KubeCmdletBase
             WriteError(ApiError(ex, $"{Namespace}/{Name}"));
         }
     }
-
 }

@@ -13,11 +13,10 @@ namespace KubeSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "KubeRbacBinding", DefaultParameterSetName = FindingSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ApplyResult))]
-public sealed class RemoveKubeRbacBindingCommand : KubeCmdletBase
+public sealed class RemoveKubeRbacBindingCommand : LiveChangeCmdletBase
 {
     private const string NameSet = "Name";
     private const string FindingSet = "Finding";
-    private KubeConnection? connection;
 
     [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
     [ValidateSet("RoleBinding", "ClusterRoleBinding")]
@@ -41,18 +40,6 @@ public sealed class RemoveKubeRbacBindingCommand : KubeCmdletBase
     [ValidateNotNull]
     public Finding? Finding { get; set; }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.ContextCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Kubeconfig { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipTlsVerify { get; set; }
-
     protected override void ProcessRecord()
     {
         if (!TryTarget(out string kind, out string? ns, out string name, out RbacSubject? subject))
@@ -63,18 +50,17 @@ public sealed class RemoveKubeRbacBindingCommand : KubeCmdletBase
         string target = new ResourceRef(kind, kind == "ClusterRoleBinding" ? null : ns, name).ToString();
         try
         {
-            connection ??= KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, false, SkipTlsVerify));
-            KubeObject current = RunEngine((_, token) => BindingEditor.GetAsync(connection, kind, ns, name, token));
+            KubeObject current = RunEngine((_, token) => BindingEditor.GetAsync(Connection, kind, ns, name, token));
             System.Text.Json.Nodes.JsonArray remaining = BindingEditor.RemainingSubjects(current, subject, out int removed);
             string action = remaining.Count == 0
                 ? $"Delete the binding ({(subject is null ? "all" : "its last")} subject{(removed == 1 ? string.Empty : "s")})"
                 : $"Remove subject {subject} ({remaining.Count} subject(s) remain)";
-            if (!ShouldProcess($"{target} on {connection.Context ?? connection.Server}", action))
+            if (!ShouldProcess($"{target} on {ClusterName}", action))
             {
                 return;
             }
 
-            ApplyResult result = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(connection, current, remaining, token));
+            ApplyResult result = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(Connection, current, remaining, token));
             WriteVerbose($"{result.Action} {target}; the binding as it was is in the output's Previous property.");
             WriteObject(result);
         }
@@ -130,6 +116,4 @@ public sealed class RemoveKubeRbacBindingCommand : KubeCmdletBase
         WriteError(new ErrorRecord(new ArgumentException($"{target} {why}."), ErrorIds.InvalidSubject, ErrorCategory.InvalidArgument, target));
         return false;
     }
-
-    protected override void EndProcessing() => connection?.Dispose();
 }

@@ -11,26 +11,12 @@ namespace KubeSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "KubeNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplyResult))]
-public sealed class SetKubeNetworkPolicyCommand : KubeCmdletBase
+public sealed class SetKubeNetworkPolicyCommand : LiveChangeCmdletBase
 {
-    private KubeConnection? connection;
-
     /// <summary>NetworkPolicy objects, usually from New-KubeNetworkPolicy.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public KubeObject[]? InputObject { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.ContextCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Kubeconfig { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipTlsVerify { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -45,13 +31,12 @@ public sealed class SetKubeNetworkPolicyCommand : KubeCmdletBase
 
             try
             {
-                connection ??= KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, false, SkipTlsVerify));
-                if (!ShouldProcess($"NetworkPolicy {policy.Namespace}/{policy.Name} on {connection.Context ?? connection.Server}", "Create or update"))
+                if (!ShouldProcess($"NetworkPolicy {policy.Namespace}/{policy.Name} on {ClusterName}", "Create or update"))
                 {
                     continue;
                 }
 
-                ApplyResult result = RunEngine((_, token) => ObjectApplier.ApplyAsync(connection, policy, token, unchangedWhenEqual: "spec"));
+                ApplyResult result = RunEngine((_, token) => ObjectApplier.ApplyAsync(Connection, policy, token, unchangedWhenEqual: "spec"));
                 WriteVerbose($"{result.Action} NetworkPolicy {policy.Namespace}/{policy.Name}.");
                 WriteObject(result);
             }
@@ -61,6 +46,4 @@ public sealed class SetKubeNetworkPolicyCommand : KubeCmdletBase
             }
         }
     }
-
-    protected override void EndProcessing() => connection?.Dispose();
 }
