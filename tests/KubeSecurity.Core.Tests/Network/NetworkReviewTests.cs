@@ -116,3 +116,31 @@ public class NetworkReviewTests
         Assert.Contains(rows, r => r.Kind == "Deployment" && r.Namespace == "payments" && r.Name == "payments-api" && r.IngressPolicies.Contains("api-from-ingress"));
     }
 }
+
+public class ObservedFlowTests
+{
+    [Fact]
+    public void Flows_read_from_json_and_csv_with_per_row_problems()
+    {
+        string dir = TestPaths.TempDirectory();
+        string json = Path.Combine(dir, "flows.json");
+        File.WriteAllText(json, """
+            [
+              {"Source": "shop/frontend", "Destination": "shop/cart", "Port": 8080, "Protocol": "tcp"},
+              {"SourceNamespace": "shop", "Source": "cart", "Destination": "10.20.0.0/16", "Ports": ["TCP/5432", "UDP/53"]},
+              {"Source": "shop/frontend"},
+              {"Source": "a/b", "Destination": "a/c", "Port": 0}
+            ]
+            """);
+        var problems = new List<string>();
+        List<ObservedFlow> flows = ObservedFlow.ReadFile(json, problems);
+        Assert.Equal(2, flows.Count);
+        Assert.Equal(("shop", "frontend", "shop", "cart", "TCP/8080"), (flows[0].SourceNamespace, flows[0].Source, flows[0].DestinationNamespace, flows[0].Destination, flows[0].Ports.ToString()));
+        Assert.Equal("10.20.0.0/16", flows[1].Destination);
+        Assert.Null(flows[1].DestinationNamespace);
+        Assert.Equal("TCP/5432,UDP/53", flows[1].Ports.ToString());
+        Assert.Equal(2, problems.Count);
+        Assert.Contains("item 3: the flow has no Destination", problems[0], StringComparison.Ordinal);
+        Assert.Contains("item 4", problems[1], StringComparison.Ordinal);
+    }
+}
