@@ -1,0 +1,260 @@
+using System.Text.RegularExpressions;
+
+namespace KubeSecurity.Core.Secrets;
+
+/// <summary>One credential found in a value: which detector, and where in the value (never the value itself outside the engine).</summary>
+public readonly record struct CredentialMatch(string Detector, int Index, int Length);
+
+/// <summary>
+/// Finds credentials in text values: PEM private keys, cloud and SaaS tokens, JWTs, URLs and
+/// connection strings with passwords, password assignments in configuration text, credential-named
+/// keys with literal values, and high-entropy strings. References (file paths, $(VAR), ${VAR},
+/// templating, *_FILE settings, public certificates, digests, UUIDs) are not credentials.
+/// </summary>
+public sealed partial class CredentialDetector
+{
+    public const string PrivateKey = "PrivateKey";
+    public const string AwsAccessKey = "AwsAccessKeyId";
+    public const string AwsSecretKey = "AwsSecretAccessKey";
+    public const string GitHubToken = "GitHubToken";
+    public const string GitLabToken = "GitLabToken";
+    public const string SlackToken = "SlackToken";
+    public const string Jwt = "JsonWebToken";
+    public const string UrlCredentials = "UrlWithPassword";
+    public const string PasswordAssignment = "PasswordAssignment";
+    public const string CredentialKey = "CredentialNamedKey";
+    public const string HighEntropy = "HighEntropyString";
+
+    /// <summary>Shannon entropy in bits per character above which a long token counts as random (tunable).</summary>
+    public double EntropyThreshold { get; init; } = 4.2;
+
+    /// <summary>The shortest token the entropy detector looks at.</summary>
+    public int MinimumEntropyLength { get; init; } = 24;
+
+    public static string Describe(string detector) => detector switch
+    {
+        PrivateKey => "a PEM private key",
+        AwsAccessKey => "an AWS access key id",
+        AwsSecretKey => "an AWS secret access key",
+        GitHubToken => "a GitHub token",
+        GitLabToken => "a GitLab token",
+        SlackToken => "a Slack token or webhook",
+        Jwt => "a JSON Web Token",
+        UrlCredentials => "a URL or connection string with a password",
+        PasswordAssignment => "a password or secret assignment",
+        CredentialKey => "a literal value under a credential-named key",
+        HighEntropy => "a high-entropy string (a likely key or token)",
+        _ => detector,
+    };
+
+    /// <summary>The credentials in a value stored under a key (an env var name, a ConfigMap key, an annotation name).</summary>
+    public List<CredentialMatch> Scan(string key, string value)
+    {
+        var matches = new List<CredentialMatch>();
+        if (string.IsNullOrWhiteSpace(value) || IsReferenceKey(key) || IsReferenceValue(value))
+        {
+            return matches;
+        }
+
+        foreach (Match match in Known().Matches(value))
+        {
+            string detector = match.Groups["pk"].Success ? PrivateKey
+                : match.Groups["aws"].Success ? AwsAccessKey
+                : match.Groups["gh"].Success ? GitHubToken
+                : match.Groups["gl"].Success ? GitLabToken
+                : match.Groups["slack"].Success ? SlackToken
+                : match.Groups["jwt"].Success ? Jwt
+                : UrlCredentials;
+            if (detector == UrlCredentials)
+            {
+                Group password = match.Groups["urlpw"];
+                if (IsReferenceValue(password.Value))
+                {
+                    continue;
+                }
+            }
+
+            matches.Add(new CredentialMatch(detector, match.Index, match.Length));
+        }
+
+        foreach (Match match in Assignment().Matches(value))
+        {
+            Group secret = match.Groups["value"];
+            if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value))
+            {
+                matches.Add(new CredentialMatch(match.Groups["name"].Value.Contains("aws", StringComparison.OrdinalIgnoreCase) ? AwsSecretKey : PasswordAssignment, secret.Index, secret.Length));
+            }
+        }
+
+        string trimmed = value.Trim();
+        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && !IsReferenceValue(trimmed) && !IsPlaceholder(trimmed) && !IsSetting(trimmed)
+            && trimmed.Length >= 4 && trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))
+        {
+            bool aws = key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
+            matches.Add(new CredentialMatch(aws ? AwsSecretKey : CredentialKey, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
+        }
+
+        if (matches.Count == 0)
+        {
+            ScanEntropy(value, matches);
+        }
+
+        return matches;
+    }
+
+    private void ScanEntropy(string value, List<CredentialMatch> matches)
+    {
+        if (value.Length < MinimumEntropyLength || value.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        int start = -1;
+        for (int i = 0; i <= value.Length; i++)
+        {
+            bool tokenChar = i < value.Length && (char.IsAsciiLetterOrDigit(value[i]) || value[i] is '+' or '/' or '_' or '-' or '=');
+            if (tokenChar && start < 0)
+            {
+                start = i;
+            }
+            else if (!tokenChar && start >= 0)
+            {
+                int length = i - start;
+                if (length >= MinimumEntropyLength && length <= 4096)
+                {
+                    ReadOnlySpan<char> token = value.AsSpan(start, length);
+                    if (LooksRandom(token) && !IsBenignToken(value, start, token))
+                    {
+                        matches.Add(new CredentialMatch(HighEntropy, start, length));
+                    }
+                }
+
+                start = -1;
+            }
+        }
+    }
+
+    private bool LooksRandom(ReadOnlySpan<char> token)
+    {
+        // Random keys mix character classes; identifiers, words and paths rarely do.
+        bool upper = false, lower = false, digit = false;
+        foreach (char c in token)
+        {
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+
+        bool hex = IsHex(token);
+        if (!hex && !(upper && lower && digit))
+        {
+            return false;
+        }
+
+        double entropy = Entropy(token);
+        // Hex has at most 4 bits per character: scale the threshold to the alphabet.
+        return hex ? entropy >= EntropyThreshold * 0.8 && token.Length >= 32 : entropy >= EntropyThreshold;
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> token)
+    {
+        foreach (char c in token)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static double Entropy(ReadOnlySpan<char> token)
+    {
+        Span<int> counts = stackalloc int[128];
+        int total = 0;
+        foreach (char c in token)
+        {
+            if (c < 128)
+            {
+                counts[c]++;
+                total++;
+            }
+        }
+
+        double entropy = 0;
+        foreach (int count in counts)
+        {
+            if (count > 0)
+            {
+                double p = (double)count / total;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        return entropy;
+    }
+
+    private static bool IsBenignToken(string value, int start, ReadOnlySpan<char> token)
+    {
+        // Image and content digests, UUIDs, and tokens inside URLs' paths are identifiers, not secrets.
+        string before = value[Math.Max(0, start - 7)..start];
+        return before.EndsWith("sha256:", StringComparison.Ordinal) || before.EndsWith("sha512:", StringComparison.Ordinal) || before.EndsWith("sha1:", StringComparison.Ordinal)
+            || Uuid().IsMatch(token.ToString())
+            || (start > 0 && value[start - 1] == '/' && value.LastIndexOf("://", start, StringComparison.Ordinal) >= 0 && !value.AsSpan(start).Contains('@'));
+    }
+
+    private static bool Overlaps(List<CredentialMatch> matches, int index) => matches.Any(m => index >= m.Index && index < m.Index + m.Length);
+
+    /// <summary>Keys whose values are references by convention (<c>*_FILE</c>, <c>*File</c>, <c>*_PATH</c>).</summary>
+    public static bool IsReferenceKey(string key) =>
+        key.EndsWith("_FILE", StringComparison.OrdinalIgnoreCase) || key.EndsWith("File", StringComparison.Ordinal) || key.EndsWith("_PATH", StringComparison.OrdinalIgnoreCase)
+        || key.EndsWith("Ref", StringComparison.Ordinal) || key.EndsWith("_REF", StringComparison.OrdinalIgnoreCase) || key.EndsWith("_NAME", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Values that point at a credential instead of holding one.</summary>
+    public static bool IsReferenceValue(string value)
+    {
+        string v = value.Trim().Trim('"', '\'');
+        return v.Length == 0 || v.StartsWith('/') || v.StartsWith("./", StringComparison.Ordinal) || v.StartsWith("~/", StringComparison.Ordinal)
+            || v.StartsWith("$(", StringComparison.Ordinal) || v.StartsWith("${", StringComparison.Ordinal) || IsVariable(v)
+            || v.StartsWith("{{", StringComparison.Ordinal) || v.StartsWith('%') || v.StartsWith("secretKeyRef", StringComparison.Ordinal)
+            || v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("ref+", StringComparison.Ordinal) || v.StartsWith("arn:aws:secretsmanager", StringComparison.Ordinal)
+            || v.StartsWith("file:", StringComparison.Ordinal) || v.StartsWith("env:", StringComparison.Ordinal)
+            || (v.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) && !v.Contains("PRIVATE KEY", StringComparison.Ordinal))
+            || RedactedValue.IsRedacted(v);
+    }
+
+    // Numbers, durations and plain URLs under credential-named keys are settings (TOKEN_TTL=3600,
+    // token-audience=https://...), not credentials.
+    private static bool IsSetting(string v) =>
+        v.All(char.IsAsciiDigit) || DurationOrSize().IsMatch(v) || (v.Contains("://", StringComparison.Ordinal) && !v.Contains('@', StringComparison.Ordinal));
+
+    // $VAR: an environment variable, not a password that happens to start with '$'.
+    private static bool IsVariable(string v) =>
+        v.Length > 1 && v[0] == '$' && (char.IsAsciiLetterUpper(v[1]) || v[1] == '_') && v.Skip(1).All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_');
+
+    private static bool IsPlaceholder(string value)
+    {
+        string v = value.Trim().Trim('"', '\'');
+        return v.Length == 0 || v.All(c => c == '*' || c == 'x' || c == 'X') || (v.StartsWith('<') && v.EndsWith('>'))
+            || v is "null" or "none" or "None" or "true" or "false" or "required" or "optional" or "REDACTED" or "redacted" or "example" or "EXAMPLE";
+    }
+
+    [GeneratedRegex(@"(?<pk>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)|(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)|(?<gh>\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b)|(?<gl>\bglpat-[A-Za-z0-9_\-]{20,})|(?<slack>\bxox[abprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)|(?<jwt>\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})|(?<url>\b[a-z][a-z0-9+.\-]{1,20}://[^\s:/@'""]{1,256}:(?<urlpw>[^\s@/'""]{1,256})@)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex Known();
+
+    [GeneratedRegex(@"(?<name>\b(?:[a-z0-9_.\-]*(?:password|passwd|pwd|secret|token|api[_\-.]?key|access[_\-.]?key|client[_\-.]?secret|auth[_\-.]?key)[a-z0-9_.\-]*))[""']?\s*(?:=|:|=>)\s*[""']?(?<value>[^\s""',;}{]{4,256})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex(@"(?:^|[_\-.])(?:pass(?:word|wd)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|private[_\-.]?key|credentials?|auth)(?:$|[_\-.])|password|secret|token|apikey", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialKeyName();
+
+    [GeneratedRegex(@"^\d+(?:\.\d+)?(?:ms|s|m|h|d|Ki|Mi|Gi|k|K|M|G)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationOrSize();
+
+    [GeneratedRegex(@"^[A-Za-z0-9/+=]{40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AwsSecretShape();
+
+    [GeneratedRegex(@"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Uuid();
+}
