@@ -1,0 +1,216 @@
+using System.Text;
+using System.Text.Json;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Workloads;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Secrets;
+
+/// <summary>What a leak scan found and what it could not look at.</summary>
+public sealed class LeakScanResult
+{
+    public List<Finding> Findings { get; } = new();
+    public List<string> Problems { get; } = new();
+
+    /// <summary>Values the snapshot had redacted: their content was not scanned.</summary>
+    public int RedactedValues { get; set; }
+    public long BytesScanned { get; set; }
+}
+
+/// <summary>
+/// Scans ConfigMaps, literal environment values, command lines and annotations (including the
+/// last-applied-configuration kubectl leaves, which often holds a Secret's original data) for
+/// credentials. Findings carry the location and a fingerprint of the match, never the value.
+/// </summary>
+public static class CredentialLeakScanner
+{
+    private const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+    public static LeakScanResult Scan(KubeSnapshot snapshot, CredentialDetector detector, CancellationToken cancellationToken = default)
+    {
+        var result = new LeakScanResult();
+        var seen = new HashSet<(ResourceRef, string)>();
+        foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (configMap.Name == "kube-root-ca.crt")
+            {
+                continue; // the cluster CA bundle every namespace gets
+            }
+
+            if (configMap.Json.TryGetProperty("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty entry in data.EnumerateObject())
+                {
+                    if (entry.Value.ValueKind == JsonValueKind.String)
+                    {
+                        Check(result, detector, seen, configMap, entry.Name, entry.Value.GetString()!, $"data.{entry.Name}", redactedMeansCredential: true);
+                    }
+                }
+            }
+        }
+
+        foreach (PodSpecSite site in PodSpecs.Find(snapshot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach ((JsonElement container, string path, _) in site.Containers())
+            {
+                if (container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement variable in env.EnumerateArray())
+                    {
+                        if (Snapshots.JsonRead.String(variable, "name") is string name && Snapshots.JsonRead.String(variable, "value") is string value)
+                        {
+                            Check(result, detector, seen, site.Owner, name, value, $"{path}.env[{name}]", redactedMeansCredential: false);
+                        }
+                    }
+                }
+
+                foreach (string field in new[] { "command", "args" })
+                {
+                    List<string> words = Snapshots.JsonRead.Strings(container, field);
+                    if (words.Count > 0)
+                    {
+                        Check(result, detector, seen, site.Owner, field, string.Join(" ", words), $"{path}.{field}", redactedMeansCredential: false);
+                    }
+                }
+            }
+        }
+
+        foreach (KubeObject item in snapshot.Objects)
+        {
+            foreach ((string name, string value) in item.Annotations)
+            {
+                if (name == LastApplied)
+                {
+                    LastAppliedConfiguration(result, detector, seen, item, value);
+                }
+                else
+                {
+                    Check(result, detector, seen, item, name, value, $"metadata.annotations[{name}]", redactedMeansCredential: false);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static void LastAppliedConfiguration(LeakScanResult result, CredentialDetector detector, HashSet<(ResourceRef, string)> seen, KubeObject item, string value)
+    {
+        string location = $"metadata.annotations[{LastApplied}]";
+        if (RedactedValue.IsRedacted(value))
+        {
+            result.RedactedValues++;
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(value, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            result.Problems.Add($"{item.ToResourceRef()}: {location} is not valid JSON; it is not scanned.");
+            return;
+        }
+
+        using (document)
+        {
+            result.BytesScanned += value.Length;
+            JsonElement root = document.RootElement;
+            if (item.Kind == "Secret")
+            {
+                var keys = new List<string>();
+                foreach (string field in new[] { "data", "stringData" })
+                {
+                    if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+                    {
+                        keys.AddRange(map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Length > 0).Select(p => $"{field}.{p.Name}"));
+                    }
+                }
+
+                if (keys.Count > 0)
+                {
+                    result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.SecretInLastApplied, item.ToResourceRef(),
+                        $"{item.ToResourceRef()} keeps its original {string.Join(", ", keys)} in plain text in {location}.",
+                        new Dictionary<string, string> { ["Location"] = location, ["Keys"] = string.Join(", ", keys), ["Fingerprint"] = RedactedValue.Fingerprint(Encoding.UTF8.GetBytes(value)) }));
+                }
+
+                return;
+            }
+
+            Walk(root, string.Empty, (key, text, path) => Check(result, detector, seen, item, key, text, $"{location} {path}", redactedMeansCredential: false, countBytes: false));
+        }
+    }
+
+    private static void Walk(JsonElement element, string path, Action<string, string, string> visit, string key = "")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    // Env entries are {name, value}: the name is the key the value belongs to.
+                    string childKey = property.Name == "value" && element.TryGetProperty("name"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : property.Name;
+                    Walk(property.Value, $"{path}.{property.Name}", visit, childKey);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Walk(item, $"{path}[{index++}]", visit, key);
+                }
+
+                break;
+            case JsonValueKind.String:
+                visit(key, element.GetString()!, path.TrimStart('.'));
+                break;
+        }
+    }
+
+    private static void Check(LeakScanResult result, CredentialDetector detector, HashSet<(ResourceRef, string)> seen, KubeObject item, string key, string value,
+        string location, bool redactedMeansCredential, bool countBytes = true)
+    {
+        if (RedactedValue.IsRedacted(value))
+        {
+            result.RedactedValues++;
+            if (redactedMeansCredential && RedactedValue.TryParse(value, out int length, out string fingerprint) && seen.Add((item.ToResourceRef(), fingerprint)))
+            {
+                // Saved snapshots redact ConfigMap values only when they look like credentials.
+                result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
+                    $"{location} of {item.ToResourceRef()} was redacted when the snapshot was saved because it looked like a credential ({length} characters).",
+                    new Dictionary<string, string> { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            }
+
+            return;
+        }
+
+        if (countBytes)
+        {
+            result.BytesScanned += value.Length;
+        }
+
+        foreach (CredentialMatch match in detector.Scan(key, value))
+        {
+            string fingerprint = RedactedValue.Fingerprint(Encoding.UTF8.GetBytes(value.Substring(match.Index, match.Length)));
+            if (!seen.Add((item.ToResourceRef(), fingerprint)))
+            {
+                continue;
+            }
+
+            result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
+                $"{location} of {item.ToResourceRef()} holds {CredentialDetector.Describe(match.Detector)} ({match.Length} characters, fingerprint {fingerprint}).",
+                new Dictionary<string, string>
+                {
+                    ["Location"] = location,
+                    ["Detector"] = match.Detector,
+                    ["Fingerprint"] = fingerprint,
+                    ["Length"] = match.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+                match.Detector == CredentialDetector.HighEntropy ? Severity.Medium : null));
+        }
+    }
+}

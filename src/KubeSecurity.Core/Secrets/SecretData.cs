@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Secrets;
+
+/// <summary>Reads a Secret's keys and, when the snapshot kept them, its decoded values.</summary>
+public static class SecretData
+{
+    public const int MaxValueBytes = 1024 * 1024;
+
+    public static string? Type(KubeObject secret) => Snapshots.JsonRead.String(secret.Json, "type") ?? "Opaque";
+
+    public static List<string> Keys(KubeObject secret)
+    {
+        var keys = new List<string>();
+        foreach (string field in new[] { "data", "stringData" })
+        {
+            if (secret.Json.TryGetProperty(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+            {
+                keys.AddRange(map.EnumerateObject().Select(p => p.Name));
+            }
+        }
+
+        return keys.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The value of a key as bytes. False with <paramref name="redacted"/> when the snapshot
+    /// replaced it by a fingerprint, or with a problem when it is not valid base64 or too large.
+    /// </summary>
+    public static bool TryRead(KubeObject secret, string key, out byte[] value, out bool redacted, out string? problem)
+    {
+        value = Array.Empty<byte>();
+        redacted = false;
+        problem = null;
+        if (secret.Json.TryGetProperty("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
+            && stringData.TryGetProperty(key, out JsonElement text) && text.ValueKind == JsonValueKind.String)
+        {
+            value = Encoding.UTF8.GetBytes(text.GetString()!);
+            return true;
+        }
+
+        if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty(key, out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        string base64 = encoded.GetString()!;
+        if (RedactedValue.IsRedacted(base64))
+        {
+            redacted = true;
+            return false;
+        }
+
+        if (base64.Length > MaxValueBytes * 4 / 3 + 4)
+        {
+            problem = $"data.{key} is larger than {MaxValueBytes / 1024} KiB; it is not read";
+            return false;
+        }
+
+        try
+        {
+            value = Convert.FromBase64String(base64);
+            return true;
+        }
+        catch (FormatException)
+        {
+            problem = $"data.{key} is not valid base64";
+            return false;
+        }
+    }
+
+    /// <summary>The value as text when it is UTF-8 text, else null (binary).</summary>
+    public static string? AsText(byte[] value)
+    {
+        try
+        {
+            string text = new UTF8Encoding(false, true).GetString(value);
+            return text.Contains('\0', StringComparison.Ordinal) ? null : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}

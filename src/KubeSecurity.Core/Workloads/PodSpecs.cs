@@ -1,0 +1,70 @@
+using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Workloads;
+
+/// <summary>A pod spec and the object it belongs to (a workload's template, or a pod no workload owns), with its JSON path.</summary>
+public sealed record PodSpecSite(KubeObject Owner, JsonElement Spec, string Path)
+{
+    public string Namespace => Owner.Namespace ?? "default";
+
+    public string ServiceAccount => JsonRead.String(Spec, "serviceAccountName") ?? JsonRead.String(Spec, "serviceAccount") ?? "default";
+
+    /// <summary>Every container (init, regular, ephemeral) with its JSON path.</summary>
+    public IEnumerable<(JsonElement Container, string Path, string Name)> Containers()
+    {
+        foreach (string field in new[] { "initContainers", "containers", "ephemeralContainers" })
+        {
+            if (Spec.TryGetProperty(field, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement container in list.EnumerateArray())
+                {
+                    string name = JsonRead.String(container, "name") ?? "?";
+                    yield return (container, $"{Path}.{field}[{name}]", name);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The pod specs of a snapshot, each once: workload templates, and pods that no workload owns (a
+/// pod a Deployment created is its template's business, so it is not reported twice).
+/// </summary>
+public static class PodSpecs
+{
+    private static readonly string[] WorkloadKinds = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController" };
+
+    public static List<PodSpecSite> Find(KubeSnapshot snapshot)
+    {
+        var sites = new List<PodSpecSite>();
+        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind))
+        {
+            if (HasOwner(workload))
+            {
+                continue; // a Deployment's ReplicaSet, a CronJob's Job
+            }
+
+            JsonElement template = Network.WorkloadPods.Template(workload);
+            if (template.ValueKind == JsonValueKind.Object && template.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
+            {
+                sites.Add(new PodSpecSite(workload, spec, workload.Kind == "CronJob" ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec"));
+            }
+        }
+
+        foreach (KubeObject pod in snapshot.OfKind("Pod"))
+        {
+            if (!HasOwner(pod) && pod.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
+            {
+                sites.Add(new PodSpecSite(pod, spec, "spec"));
+            }
+        }
+
+        return sites;
+    }
+
+    private static bool HasOwner(KubeObject o) =>
+        o.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("ownerReferences"u8, out JsonElement refs)
+        && refs.ValueKind == JsonValueKind.Array && refs.GetArrayLength() > 0;
+}
