@@ -42,6 +42,13 @@
         'Set-KubeNetworkPolicy'
         'Compare-KubeNetworkPolicy'
         'Test-KubeNetworkPolicy'
+        'Test-KubeSecret'
+        'Find-KubeCredentialLeak'
+        'Get-KubeSecretInventory'
+        'Get-KubeSecretAccess'
+        'Test-KubeEncryptionConfiguration'
+        'Remove-KubeSecret'
+        'Set-KubeServiceAccount'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -52,7 +59,7 @@
             Tags         = @('Kubernetes', 'Security', 'RBAC', 'NetworkPolicy', 'Certificates', 'Secrets', 'Audit', 'CIS', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/kubesecurity/KubeSecurity'
             LicenseUri   = 'https://github.com/kubesecurity/KubeSecurity/blob/main/LICENSE'
-            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory and checks; RBAC review (effective permissions, who-can, risky grants, escalation paths, least-privilege roles); NetworkPolicy coverage, connectivity, generation and what-if. See CHANGELOG.md.'
+            ReleaseNotes = 'Foundation: cluster snapshots from live clusters, manifest files and saved snapshots; findings and the rule catalog; manifest export; certificate inventory and checks; RBAC review (effective permissions, who-can, risky grants, escalation paths, least-privilege roles); NetworkPolicy coverage, connectivity, generation and what-if; secret audits and credential leak scanning. See CHANGELOG.md.'
         }
     }
 }

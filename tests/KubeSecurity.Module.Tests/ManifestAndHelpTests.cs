@@ -8,7 +8,7 @@ public class ManifestAndHelpTests
 {
     private static readonly string[] ExpectedCmdlets =
     {
-        "Compare-KubeNetworkPolicy", "Compare-KubeRbacPermission", "Export-KubeManifest", "Export-KubeSnapshot", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeConnectivityMap", "Get-KubeNetworkPolicyCoverage", "Get-KubeObject", "Get-KubeRbacEscalationPath", "Get-KubeRbacPermission", "Get-KubeRbacSubject", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeNetworkPolicy", "New-KubeRbacRole", "New-KubeTlsSecret", "Remove-KubeRbacBinding", "Set-KubeNetworkPolicy", "Test-KubeCertificate", "Test-KubeCertificateRotation", "Test-KubeNetworkConnectivity", "Test-KubeNetworkPolicy", "Test-KubeRbac", "Test-KubeRbacAccess",
+        "Compare-KubeNetworkPolicy", "Compare-KubeRbacPermission", "Export-KubeManifest", "Export-KubeSnapshot", "Find-KubeCredentialLeak", "Get-KubeCertificate", "Get-KubeCertificateSigningRequest", "Get-KubeConnectivityMap", "Get-KubeNetworkPolicyCoverage", "Get-KubeObject", "Get-KubeRbacEscalationPath", "Get-KubeRbacPermission", "Get-KubeRbacSubject", "Get-KubeSecretAccess", "Get-KubeSecretInventory", "Get-KubeSecurityRule", "Get-KubeSnapshot", "Import-KubeSnapshot", "New-KubeCertificate", "New-KubeNetworkPolicy", "New-KubeRbacRole", "New-KubeTlsSecret", "Remove-KubeRbacBinding", "Remove-KubeSecret", "Set-KubeNetworkPolicy", "Set-KubeServiceAccount", "Test-KubeCertificate", "Test-KubeCertificateRotation", "Test-KubeEncryptionConfiguration", "Test-KubeNetworkConnectivity", "Test-KubeNetworkPolicy", "Test-KubeRbac", "Test-KubeRbacAccess", "Test-KubeSecret",
     };
 
     [Fact]
