@@ -56,33 +56,46 @@ public sealed partial class CredentialDetector
             return matches;
         }
 
-        foreach (Match match in Known().Matches(value))
+        // Each detector runs only where a cheap literal probe says it could match: scanning hundreds
+        // of megabytes of configuration text must not start a regex at every letter.
+        bool probe = value.Contains("PRIVATE KEY", StringComparison.Ordinal) || value.Contains("gh", StringComparison.Ordinal) || value.Contains("glpat-", StringComparison.Ordinal)
+            || value.Contains("xox", StringComparison.Ordinal) || value.Contains("hooks.slack.com", StringComparison.Ordinal);
+        foreach (Match match in probe ? Known().Matches(value) : AwsPattern().Matches(value))
         {
             string detector = match.Groups["pk"].Success ? PrivateKey
                 : match.Groups["aws"].Success ? AwsAccessKey
                 : match.Groups["gh"].Success ? GitHubToken
                 : match.Groups["gl"].Success ? GitLabToken
-                : match.Groups["slack"].Success ? SlackToken
-                : match.Groups["jwt"].Success ? Jwt
-                : UrlCredentials;
-            if (detector == UrlCredentials)
-            {
-                Group password = match.Groups["urlpw"];
-                if (IsReferenceValue(password.Value))
-                {
-                    continue;
-                }
-            }
-
+                : SlackToken;
             matches.Add(new CredentialMatch(detector, match.Index, match.Length));
         }
 
-        foreach (Match match in Assignment().Matches(value))
+        if (value.Contains("eyJ", StringComparison.Ordinal))
         {
-            Group secret = match.Groups["value"];
-            if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value))
+            foreach (Match match in JwtPattern().Matches(value))
             {
-                matches.Add(new CredentialMatch(match.Groups["name"].Value.Contains("aws", StringComparison.OrdinalIgnoreCase) ? AwsSecretKey : PasswordAssignment, secret.Index, secret.Length));
+                matches.Add(new CredentialMatch(Jwt, match.Index, match.Length));
+            }
+        }
+
+        for (int at = value.IndexOf("://", StringComparison.Ordinal); at >= 0; at = value.IndexOf("://", at + 3, StringComparison.Ordinal))
+        {
+            if (UrlWithPassword(value, at) is (int start, int length) && !Overlaps(matches, start))
+            {
+                matches.Add(new CredentialMatch(UrlCredentials, start, length));
+            }
+        }
+
+        if (HasCredentialWord(value))
+        {
+            foreach (Match match in Assignment().Matches(value))
+            {
+                Group secret = match.Groups["value"];
+                if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value))
+                {
+                    bool aws = value.AsSpan(Math.Max(0, match.Index - 20), Math.Min(20, match.Index)).Contains("aws", StringComparison.OrdinalIgnoreCase);
+                    matches.Add(new CredentialMatch(aws ? AwsSecretKey : PasswordAssignment, secret.Index, secret.Length));
+                }
             }
         }
 
@@ -204,6 +217,67 @@ public sealed partial class CredentialDetector
             || (start > 0 && value[start - 1] == '/' && value.LastIndexOf("://", start, StringComparison.Ordinal) >= 0 && !value.AsSpan(start).Contains('@'));
     }
 
+    /// <summary>
+    /// The URL around a "://" when its userinfo holds a password (scheme://user:password@host), by
+    /// hand: a regex tried at every position of every URL in hundreds of megabytes is far too slow.
+    /// </summary>
+    private static (int Start, int Length)? UrlWithPassword(string value, int at)
+    {
+        int start = at;
+        while (start > 0 && at - start < 20 && (char.IsAsciiLetterLower(value[start - 1]) || char.IsAsciiDigit(value[start - 1]) || value[start - 1] is '+' or '.' or '-'))
+        {
+            start--;
+        }
+
+        if (at - start < 2 || !char.IsAsciiLetterLower(value[start]))
+        {
+            return null;
+        }
+
+        int colon = -1;
+        for (int i = at + 3; i < value.Length && i - at < 520; i++)
+        {
+            char c = value[i];
+            if (c == '@')
+            {
+                if (colon < 0 || colon == at + 3 || i == colon + 1)
+                {
+                    return null;
+                }
+
+                string password = value[(colon + 1)..i];
+                return IsReferenceValue(password) ? null : (start, i + 1 - start);
+            }
+
+            if (char.IsWhiteSpace(c) || c is '/' or '\'' or '"')
+            {
+                return null;
+            }
+
+            if (c == ':' && colon < 0)
+            {
+                colon = i;
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] CredentialWords = { "pass", "pwd", "secret", "token", "key", "auth" };
+
+    private static bool HasCredentialWord(string value)
+    {
+        foreach (string word in CredentialWords)
+        {
+            if (value.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool Overlaps(List<CredentialMatch> matches, int index) => matches.Any(m => index >= m.Index && index < m.Index + m.Length);
 
     /// <summary>Keys whose values are references by convention (<c>*_FILE</c>, <c>*File</c>, <c>*_PATH</c>).</summary>
@@ -240,10 +314,18 @@ public sealed partial class CredentialDetector
             || v is "null" or "none" or "None" or "true" or "false" or "required" or "optional" or "REDACTED" or "redacted" or "example" or "EXAMPLE";
     }
 
-    [GeneratedRegex(@"(?<pk>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)|(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)|(?<gh>\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b)|(?<gl>\bglpat-[A-Za-z0-9_\-]{20,})|(?<slack>\bxox[abprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)|(?<jwt>\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})|(?<url>\b[a-z][a-z0-9+.\-]{1,20}://[^\s:/@'""]{1,256}:(?<urlpw>[^\s@/'""]{1,256})@)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?<pk>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)|(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)|(?<gh>\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b)|(?<gl>\bglpat-[A-Za-z0-9_\-]{20,})|(?<slack>\bxox[abprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Known();
 
-    [GeneratedRegex(@"(?<name>\b(?:[a-z0-9_.\-]*(?:password|passwd|pwd|secret|token|api[_\-.]?key|access[_\-.]?key|client[_\-.]?secret|auth[_\-.]?key)[a-z0-9_.\-]*))[""']?\s*(?:=|:|=>)\s*[""']?(?<value>[^\s""',;}{]{4,256})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex AwsPattern();
+
+    [GeneratedRegex(@"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", RegexOptions.CultureInvariant)]
+    private static partial Regex JwtPattern();
+
+
+    // Anchored on the credential word itself, so the engine does not try every word start.
+    [GeneratedRegex(@"(?:password|passwd|pwd|secret|token|api[_\-.]?key|access[_\-.]?key|auth[_\-.]?key)[a-z0-9_.\-]*[""']?\s*(?:=|:|=>)\s*[""']?(?<value>[^\s""',;}{]{4,256})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Assignment();
 
     [GeneratedRegex(@"(?:^|[_\-.])(?:pass(?:word|wd)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|private[_\-.]?key|credentials?|auth)(?:$|[_\-.])|password|secret|token|apikey", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
