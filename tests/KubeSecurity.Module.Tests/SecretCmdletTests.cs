@@ -60,9 +60,17 @@ public class SecretCmdletTests
         File.WriteAllText(Path.Combine(dir, "enc.yaml"), "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources: [{resources: [secrets], providers: [{identity: {}}]}]\n");
         File.WriteAllText(Path.Combine(dir, "other.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
         using var session = new ModuleSession();
-        Finding finding = Of<Finding>(session.Run("Test-KubeEncryptionConfiguration -Path $args[0], $args[1]", Path.Combine(dir, "enc.yaml"), Path.Combine(dir, "other.yaml"))).Single();
+        Finding finding = Of<Finding>(session.Run("Test-KubeEncryptionConfiguration -ConfigurationPath $args[0], $args[1]", Path.Combine(dir, "enc.yaml"), Path.Combine(dir, "other.yaml"))).Single();
         Assert.Equal("KSEC-ENC-002", finding.RuleId);
         Assert.Equal("EncryptionConfigurationInvalid,KubeSecurity.Commands.TestKubeEncryptionConfigurationCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
+
+        // From a cluster: an API server static pod without the flag.
+        File.WriteAllText(Path.Combine(dir, "apiserver.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver-cp1, namespace: kube-system, labels: {component: kube-apiserver}}\nspec: {containers: [{name: kube-apiserver, image: x, command: [kube-apiserver, --secure-port=6443]}]}\n");
+        Finding missing = Of<Finding>(session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", Path.Combine(dir, "apiserver.yaml"))).Single();
+        Assert.Equal("KSEC-ENC-001", missing.RuleId);
+        Assert.Equal("kube-apiserver-cp1", missing.Name);
+        session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", ModuleSession.DemoCluster);
+        Assert.Contains(session.Warnings, w => w.Contains("No kube-apiserver pod", StringComparison.Ordinal));
     }
 
     private static IEnumerable<JsonObject> LiveSecrets()

@@ -111,3 +111,19 @@ Describe 'Network policy review of the demo cluster' {
         $result.Reason | Should -Match 'denied by'
     }
 }
+
+Describe 'Secret audits of the demo cluster' {
+    BeforeAll {
+        $snapshot = Get-KubeSnapshot -Path $demo
+    }
+
+    It 'finds the AWS key pair in a ConfigMap without printing it' {
+        $leaks = $snapshot | Find-KubeCredentialLeak
+        ($leaks | Where-Object Name -eq 'app-config').Count | Should -BeGreaterOrEqual 2
+        ($leaks | ForEach-Object Message) -join ' ' | Should -Not -Match 'AKIAIOSFODNN7EXAMPLE'
+    }
+
+    It 'lists the legacy token in the inventory' {
+        ($snapshot | Get-KubeSecretInventory | Where-Object IsLegacyToken).Name | Should -Contain 'deployer-token'
+    }
+}

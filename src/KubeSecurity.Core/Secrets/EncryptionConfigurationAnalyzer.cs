@@ -70,6 +70,42 @@ public static class EncryptionConfigurationAnalyzer
         return findings;
     }
 
+    /// <summary>
+    /// Whether the API servers the snapshot shows (static pods labelled component=kube-apiserver)
+    /// run with --encryption-provider-config; null when none is visible (managed control planes).
+    /// </summary>
+    public static List<Finding>? CheckApiServers(KubeSnapshot snapshot, out List<string> configPaths)
+    {
+        configPaths = new List<string>();
+        var servers = snapshot.OfKind("Pod").Where(p => p.Namespace == "kube-system"
+            && (p.Labels.TryGetValue("component", out string? c) && c == "kube-apiserver" || p.Name.StartsWith("kube-apiserver", StringComparison.Ordinal))).ToList();
+        if (servers.Count == 0)
+        {
+            return null;
+        }
+
+        var findings = new List<Finding>();
+        foreach (KubeObject server in servers)
+        {
+            List<string> arguments = server.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.TryGetProperty("containers"u8, out JsonElement containers) && containers.ValueKind == JsonValueKind.Array
+                ? containers.EnumerateArray().SelectMany(c => JsonRead.Strings(c, "command").Concat(JsonRead.Strings(c, "args"))).ToList()
+                : new List<string>();
+            string? flag = arguments.FirstOrDefault(a => a.StartsWith("--encryption-provider-config=", StringComparison.Ordinal));
+            if (flag is null)
+            {
+                findings.Add(RuleCatalog.CreateFinding(EncryptionRules.SecretsNotEncrypted, server.ToResourceRef(),
+                    $"{server.ToResourceRef()} runs without --encryption-provider-config: secrets are stored in etcd unencrypted.",
+                    new Dictionary<string, string> { ["Flag"] = "--encryption-provider-config (absent)" }));
+            }
+            else
+            {
+                configPaths.Add(flag[(flag.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            }
+        }
+
+        return findings;
+    }
+
     private static void WriterFindings(ResourceRef resource, string where, List<JsonProperty> providers, List<Finding> findings)
     {
         if (providers.Count == 0)

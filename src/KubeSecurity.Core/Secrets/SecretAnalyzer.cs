@@ -64,6 +64,7 @@ public static partial class SecretAnalyzer
         }
 
         UnneededTokens(snapshot, policy, sites, result);
+        UnneededAccountTokens(snapshot, policy, result);
         BroadAccess(policy, secrets.Values, result);
         PersonalInformation(snapshot, result);
         return result;
@@ -221,9 +222,7 @@ public static partial class SecretAnalyzer
 
             // Grants of its own: bindings that name the account or its namespace's service accounts, other than the API server's defaults.
             RbacSubject subject = RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount);
-            bool needsToken = policy.GrantsOf(RbacIdentity.For(subject)).Any(g => !g.Binding.IsSystemDefault
-                && g.BoundSubject.Name is not (RbacIdentity.Authenticated or "system:serviceaccounts"));
-            if (!needsToken)
+            if (!HasOwnGrants(policy, subject))
             {
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, site.Owner.ToResourceRef(),
                     $"{site.Owner.ToResourceRef()} mounts an API token of {subject}, which has no RBAC grants of its own.",
@@ -231,6 +230,28 @@ public static partial class SecretAnalyzer
             }
         }
     }
+
+    /// <summary>Service accounts (the default ones above all) that hand every pod a token although they hold no grants of their own.</summary>
+    private static void UnneededAccountTokens(KubeSnapshot snapshot, RbacPolicy policy, SecretReviewResult result)
+    {
+        foreach (KubeObject account in snapshot.OfKind("ServiceAccount"))
+        {
+            bool disabled = account.Json.TryGetProperty("automountServiceAccountToken"u8, out JsonElement a) && a.ValueKind == JsonValueKind.False;
+            RbacSubject subject = RbacSubject.ServiceAccount(account.Namespace ?? "default", account.Name);
+            if (disabled || HasOwnGrants(policy, subject))
+            {
+                continue;
+            }
+
+            result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, account.ToResourceRef(),
+                $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
+                new Dictionary<string, string> { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = "service account" },
+                account.Name == "default" ? null : Severity.Info));
+        }
+    }
+
+    private static bool HasOwnGrants(RbacPolicy policy, RbacSubject subject) =>
+        policy.GrantsOf(RbacIdentity.For(subject)).Any(g => !g.Binding.IsSystemDefault && g.BoundSubject.Name is not (RbacIdentity.Authenticated or "system:serviceaccounts"));
 
     private static void BroadAccess(RbacPolicy policy, IEnumerable<KubeObject> secrets, SecretReviewResult result)
     {

@@ -5,19 +5,34 @@ using KubeSecurity.Model;
 
 namespace KubeSecurity.Commands;
 
-/// <summary>Reviews an API server EncryptionConfiguration file: secrets covered, the provider that writes, keys, KMS settings.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeEncryptionConfiguration")]
+/// <summary>
+/// Reviews encryption at rest: an API server EncryptionConfiguration file (-ConfigurationPath:
+/// secrets covered, the provider that writes, keys, KMS settings), or the API server pods a
+/// snapshot or live cluster shows (whether they run with --encryption-provider-config).
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "KubeEncryptionConfiguration", DefaultParameterSetName = ConfigurationSet)]
 [OutputType(typeof(Finding))]
-public sealed class TestKubeEncryptionConfigurationCommand : KubeCmdletBase
+public sealed class TestKubeEncryptionConfigurationCommand : SnapshotInputCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
+    private const string ConfigurationSet = "Configuration";
+
+    /// <summary>EncryptionConfiguration files (YAML or JSON).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConfigurationSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
     [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
+    public string[]? ConfigurationPath { get; set; }
+
+    protected override IReadOnlyList<string>? RequiredKinds => new[] { "Pod" };
 
     protected override void ProcessRecord()
     {
-        foreach (string path in Path!)
+        if (ParameterSetName != ConfigurationSet)
+        {
+            base.ProcessRecord();
+            return;
+        }
+
+        foreach (string path in ConfigurationPath!)
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             if (!File.Exists(full))
@@ -37,5 +52,30 @@ public sealed class TestKubeEncryptionConfigurationCommand : KubeCmdletBase
                 WriteError(new ErrorRecord(ex, ErrorIds.EncryptionConfigurationInvalid, ErrorCategory.InvalidData, full));
             }
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName != ConfigurationSet)
+        {
+            base.EndProcessing();
+        }
+    }
+
+    protected override void ProcessSnapshot(KubeSnapshot snapshot)
+    {
+        List<Finding>? findings = EncryptionConfigurationAnalyzer.CheckApiServers(snapshot, out List<string> paths);
+        if (findings is null)
+        {
+            WriteWarning("No kube-apiserver pod is visible in kube-system (a managed control plane?): encryption at rest cannot be checked from the cluster; check the provider's settings, or run with -ConfigurationPath on the control-plane host.");
+            return;
+        }
+
+        foreach (string path in paths.Distinct(StringComparer.Ordinal))
+        {
+            WriteVerbose($"The API server reads its encryption configuration from {path}; review that file with -ConfigurationPath on the control-plane host.");
+        }
+
+        WriteObject(findings, enumerateCollection: true);
     }
 }
