@@ -49,6 +49,7 @@
         'Test-KubeEncryptionConfiguration'
         'Remove-KubeSecret'
         'Set-KubeServiceAccount'
+        'Test-KubePodSecurity'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -121,3 +121,22 @@ public class SecretCmdletTests
         Assert.Empty(session.Errors);
     }
 }
+
+/// <summary>Test-KubePodSecurity through the staged module.</summary>
+public class PodSecurityCmdletTests
+{
+    [Fact]
+    public void Test_KubePodSecurity_reports_the_demo_workloads_with_references_and_levels()
+    {
+        using var session = new ModuleSession();
+        Finding[] baseline = session.Run("Test-KubePodSecurity -Path $args[0]", ModuleSession.DemoCluster).Select(o => o.BaseObject).OfType<Finding>().ToArray();
+        Finding[] restricted = session.Run("Test-KubePodSecurity -Path $args[0] -Level Restricted", ModuleSession.DemoCluster).Select(o => o.BaseObject).OfType<Finding>().ToArray();
+        Assert.Empty(session.Errors);
+        Finding privileged = Assert.Single(baseline, f => f.RuleId == "KSEC-POD-003" && f.Name == "node-exporter");
+        Assert.Contains("PSS Baseline: Privileged Containers", privileged.References);
+        Assert.Contains("CIS Kubernetes Benchmark 5.2.1", privileged.References);
+        Assert.DoesNotContain(baseline, f => f.RuleId == "KSEC-POD-014");
+        Assert.Contains(restricted, f => f.RuleId == "KSEC-POD-014");
+        Assert.True(restricted.Length > baseline.Length);
+    }
+}

@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Text.Json;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Workloads;
+
+/// <summary>
+/// The Pod Security Standards, evaluated per workload (pods a controller owns are reported once,
+/// through the owner), plus Pod Security Admission labels, multi-tenancy basics and admission
+/// webhooks that weaken enforcement.
+/// </summary>
+public static class PodSecurityAnalyzer
+{
+    private static readonly HashSet<string> BaselineCapabilities = new(StringComparer.Ordinal)
+    {
+        "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    };
+
+    private static readonly HashSet<string> SafeSysctls = new(StringComparer.Ordinal)
+    {
+        "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
+        "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
+    };
+
+    private static readonly HashSet<string> SeLinuxTypes = new(StringComparer.Ordinal) { "container_t", "container_init_t", "container_kvm_t", "container_engine_t" };
+
+    private static readonly HashSet<string> RestrictedVolumes = new(StringComparer.Ordinal)
+    {
+        "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret",
+    };
+
+    private static readonly HashSet<string> SystemNamespaces = new(StringComparer.Ordinal) { "kube-system", "kube-public", "kube-node-lease" };
+
+    public static List<Finding> Analyze(KubeSnapshot snapshot, bool restricted)
+    {
+        var findings = new List<Finding>();
+        foreach (PodSpecSite site in PodSpecs.Find(snapshot))
+        {
+            Workload(site, restricted, findings);
+        }
+
+        Namespaces(snapshot, findings);
+        Webhooks(snapshot, findings);
+        return findings;
+    }
+
+    private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null) =>
+        findings.Add(RuleCatalog.CreateFinding(rule, site.Owner.ToResourceRef(), $"{site.Owner.ToResourceRef()}: {message}",
+            container is null
+                ? new Dictionary<string, string> { ["Field"] = field }
+                : new Dictionary<string, string> { ["Field"] = field, ["Container"] = container }));
+
+    private static JsonElement Get(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) ? value : default;
+
+    private static bool IsTrue(JsonElement obj, string name) => Get(obj, name).ValueKind == JsonValueKind.True;
+
+    private static void Workload(PodSpecSite site, bool restricted, List<Finding> findings)
+    {
+        JsonElement spec = site.Spec;
+        JsonElement podContext = Get(spec, "securityContext");
+        string at = site.Path;
+
+        foreach (string host in new[] { "hostNetwork", "hostPID", "hostIPC" }.Where(h => IsTrue(spec, h)))
+        {
+            Add(findings, WorkloadRules.HostNamespaces, site, $"{host} is true.", $"{at}.{host}");
+        }
+
+        if (IsTrue(Get(podContext, "windowsOptions"), "hostProcess"))
+        {
+            Add(findings, WorkloadRules.HostProcess, site, "the pod runs as a Windows HostProcess.", $"{at}.securityContext.windowsOptions.hostProcess");
+        }
+
+        foreach (JsonElement sysctl in Get(podContext, "sysctls").ValueKind == JsonValueKind.Array ? Get(podContext, "sysctls").EnumerateArray() : Enumerable.Empty<JsonElement>())
+        {
+            if (JsonRead.String(sysctl, "name") is string name && !SafeSysctls.Contains(name))
+            {
+                Add(findings, WorkloadRules.Sysctls, site, $"sets the unsafe sysctl {name}.", $"{at}.securityContext.sysctls");
+            }
+        }
+
+        foreach (JsonElement volume in Get(spec, "volumes").ValueKind == JsonValueKind.Array ? Get(spec, "volumes").EnumerateArray() : Enumerable.Empty<JsonElement>())
+        {
+            string name = JsonRead.String(volume, "name") ?? "?";
+            if (Get(volume, "hostPath").ValueKind == JsonValueKind.Object)
+            {
+                Add(findings, WorkloadRules.HostPath, site, $"volume '{name}' mounts the node path {JsonRead.String(Get(volume, "hostPath"), "path")}.", $"{at}.volumes[{name}].hostPath");
+            }
+
+            string? type = volume.ValueKind == JsonValueKind.Object ? volume.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "name") : null;
+            if (restricted && type is not null && !RestrictedVolumes.Contains(type) && type != "hostPath")
+            {
+                Add(findings, WorkloadRules.VolumeTypes, site, $"volume '{name}' is of type {type}.", $"{at}.volumes[{name}].{type}");
+            }
+        }
+
+        ProfileChecks(site, podContext, $"{at}.securityContext", null, findings);
+        foreach ((JsonElement container, string path, string name) in site.Containers())
+        {
+            Container(site, container, path, name, podContext, restricted, findings);
+        }
+
+        foreach ((string annotation, string value) in PodAnnotations(site))
+        {
+            if (annotation.StartsWith("container.apparmor.security.beta.kubernetes.io/", StringComparison.Ordinal) && value == "unconfined")
+            {
+                Add(findings, WorkloadRules.AppArmor, site, $"annotation {annotation} is unconfined.", $"metadata.annotations[{annotation}]");
+            }
+        }
+    }
+
+    /// <summary>The annotations the pods get: the pod's own, or the workload template's.</summary>
+    private static IReadOnlyDictionary<string, string> PodAnnotations(PodSpecSite site) =>
+        site.Owner.Kind == "Pod" ? site.Owner.Annotations : Network.WorkloadPods.Template(site.Owner) is { ValueKind: JsonValueKind.Object } template
+            && template.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("annotations"u8, out JsonElement annotations) && annotations.ValueKind == JsonValueKind.Object
+            ? annotations.EnumerateObject().Where(a => a.Value.ValueKind == JsonValueKind.String).ToDictionary(a => a.Name, a => a.Value.GetString()!)
+            : new Dictionary<string, string>();
+
+    private static void ProfileChecks(PodSpecSite site, JsonElement context, string path, string? container, List<Finding> findings)
+    {
+        JsonElement seccomp = Get(context, "seccompProfile");
+        if (JsonRead.String(seccomp, "type") == "Unconfined")
+        {
+            Add(findings, WorkloadRules.SeccompUnconfined, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets seccompProfile Unconfined.", $"{path}.seccompProfile", container);
+        }
+
+        if (JsonRead.String(Get(context, "appArmorProfile"), "type") == "Unconfined")
+        {
+            Add(findings, WorkloadRules.AppArmor, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets appArmorProfile Unconfined.", $"{path}.appArmorProfile", container);
+        }
+
+        JsonElement selinux = Get(context, "seLinuxOptions");
+        if (selinux.ValueKind == JsonValueKind.Object)
+        {
+            string? type = JsonRead.String(selinux, "type");
+            if (JsonRead.String(selinux, "user") is { Length: > 0 } || JsonRead.String(selinux, "role") is { Length: > 0 } || (type is { Length: > 0 } && !SeLinuxTypes.Contains(type)))
+            {
+                Add(findings, WorkloadRules.SeLinux, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets custom seLinuxOptions.", $"{path}.seLinuxOptions", container);
+            }
+        }
+
+        if (Get(context, "runAsUser") is { ValueKind: JsonValueKind.Number } user && user.GetInt64() == 0)
+        {
+            Add(findings, WorkloadRules.RunAsRootUser, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets runAsUser: 0.", $"{path}.runAsUser", container);
+        }
+    }
+
+    private static void Container(PodSpecSite site, JsonElement container, string path, string name, JsonElement podContext, bool restricted, List<Finding> findings)
+    {
+        JsonElement context = Get(container, "securityContext");
+        string at = $"{path}.securityContext";
+        if (IsTrue(context, "privileged"))
+        {
+            Add(findings, WorkloadRules.Privileged, site, $"container '{name}' is privileged.", $"{at}.privileged", name);
+        }
+
+        if (IsTrue(Get(context, "windowsOptions"), "hostProcess"))
+        {
+            Add(findings, WorkloadRules.HostProcess, site, $"container '{name}' runs as a Windows HostProcess.", $"{at}.windowsOptions.hostProcess", name);
+        }
+
+        if (JsonRead.String(context, "procMount") is string procMount && procMount != "Default")
+        {
+            Add(findings, WorkloadRules.ProcMount, site, $"container '{name}' sets procMount {procMount}.", $"{at}.procMount", name);
+        }
+
+        JsonElement capabilities = Get(context, "capabilities");
+        List<string> added = JsonRead.Strings(capabilities, "add").Select(c => c.StartsWith("CAP_", StringComparison.Ordinal) ? c[4..] : c).ToList();
+        List<string> beyond = added.Where(c => !BaselineCapabilities.Contains(c)).ToList();
+        if (beyond.Count > 0)
+        {
+            Add(findings, WorkloadRules.BaselineCapabilities, site, $"container '{name}' adds {string.Join(", ", beyond)}.", $"{at}.capabilities.add", name);
+        }
+
+        foreach (JsonElement port in Get(container, "ports").ValueKind == JsonValueKind.Array ? Get(container, "ports").EnumerateArray() : Enumerable.Empty<JsonElement>())
+        {
+            if (Get(port, "hostPort").ValueKind == JsonValueKind.Number && Get(port, "hostPort").GetInt32() != 0)
+            {
+                Add(findings, WorkloadRules.HostPorts, site, $"container '{name}' binds host port {Get(port, "hostPort").GetInt32()}.", $"{path}.ports", name);
+            }
+        }
+
+        ProfileChecks(site, context, at, name, findings);
+        Images(site, container, path, name, findings);
+        Limits(site, container, path, name, findings);
+        if (!restricted)
+        {
+            return;
+        }
+
+        if (Get(context, "allowPrivilegeEscalation").ValueKind != JsonValueKind.False)
+        {
+            Add(findings, WorkloadRules.PrivilegeEscalation, site, $"container '{name}' does not set allowPrivilegeEscalation: false.", $"{at}.allowPrivilegeEscalation", name);
+        }
+
+        bool dropsAll = JsonRead.Strings(capabilities, "drop").Any(c => c is "ALL" or "all");
+        List<string> restrictedAdds = added.Where(c => c != "NET_BIND_SERVICE").ToList();
+        if (!dropsAll || restrictedAdds.Count > 0)
+        {
+            Add(findings, WorkloadRules.DropAllCapabilities, site,
+                $"container '{name}' {(dropsAll ? string.Empty : "does not drop ALL capabilities")}{(!dropsAll && restrictedAdds.Count > 0 ? " and " : string.Empty)}{(restrictedAdds.Count > 0 ? $"adds {string.Join(", ", restrictedAdds)}" : string.Empty)}.",
+                $"{at}.capabilities", name);
+        }
+
+        // Container settings override the pod's.
+        JsonElement nonRoot = Get(context, "runAsNonRoot").ValueKind is JsonValueKind.True or JsonValueKind.False ? Get(context, "runAsNonRoot") : Get(podContext, "runAsNonRoot");
+        if (nonRoot.ValueKind != JsonValueKind.True)
+        {
+            Add(findings, WorkloadRules.RunAsNonRoot, site, $"container '{name}' is not required to run as non-root (runAsNonRoot is not true on the container or the pod).", $"{at}.runAsNonRoot", name);
+        }
+
+        string? seccomp = JsonRead.String(Get(context, "seccompProfile"), "type") ?? JsonRead.String(Get(podContext, "seccompProfile"), "type");
+        if (seccomp is not ("RuntimeDefault" or "Localhost"))
+        {
+            Add(findings, WorkloadRules.SeccompRequired, site, $"container '{name}' has no RuntimeDefault or Localhost seccomp profile (on the container or the pod).", $"{at}.seccompProfile", name);
+        }
+    }
+
+    private static void Images(PodSpecSite site, JsonElement container, string path, string name, List<Finding> findings)
+    {
+        string? image = JsonRead.String(container, "image");
+        if (image is null)
+        {
+            return;
+        }
+
+        bool digest = image.Contains("@sha256:", StringComparison.Ordinal);
+        string last = image.Split('/')[^1];
+        string? tag = digest ? null : last.Contains(':', StringComparison.Ordinal) ? last[(last.IndexOf(':', StringComparison.Ordinal) + 1)..] : null;
+        bool mutable = !digest && (tag is null || tag == "latest");
+        if (mutable)
+        {
+            Add(findings, WorkloadRules.MutableImageTag, site, $"container '{name}' uses {(tag is null ? "an image without a tag" : "the :latest tag")} ({image}).", $"{path}.image", name);
+        }
+        else if (!digest)
+        {
+            Add(findings, WorkloadRules.ImageNotPinned, site, $"container '{name}' uses {image}, a tag rather than a digest.", $"{path}.image", name);
+        }
+
+        string? policy = JsonRead.String(container, "imagePullPolicy");
+        if (!digest && policy is "IfNotPresent" or "Never")
+        {
+            Add(findings, WorkloadRules.PullPolicy, site, $"container '{name}' pulls the mutable {image} with imagePullPolicy {policy}.", $"{path}.imagePullPolicy", name);
+        }
+    }
+
+    private static void Limits(PodSpecSite site, JsonElement container, string path, string name, List<Finding> findings)
+    {
+        JsonElement limits = Get(Get(container, "resources"), "limits");
+        List<string> missing = new[] { "cpu", "memory" }.Where(r => Get(limits, r).ValueKind == JsonValueKind.Undefined).ToList();
+        if (missing.Count > 0)
+        {
+            Add(findings, WorkloadRules.NoResourceLimits, site, $"container '{name}' has no {string.Join(" or ", missing)} limit.", $"{path}.resources.limits", name);
+        }
+    }
+
+    private static void Namespaces(KubeSnapshot snapshot, List<Finding> findings)
+    {
+        var quotas = snapshot.OfKind("ResourceQuota").Select(q => q.Namespace).ToHashSet(StringComparer.Ordinal);
+        var limitRanges = snapshot.OfKind("LimitRange").Select(q => q.Namespace).ToHashSet(StringComparer.Ordinal);
+        var withWorkloads = PodSpecs.Find(snapshot).Select(s => s.Namespace).ToHashSet(StringComparer.Ordinal);
+        foreach (KubeObject ns in snapshot.OfKind("Namespace"))
+        {
+            ResourceRef resource = ns.ToResourceRef();
+            bool system = SystemNamespaces.Contains(ns.Name);
+            string? enforce = ns.Labels.GetValueOrDefault("pod-security.kubernetes.io/enforce");
+            string? audit = ns.Labels.GetValueOrDefault("pod-security.kubernetes.io/audit");
+            string? warn = ns.Labels.GetValueOrDefault("pod-security.kubernetes.io/warn");
+            if (enforce is null && !system)
+            {
+                findings.Add(RuleCatalog.CreateFinding(WorkloadRules.PsaEnforceMissing, resource, $"Namespace {ns.Name} has no pod-security.kubernetes.io/enforce label.",
+                    new Dictionary<string, string> { ["Labels"] = string.Join(", ", ns.Labels.Where(l => l.Key.StartsWith("pod-security.kubernetes.io/", StringComparison.Ordinal)).Select(l => $"{l.Key}={l.Value}")) }));
+            }
+
+            if (enforce == "privileged" && !system)
+            {
+                findings.Add(RuleCatalog.CreateFinding(WorkloadRules.PsaPrivileged, resource, $"Namespace {ns.Name} enforces the privileged level: any pod may run there."));
+            }
+
+            if (enforce is null && (audit is not null || warn is not null))
+            {
+                findings.Add(RuleCatalog.CreateFinding(WorkloadRules.PsaAuditWithoutEnforce, resource,
+                    $"Namespace {ns.Name} {(audit is not null ? $"audits at {audit}" : string.Empty)}{(audit is not null && warn is not null ? " and " : string.Empty)}{(warn is not null ? $"warns at {warn}" : string.Empty)} but enforces nothing."));
+            }
+
+            if (!system && withWorkloads.Contains(ns.Name) && (!quotas.Contains(ns.Name) || !limitRanges.Contains(ns.Name)))
+            {
+                string missing = string.Join(" and ", new[] { quotas.Contains(ns.Name) ? null : "ResourceQuota", limitRanges.Contains(ns.Name) ? null : "LimitRange" }.Where(m => m is not null));
+                findings.Add(RuleCatalog.CreateFinding(WorkloadRules.NoQuotaOrLimitRange, resource, $"Namespace {ns.Name} runs workloads without a {missing}."));
+            }
+        }
+    }
+
+    private static void Webhooks(KubeSnapshot snapshot, List<Finding> findings)
+    {
+        foreach (KubeObject configuration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
+        {
+            JsonElement webhooks = Get(configuration.Json, "webhooks");
+            foreach (JsonElement webhook in webhooks.ValueKind == JsonValueKind.Array ? webhooks.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            {
+                string name = JsonRead.String(webhook, "name") ?? "?";
+                var evidence = new Dictionary<string, string> { ["Webhook"] = name };
+                if (JsonRead.String(webhook, "failurePolicy") == "Ignore")
+                {
+                    findings.Add(RuleCatalog.CreateFinding(WorkloadRules.WebhookFailOpen, configuration.ToResourceRef(),
+                        $"Webhook {name} of {configuration.ToResourceRef()} has failurePolicy: Ignore; when it is unavailable, requests are admitted unchecked.", evidence));
+                }
+
+                var exemptions = new List<string>();
+                foreach (string selector in new[] { "namespaceSelector", "objectSelector" })
+                {
+                    JsonElement value = Get(webhook, selector);
+                    if (value.ValueKind == JsonValueKind.Object && (value.TryGetProperty("matchExpressions"u8, out JsonElement e) && e.GetArrayLength() > 0 || value.TryGetProperty("matchLabels"u8, out JsonElement m) && m.EnumerateObject().Any()))
+                    {
+                        exemptions.Add($"{selector} {value.GetRawText()}");
+                    }
+                }
+
+                if (exemptions.Count > 0)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(WorkloadRules.WebhookExemptions, configuration.ToResourceRef(),
+                        $"Webhook {name} of {configuration.ToResourceRef()} applies only where {string.Join(" and ", exemptions)} match; everything else is not checked.",
+                        new Dictionary<string, string>(evidence) { ["Selectors"] = string.Join("; ", exemptions) }));
+                }
+
+                JsonElement timeout = Get(webhook, "timeoutSeconds");
+                if (timeout.ValueKind == JsonValueKind.Number && timeout.GetInt32() > 10)
+                {
+                    findings.Add(RuleCatalog.CreateFinding(WorkloadRules.WebhookTimeout, configuration.ToResourceRef(),
+                        $"Webhook {name} of {configuration.ToResourceRef()} waits up to {timeout.GetInt32().ToString(CultureInfo.InvariantCulture)} s.", evidence));
+                }
+            }
+        }
+    }
+}

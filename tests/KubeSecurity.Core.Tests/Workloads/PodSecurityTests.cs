@@ -1,0 +1,86 @@
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Tests.Rbac;
+using KubeSecurity.Core.Workloads;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Tests.Workloads;
+
+public class PodSecurityTests
+{
+    private static List<Finding> Demo(bool restricted) => PodSecurityAnalyzer.Analyze(RbacFixtures.FromYaml(string.Empty, TestPaths.DemoCluster), restricted);
+
+    [Fact]
+    public void Every_planted_workload_problem_of_the_demo_cluster_is_found()
+    {
+        List<Finding> findings = Demo(restricted: false);
+        // DEMO-POD-1: node-exporter.
+        foreach (string rule in new[] { WorkloadRules.Privileged, WorkloadRules.HostPath, WorkloadRules.HostNamespaces, WorkloadRules.HostPorts })
+        {
+            Assert.Contains(findings, f => f.RuleId == rule && f.Kind == "DaemonSet" && f.Name == "node-exporter");
+        }
+
+        // DEMO-POD-2: the bare debug pod.
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.BaselineCapabilities && f.Name == "debug-shell" && f.Message.Contains("SYS_ADMIN", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.Privileged && f.Kind == "Pod" && f.Name == "debug-shell");
+        // DEMO-POD-3: root and an untagged image.
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.RunAsRootUser && f.Name == "old-catalog");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.MutableImageTag && f.Name == "old-catalog" && f.Message.Contains("without a tag", StringComparison.Ordinal));
+        // DEMO-POD-4: :latest, no limits.
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.MutableImageTag && f.Name == "cart" && f.Message.Contains(":latest", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.NoResourceLimits && f.Name == "cart");
+        // DEMO-POD-5: namespace labels.
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.PsaPrivileged && f.Name == "monitoring");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.PsaAuditWithoutEnforce && f.Name == "ci");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.PsaEnforceMissing && f.Name == "legacy");
+        // DEMO-POD-6: the webhook.
+        foreach (string rule in new[] { WorkloadRules.WebhookFailOpen, WorkloadRules.WebhookExemptions, WorkloadRules.WebhookTimeout })
+        {
+            Assert.Contains(findings, f => f.RuleId == rule && f.Name == "policy-guard");
+        }
+
+        // Pods a controller owns are reported through the owner only.
+        Assert.DoesNotContain(findings, f => f.Kind == "Pod" && f.Name.StartsWith("node-exporter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_hardened_demo_workloads_pass_every_restricted_control()
+    {
+        List<Finding> findings = Demo(restricted: true);
+        string[] pssRules = Enumerable.Range(1, 17).Select(i => $"KSEC-POD-{i:000}").ToArray();
+        Assert.DoesNotContain(findings, f => pssRules.Contains(f.RuleId) && f.Name is "payments-api" or "frontend");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.RunAsNonRoot && f.Name == "cart");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.DropAllCapabilities && f.Name == "cart");
+    }
+
+    [Fact]
+    public void Restricted_controls_respect_pod_level_settings_and_container_overrides()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml("""
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: a}
+            spec:
+              securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+              volumes: [{name: nfs, nfs: {server: x, path: /}}, {name: tmp, emptyDir: {}}]
+              containers:
+              - name: ok
+                image: x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+                securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
+                resources: {limits: {cpu: 100m, memory: 64Mi}}
+              - name: override
+                image: x:1.0
+                securityContext: {runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, seccompProfile: {type: Unconfined}, procMount: Unmasked}
+                resources: {limits: {cpu: 100m, memory: 64Mi}}
+            """ + "\n");
+        List<Finding> findings = PodSecurityAnalyzer.Analyze(snapshot, restricted: true);
+        Assert.Single(findings, f => f.RuleId == WorkloadRules.RunAsNonRoot && f.Evidence["Container"] == "override");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.SeccompUnconfined && f.Evidence["Container"] == "override");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.SeccompRequired && f.Evidence["Container"] == "override");
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.ProcMount);
+        Assert.Single(findings, f => f.RuleId == WorkloadRules.VolumeTypes && f.Message.Contains("nfs", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.Evidence.GetValueOrDefault("Container") == "ok" && f.RuleId != WorkloadRules.ImageNotPinned);
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.ImageNotPinned && f.Evidence["Container"] == "override");
+        Assert.DoesNotContain(PodSecurityAnalyzer.Analyze(snapshot, restricted: false), f => f.RuleId is WorkloadRules.VolumeTypes or WorkloadRules.RunAsNonRoot);
+    }
+}
