@@ -50,6 +50,8 @@
         'Remove-KubeSecret'
         'Set-KubeServiceAccount'
         'Test-KubePodSecurity'
+        'Invoke-KubeSecurityAudit'
+        'Export-KubeSecurityReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -11,6 +11,7 @@ public static class CoverageRules
     public const string KindNotCollected = "KSEC-GEN-001";
     public const string UnknownKinds = "KSEC-GEN-002";
     public const string InputNotRead = "KSEC-GEN-003";
+    public const string ExpiredSuppression = "KSEC-GEN-004";
 
     public static IReadOnlyList<SecurityRule> All { get; } = new[]
     {
@@ -25,6 +26,10 @@ public static class CoverageRules
         new SecurityRule(InputNotRead, "An input document could not be read", Severity.Medium, "Coverage",
             "A file or a document in a file was malformed or not a Kubernetes object, so the objects it describes were not analysed.",
             "Fix the document named in the finding (the message gives the line) and run the audit again.",
+            Array.Empty<string>()),
+        new SecurityRule(ExpiredSuppression, "Expired suppression", Severity.Low, "Coverage",
+            "A suppression in the suppression file has passed its expiry date: it no longer hides the findings it matched, which are reported again.",
+            "Fix the findings, or renew the suppression with a new justification and expiry date.",
             Array.Empty<string>()),
     };
 

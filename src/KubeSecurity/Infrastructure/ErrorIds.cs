@@ -36,4 +36,7 @@ internal static class ErrorIds
     public const string SecretUnreadable = "SecretUnreadable";
     public const string EncryptionConfigurationInvalid = "EncryptionConfigurationInvalid";
     public const string SecretStillReferenced = "SecretStillReferenced";
+    public const string SuppressionFileInvalid = "SuppressionFileInvalid";
+    public const string BaselineInvalid = "BaselineInvalid";
+    public const string AuditFailed = "AuditFailed";
 }

@@ -1,0 +1,149 @@
+using KubeSecurity.Core.Certificates;
+using KubeSecurity.Core.Diagnostics;
+using KubeSecurity.Core.Network;
+using KubeSecurity.Core.Rbac;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Secrets;
+using KubeSecurity.Core.Workloads;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Audit;
+
+/// <summary>What an audit is asked to do.</summary>
+public sealed record AuditOptions
+{
+    public DateTimeOffset AsOf { get; init; } = DateTimeOffset.UtcNow;
+    public IReadOnlyCollection<string>? Categories { get; init; }
+    public IReadOnlyCollection<string>? IncludeRules { get; init; }
+    public IReadOnlyCollection<string>? ExcludeRules { get; init; }
+    public Severity MinimumSeverity { get; init; } = Severity.Info;
+    public bool RestrictedPodSecurity { get; init; }
+    public IReadOnlyList<Suppression> Suppressions { get; init; } = Array.Empty<Suppression>();
+    public string SuppressionSource { get; init; } = "suppressions";
+    public IReadOnlySet<string>? BaselineKeys { get; init; }
+}
+
+/// <summary>Everything an audit produced.</summary>
+public sealed class AuditResult
+{
+    public List<Finding> Findings { get; } = new();
+    public List<string> Problems { get; } = new();
+    public HashSet<Finding> New { get; } = new();
+    public AuditSummary? Summary { get; set; }
+}
+
+/// <summary>
+/// Runs every area (coverage, certificates, RBAC, network, secrets, workloads) on one snapshot,
+/// then applies filters and suppressions uniformly and summarises. An area whose kinds are missing
+/// from a partial snapshot still runs on what there is, and the summary says what was not checked.
+/// </summary>
+public static class AuditRunner
+{
+    private static readonly (string Area, string Category, string[] Kinds)[] Areas =
+    {
+        ("Certificates", CertificateRules.Category, new[] { "Secret", "ConfigMap", "CertificateSigningRequest", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "Ingress" }),
+        ("RBAC", RbacRules.Category, new[] { "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding" }),
+        ("Network", NetworkRules.Category, new[] { "NetworkPolicy", "Pod", "Namespace" }),
+        ("Secrets", SecretRules.Category, new[] { "Secret", "ConfigMap", "ServiceAccount" }),
+        ("Workloads", WorkloadRules.Category, new[] { "Pod", "Deployment", "DaemonSet", "StatefulSet", "Namespace" }),
+    };
+
+    public static AuditResult Run(KubeSnapshot snapshot, AuditOptions options, IOperationReporter? reporter = null, CancellationToken cancellationToken = default)
+    {
+        reporter ??= NullReporter.Instance;
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        var result = new AuditResult();
+        var raw = new List<Finding>(CoverageRules.Evaluate(snapshot));
+        var skipped = new List<string>();
+        var ran = new List<string>();
+        RbacPolicy? policy = null;
+        int step = 0;
+        foreach ((string area, string category, string[] kinds) in Areas)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Categories is { Count: > 0 } && !options.Categories.Contains(category, StringComparer.OrdinalIgnoreCase) && !(area == "RBAC" && options.Categories.Contains("Secrets", StringComparer.OrdinalIgnoreCase)))
+            {
+                skipped.Add($"{area}: not selected (-Category)");
+                continue;
+            }
+
+            reporter.Progress(new OperationProgress("Security audit", $"{area} ({++step} of {Areas.Length})", step * 100 / (Areas.Length + 1)));
+            List<MissingKind> missing = snapshot.MissingKinds.Where(m => kinds.Contains(m.Kind, StringComparer.Ordinal)).ToList();
+            if (missing.Count > 0)
+            {
+                skipped.Add($"{area}: partial, {string.Join(", ", missing.Select(m => m.Kind))} not collected");
+            }
+            else if (!kinds.Any(snapshot.HasKind))
+            {
+                skipped.Add($"{area}: nothing to check (no {string.Join("/", kinds)} in the input)");
+            }
+
+            ran.Add(area);
+            switch (area)
+            {
+                case "Certificates":
+                    var inventory = new CertificateInventory();
+                    inventory.AddSnapshot(snapshot);
+                    List<CertificateInfo> certificates = inventory.Build(options.AsOf);
+                    var problems = new List<CertificateProblem>(inventory.Problems);
+                    raw.AddRange(CertificateAnalyzer.Analyze(snapshot, certificates, new CertificateCheckOptions { AsOf = options.AsOf }, problems));
+                    (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(snapshot, options.AsOf);
+                    raw.AddRange(CsrAnalyzer.Analyze(requests));
+                    result.Problems.AddRange(problems.Concat(csrProblems).Select(p => p.ToString()));
+                    break;
+                case "RBAC":
+                    policy = RbacPolicy.Build(snapshot);
+                    result.Problems.AddRange(policy.Problems.Select(p => p.ToString()));
+                    raw.AddRange(RbacRiskAnalyzer.Analyze(policy));
+                    break;
+                case "Network":
+                    NetworkModel model = NetworkModel.Build(snapshot);
+                    result.Problems.AddRange(model.Problems.Select(p => p.ToString()));
+                    raw.AddRange(NetworkRiskAnalyzer.Analyze(model));
+                    break;
+                case "Secrets":
+                    policy ??= RbacPolicy.Build(snapshot);
+                    SecretReviewResult review = SecretAnalyzer.Analyze(snapshot, policy, new SecretReviewOptions { AsOf = options.AsOf });
+                    result.Problems.AddRange(review.Problems);
+                    raw.AddRange(review.Findings);
+                    LeakScanResult leaks = CredentialLeakScanner.Scan(snapshot, new CredentialDetector(), cancellationToken);
+                    result.Problems.AddRange(leaks.Problems);
+                    raw.AddRange(leaks.Findings);
+                    break;
+                case "Workloads":
+                    raw.AddRange(PodSecurityAnalyzer.Analyze(snapshot, options.RestrictedPodSecurity));
+                    break;
+            }
+        }
+
+        IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity);
+        if (options.Categories is { Count: > 0 })
+        {
+            filtered = filtered.Where(f => options.Categories.Contains(f.Category, StringComparer.OrdinalIgnoreCase) || f.Category == "Coverage");
+        }
+
+        if (options.IncludeRules is { Count: > 0 })
+        {
+            filtered = filtered.Where(f => options.IncludeRules.Any(p => new Suppression(p, "*", "-", null).Matches(f)));
+        }
+
+        if (options.ExcludeRules is { Count: > 0 })
+        {
+            filtered = filtered.Where(f => !options.ExcludeRules.Any(p => new Suppression(p, "*", "-", null).Matches(f)));
+        }
+
+        (List<Finding> kept, int suppressed) = Suppressions.Apply(filtered, options.Suppressions, options.AsOf, options.SuppressionSource);
+        result.Findings.AddRange(kept.OrderByDescending(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Resource.ToString(), StringComparer.Ordinal));
+        if (options.BaselineKeys is not null)
+        {
+            result.New.UnionWith(result.Findings.Where(f => !options.BaselineKeys.Contains(ReportJson.Key(f))));
+        }
+
+        reporter.Progress(new OperationProgress("Security audit", "Done", 100, Completed: true));
+        result.Summary = new AuditSummary(snapshot.Cluster, snapshot.Context, started, DateTimeOffset.UtcNow - started, result.Findings.Count,
+            Enum.GetValues<Severity>().OrderByDescending(s => s).ToDictionary(s => s.ToString(), s => result.Findings.Count(f => f.Severity == s)),
+            result.Findings.GroupBy(f => f.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            suppressed, options.BaselineKeys is null ? result.Findings.Count : result.New.Count, ran, skipped);
+        return result;
+    }
+}

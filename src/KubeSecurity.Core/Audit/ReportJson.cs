@@ -1,0 +1,86 @@
+using System.Text.Json;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Audit;
+
+/// <summary>
+/// The JSON report: a stable, documented schema (schemaVersion 1) of findings and summary, read
+/// back as a baseline so that audits can fail only on what is new.
+/// </summary>
+public static class ReportJson
+{
+    public const int SchemaVersion = 1;
+
+    /// <summary>What identifies a finding across audits: the rule, the resource, and the subject or location when there is one.</summary>
+    public static string Key(Finding finding) =>
+        $"{finding.RuleId}|{finding.Resource}|{finding.Evidence.GetValueOrDefault("Subject") ?? finding.Evidence.GetValueOrDefault("Location") ?? finding.Evidence.GetValueOrDefault("Container") ?? string.Empty}";
+
+    public static void Write(Stream stream, IReadOnlyList<Finding> findings, AuditSummary? summary)
+    {
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteNumber("schemaVersion", SchemaVersion);
+        writer.WriteString("generatedAt", DateTimeOffset.UtcNow);
+        if (summary is not null)
+        {
+            writer.WritePropertyName("summary");
+            writer.WriteStartObject();
+            writer.WriteString("cluster", summary.Cluster);
+            writer.WriteString("context", summary.Context);
+            writer.WriteString("startedAt", summary.StartedAt);
+            writer.WriteNumber("durationSeconds", summary.Duration.TotalSeconds);
+            writer.WriteNumber("total", summary.Total);
+            writer.WriteNumber("suppressed", summary.Suppressed);
+            writer.WritePropertyName("bySeverity");
+            JsonSerializer.Serialize(writer, summary.BySeverity);
+            writer.WritePropertyName("byCategory");
+            JsonSerializer.Serialize(writer, summary.ByCategory);
+            writer.WritePropertyName("skippedAreas");
+            JsonSerializer.Serialize(writer, summary.SkippedAreas);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteStartArray("findings");
+        foreach (Finding f in findings)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ruleId", f.RuleId);
+            writer.WriteString("title", f.Title);
+            writer.WriteString("severity", f.Severity.ToString());
+            writer.WriteString("category", f.Category);
+            writer.WriteString("kind", f.Kind);
+            writer.WriteString("namespace", f.Namespace);
+            writer.WriteString("name", f.Name);
+            writer.WriteString("message", f.Message);
+            writer.WriteString("remediation", f.Remediation);
+            writer.WritePropertyName("references");
+            JsonSerializer.Serialize(writer, f.References);
+            writer.WritePropertyName("evidence");
+            JsonSerializer.Serialize(writer, f.Evidence);
+            writer.WriteString("key", Key(f));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The finding keys of a JSON report, for comparison with a new audit.</summary>
+    public static HashSet<string> ReadKeys(string json, string source)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            if (!document.RootElement.TryGetProperty("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{source} is not a KubeSecurity JSON report (no findings list).");
+            }
+
+            return findings.EnumerateArray().Select(f => Snapshots.JsonRead.String(f, "key")).Where(k => k is not null).Select(k => k!).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{source} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Audit;
+
+/// <summary>Report formats for CI systems and people: CSV, JUnit XML (one test case per rule and resource) and a Markdown summary.</summary>
+public static class ReportWriters
+{
+    public static string Csv(IEnumerable<Finding> findings)
+    {
+        var text = new StringBuilder("RuleId,Severity,Category,Kind,Namespace,Name,Title,Message,Remediation\n");
+        foreach (Finding f in findings)
+        {
+            text.AppendJoin(',', new[] { f.RuleId, f.Severity.ToString(), f.Category, f.Kind, f.Namespace ?? string.Empty, f.Name, f.Title, f.Message, f.Remediation }.Select(Quote)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 || value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('-') || value.StartsWith('@')
+            ? $"\"{(value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') ? "'" : string.Empty)}{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : value;
+
+    /// <summary>JUnit XML: a test suite per category, a failing test case per rule and resource.</summary>
+    public static string JUnit(IReadOnlyList<Finding> findings, AuditSummary? summary)
+    {
+        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
+        using var stream = new MemoryStream();
+        using (XmlWriter xml = XmlWriter.Create(stream, settings))
+        {
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", "KubeSecurity");
+            xml.WriteAttributeString("tests", findings.Count.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("failures", findings.Count(f => f.Severity >= Severity.Low).ToString(CultureInfo.InvariantCulture));
+            if (summary is not null)
+            {
+                xml.WriteAttributeString("time", summary.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            }
+
+            foreach (IGrouping<string, Finding> category in findings.GroupBy(f => f.Category).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                xml.WriteStartElement("testsuite");
+                xml.WriteAttributeString("name", category.Key);
+                xml.WriteAttributeString("tests", category.Count().ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString("failures", category.Count(f => f.Severity >= Severity.Low).ToString(CultureInfo.InvariantCulture));
+                foreach (Finding f in category)
+                {
+                    xml.WriteStartElement("testcase");
+                    xml.WriteAttributeString("classname", f.RuleId);
+                    xml.WriteAttributeString("name", $"{f.RuleId} {f.Resource}");
+                    if (f.Severity >= Severity.Low)
+                    {
+                        xml.WriteStartElement("failure");
+                        xml.WriteAttributeString("type", f.Severity.ToString());
+                        xml.WriteAttributeString("message", f.Title);
+                        xml.WriteString($"{f.Message}\nRemediation: {f.Remediation}");
+                        xml.WriteEndElement();
+                    }
+                    else
+                    {
+                        xml.WriteElementString("system-out", f.Message);
+                    }
+
+                    xml.WriteEndElement();
+                }
+
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>A Markdown summary for pull-request comments: counts and the most severe findings.</summary>
+    public static string Markdown(IReadOnlyList<Finding> findings, AuditSummary? summary, int top = 25)
+    {
+        var text = new StringBuilder("## KubeSecurity audit\n\n");
+        text.Append("| Severity | Findings |\n|---|---|\n");
+        foreach (Severity severity in Enum.GetValues<Severity>().OrderByDescending(s => s))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {severity} | {findings.Count(f => f.Severity == severity)} |\n");
+        }
+
+        if (summary is { SkippedAreas.Count: > 0 })
+        {
+            text.Append("\n**Not fully checked:** ").AppendJoin("; ", summary.SkippedAreas.Select(Escape)).Append('\n');
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\n### Top {Math.Min(top, findings.Count)} findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n");
+        foreach (Finding f in findings.OrderByDescending(f => f.Severity).Take(top))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {f.Severity} | {f.RuleId} | `{Escape(f.Resource.ToString())}` | {Escape(f.Message)} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

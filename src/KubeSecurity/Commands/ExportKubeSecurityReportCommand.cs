@@ -1,0 +1,115 @@
+using System.Management.Automation;
+using System.Text;
+using KubeSecurity.Core.Audit;
+using KubeSecurity.Infrastructure;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Commands;
+
+/// <summary>Writes findings (and an audit summary) as a JSON, CSV, JUnit XML or Markdown report.</summary>
+[Cmdlet(VerbsData.Export, "KubeSecurityReport", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(FileInfo), typeof(string))]
+public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
+{
+    private const string PathSet = "Path";
+    private const string TextSet = "Text";
+    private readonly List<Finding> findings = new();
+    private AuditSummary? summary;
+
+    /// <summary>Findings and the AuditSummary from Invoke-KubeSecurityAudit or any Test-Kube* cmdlet; other objects are ignored with a warning.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public object? InputObject { get; set; }
+
+    [Parameter(Mandatory = true)]
+    [ValidateSet("Json", "Csv", "JUnit", "Markdown")]
+    public string? Format { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Return the report as text instead of writing a file.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+    public SwitchParameter AsText { get; set; }
+
+    /// <summary>Do not overwrite an existing file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    public SwitchParameter NoClobber { get; set; }
+
+    private int ignored;
+
+    protected override void ProcessRecord()
+    {
+        switch (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject)
+        {
+            case Finding finding:
+                findings.Add(finding);
+                break;
+            case AuditSummary audit:
+                summary = audit;
+                break;
+            default:
+                ignored++;
+                break;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ignored > 0)
+        {
+            WriteWarning($"{ignored} input object(s) were neither findings nor an audit summary and are not in the report.");
+        }
+
+        string report;
+        switch (Format)
+        {
+            case "Json":
+                using (var stream = new MemoryStream())
+                {
+                    ReportJson.Write(stream, findings, summary);
+                    report = Encoding.UTF8.GetString(stream.ToArray());
+                }
+
+                break;
+            case "Csv":
+                report = ReportWriters.Csv(findings);
+                break;
+            case "JUnit":
+                report = ReportWriters.JUnit(findings, summary);
+                break;
+            default:
+                report = ReportWriters.Markdown(findings, summary);
+                break;
+        }
+
+        if (AsText)
+        {
+            WriteObject(report);
+            return;
+        }
+
+        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (File.Exists(target) && NoClobber)
+        {
+            WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
+            return;
+        }
+
+        if (!ShouldProcess(target, $"Write a {Format} report of {findings.Count} finding(s)"))
+        {
+            return;
+        }
+
+        try
+        {
+            File.WriteAllText(target, report, new UTF8Encoding(false));
+            WriteObject(new FileInfo(target));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+        }
+    }
+}

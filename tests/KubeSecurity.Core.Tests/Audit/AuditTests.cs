@@ -1,0 +1,81 @@
+using System.Text;
+using System.Xml.Linq;
+using KubeSecurity.Core.Audit;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Tests.Rbac;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Tests.Audit;
+
+public class AuditTests
+{
+    private static readonly DateTimeOffset DemoDate = new(2026, 12, 20, 0, 0, 0, TimeSpan.Zero);
+
+    private static KubeSnapshot Demo() => RbacFixtures.FromYaml(string.Empty, TestPaths.DemoCluster);
+
+    [Fact]
+    public void The_audit_of_the_demo_cluster_reports_a_planted_problem_of_every_area_and_a_summary()
+    {
+        AuditResult result = AuditRunner.Run(Demo(), new AuditOptions { AsOf = DemoDate });
+        foreach ((string rule, string name) in new[]
+        {
+            ("KSEC-CERT-001", "shop-tls-legacy"), ("KSEC-CSR-001", "ci-bot-client"), (RbacRules.ClusterAdminBound, "ci-deployer-cluster-admin"), (NetworkRules.IngressFromAnywhere, "allow-all-ingress"),
+            (SecretRules.CredentialLeak, "app-config"), (SecretRules.LegacyToken, "deployer-token"), (WorkloadRules.Privileged, "node-exporter"),
+            (WorkloadRules.WebhookFailOpen, "policy-guard"), (RbacRules.AwsAuthMasters, "aws-auth"),
+        })
+        {
+            Assert.True(result.Findings.Any(f => f.RuleId.StartsWith(rule, StringComparison.Ordinal) && f.Name == name), $"{rule} on {name} missing");
+        }
+
+        AuditSummary summary = result.Summary!;
+        Assert.Equal(result.Findings.Count, summary.Total);
+        Assert.Equal(summary.Total, summary.BySeverity.Values.Sum());
+        Assert.Equal(new[] { "Certificates", "RBAC", "Network", "Secrets", "Workloads" }, summary.Areas);
+        Assert.Equal(result.Findings.OrderByDescending(f => f.Severity).Select(f => f.Severity), result.Findings.Select(f => f.Severity));
+    }
+
+    [Fact]
+    public void Suppressions_apply_to_every_area_and_expired_ones_are_reported()
+    {
+        List<Suppression> suppressions = Suppressions.Parse("""
+            suppressions:
+            - {ruleId: "KSEC-RBAC-*", resource: "ClusterRoleBinding/ci-deployer-cluster-admin", justification: "break-glass CI, reviewed", expires: 2027-06-30}
+            - {ruleId: KSEC-NET-001, resource: "Namespace/legacy", justification: "legacy is being retired", expires: 2026-11-01}
+            """, "accepted.yaml");
+        AuditResult result = AuditRunner.Run(Demo(), new AuditOptions { AsOf = DemoDate, Suppressions = suppressions, SuppressionSource = "accepted.yaml" });
+        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("KSEC-RBAC-", StringComparison.Ordinal) && f.Name == "ci-deployer-cluster-admin");
+        Assert.Contains(result.Findings, f => f.RuleId == NetworkRules.NamespaceWithoutPolicy && f.Name == "legacy");
+        Finding expired = Assert.Single(result.Findings, f => f.RuleId == CoverageRules.ExpiredSuppression);
+        Assert.Contains("legacy is being retired", expired.Message, StringComparison.Ordinal);
+        Assert.True(result.Summary!.Suppressed >= 1);
+
+        Assert.Throws<SuppressionFileException>(() => Suppressions.Parse("- {ruleId: KSEC-NET-001}", "bad.yaml"));
+        Assert.Throws<SuppressionFileException>(() => Suppressions.Parse("- {ruleId: X, justification: y, expires: someday}", "bad.yaml"));
+    }
+
+    [Fact]
+    public void Filters_baselines_and_report_formats()
+    {
+        KubeSnapshot demo = Demo();
+        AuditResult rbacOnly = AuditRunner.Run(demo, new AuditOptions { AsOf = DemoDate, Categories = new[] { "RBAC" }, MinimumSeverity = Severity.High, ExcludeRules = new[] { "KSEC-RBAC-003" } });
+        Assert.All(rbacOnly.Findings, f => Assert.True(f.Category is "RBAC" or "Coverage" && f.Severity >= Severity.High && f.RuleId != "KSEC-RBAC-003"));
+
+        AuditResult first = AuditRunner.Run(demo, new AuditOptions { AsOf = DemoDate });
+        using var stream = new MemoryStream();
+        ReportJson.Write(stream, first.Findings, first.Summary);
+        string json = Encoding.UTF8.GetString(stream.ToArray());
+        HashSet<string> keys = ReportJson.ReadKeys(json, "last.json");
+        Assert.Equal(first.Findings.Select(ReportJson.Key).Distinct().Count(), keys.Count);
+        AuditResult second = AuditRunner.Run(demo, new AuditOptions { AsOf = DemoDate, BaselineKeys = keys });
+        Assert.Empty(second.New);
+        Assert.Equal(0, second.Summary!.NewSinceBaseline);
+
+        XDocument junit = XDocument.Parse(ReportWriters.JUnit(first.Findings, first.Summary));
+        Assert.Equal(first.Findings.Count, junit.Descendants("testcase").Count());
+        Assert.Contains(junit.Descendants("testsuite"), s => (string?)s.Attribute("name") == "RBAC");
+        string csv = ReportWriters.Csv(first.Findings);
+        Assert.Equal(first.Findings.Count + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.StartsWith("## KubeSecurity audit", ReportWriters.Markdown(first.Findings, first.Summary), StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", json, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Module.Tests;
+
+/// <summary>Invoke-KubeSecurityAudit and Export-KubeSecurityReport through the staged module.</summary>
+public class AuditCmdletTests
+{
+    [Fact]
+    public void The_audit_streams_findings_then_a_summary_and_reports_round_trip_as_a_baseline()
+    {
+        string dir = ModuleSession.TempDirectory();
+        string report = Path.Combine(dir, "audit.json");
+        using var session = new ModuleSession();
+        PSObject[] output = session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20'", ModuleSession.DemoCluster).ToArray();
+        Assert.IsType<AuditSummary>(output[^1].BaseObject);
+        Assert.All(output[..^1], o => Assert.IsType<Finding>(o.BaseObject));
+        Assert.Equal(5, ((AuditSummary)output[^1].BaseObject).Areas.Count);
+
+        session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' | Export-KubeSecurityReport -Format Json -Path $args[1]", ModuleSession.DemoCluster, report);
+        Assert.True(File.Exists(report));
+        Assert.Contains("\"schemaVersion\": 1", File.ReadAllText(report), StringComparison.Ordinal);
+
+        // With the baseline nothing is new, so -FailOn passes; without it, it fails.
+        session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' -Baseline $args[1] -FailOn High | Out-Null", ModuleSession.DemoCluster, report);
+        Assert.Empty(session.Errors);
+        ErrorRecord failed = session.RunExpectingTerminatingError("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' -FailOn Critical | Out-Null", ModuleSession.DemoCluster);
+        Assert.Equal("AuditFailed,KubeSecurity.Commands.InvokeKubeSecurityAuditCommand", failed.FullyQualifiedErrorId);
+
+        string junit = (string)session.Run("Invoke-KubeSecurityAudit -Path $args[0] -Category RBAC | Export-KubeSecurityReport -Format JUnit -AsText", ModuleSession.DemoCluster).Single().BaseObject;
+        Assert.Contains("<testsuite name=\"RBAC\"", junit, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(dir, "bad.yaml"), "- {ruleId: KSEC-NET-001}\n");
+        ErrorRecord bad = session.RunExpectingTerminatingError("Invoke-KubeSecurityAudit -Path $args[0] -SuppressionPath $args[1]", ModuleSession.DemoCluster, Path.Combine(dir, "bad.yaml"));
+        Assert.Equal("SuppressionFileInvalid,KubeSecurity.Commands.InvokeKubeSecurityAuditCommand", bad.FullyQualifiedErrorId);
+    }
+}
