@@ -25,7 +25,7 @@ public class CompleterTests
         Assert.Equal(new[] { "test-cert", "test-token" }, Complete(session, $"Get-KubeSnapshot -Kubeconfig '{kubeconfig}' -Context test-"));
         Assert.Equal(new[] { "payments", "platform" }, Complete(session, $"Get-KubeSnapshot -Kubeconfig '{kubeconfig}' -Namespace p"));
         Assert.Equal(new[] { "ClusterRole", "ClusterRoleBinding" }, Complete(session, "Get-KubeSnapshot -Kind ClusterR"));
-        Assert.Equal(new[] { "KSEC-GEN-001", "KSEC-GEN-002", "KSEC-GEN-003" }, Complete(session, "Get-KubeSecurityRule -Id KSEC-GEN"));
+        Assert.Equal(new[] { "KSEC-GEN-001", "KSEC-GEN-002", "KSEC-GEN-003", "KSEC-GEN-004" }, Complete(session, "Get-KubeSecurityRule -Id KSEC-GEN"));
 
         session.Run("$global:demo = Get-KubeSnapshot -Path $args[0]", ModuleSession.DemoCluster);
         Assert.Equal(new[] { "payments" }, Complete(session, "Get-KubeObject -Snapshot $demo -Namespace pay"));

@@ -40,7 +40,7 @@ public class ObjectAndRuleCmdletTests
         List<SecurityRule> coverage = session.Run("Get-KubeSecurityRule -Category Coverage -MinimumSeverity Medium").Select(o => (SecurityRule)o.BaseObject).ToList();
         Assert.Equal(new[] { "KSEC-GEN-001", "KSEC-GEN-003" }, coverage.Select(r => r.Id));
 
-        Assert.Equal(3, session.Run("Get-KubeSecurityRule -Id 'KSEC-GEN-*'").Count);
+        Assert.Equal(4, session.Run("Get-KubeSecurityRule -Id 'KSEC-GEN-*'").Count);
         session.Run("Get-KubeSecurityRule -Id KSEC-NOPE-999");
         Assert.Equal("NoMatchingRule,KubeSecurity.Commands.GetKubeSecurityRuleCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
     }
