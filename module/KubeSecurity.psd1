@@ -52,6 +52,7 @@
         'Test-KubePodSecurity'
         'Invoke-KubeSecurityAudit'
         'Export-KubeSecurityReport'
+        'Compare-KubeSecurityAudit'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -35,3 +35,26 @@ public class AuditCmdletTests
         Assert.Equal("SuppressionFileInvalid,KubeSecurity.Commands.InvokeKubeSecurityAuditCommand", bad.FullyQualifiedErrorId);
     }
 }
+
+/// <summary>Drift and metrics through the staged module.</summary>
+public class AuditDriftCmdletTests
+{
+    [Fact]
+    public void Drift_between_reports_and_prometheus_metrics()
+    {
+        string dir = ModuleSession.TempDirectory();
+        string before = Path.Combine(dir, "before.json");
+        using var session = new ModuleSession();
+        session.Run("Invoke-KubeSecurityAudit -Path $args[0] -Category RBAC -AsOf '2026-12-20' | Where-Object { $_ -isnot [KubeSecurity.Model.Finding] -or $_.Name -ne 'old-auditor' } | Export-KubeSecurityReport -Format Json -Path $args[1]", ModuleSession.DemoCluster, before);
+        AuditChange[] changes = session.Run("Compare-KubeSecurityAudit -Reference $args[0] -Difference (Invoke-KubeSecurityAudit -Path $args[1] -Category RBAC -AsOf '2026-12-20')", before, ModuleSession.DemoCluster)
+            .Select(o => o.BaseObject).OfType<AuditChange>().ToArray();
+        Assert.Empty(session.Errors);
+        Assert.Equal("old-auditor", Assert.Single(changes).Name);
+        Assert.Equal("New", changes[0].Change);
+
+        string metrics = (string)session.Run("@(Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20') + @(Get-KubeCertificate -Path $args[0]) | Export-KubeSecurityReport -Format Prometheus -Cluster demo -AsText", ModuleSession.DemoCluster).Single().BaseObject;
+        Assert.Contains("kubesecurity_findings{cluster=\"demo\",severity=\"Critical\",category=\"RBAC\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("kubesecurity_certificate_expiry_timestamp_seconds{cluster=\"demo\"", metrics, StringComparison.Ordinal);
+        Assert.Empty(session.Errors);
+    }
+}

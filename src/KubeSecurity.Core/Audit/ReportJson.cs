@@ -65,6 +65,46 @@ public static class ReportJson
         writer.WriteEndObject();
     }
 
+    /// <summary>The findings of a JSON report, as findings again (for drift between audits).</summary>
+    public static List<Finding> ReadFindings(string json, string source)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            if (!document.RootElement.TryGetProperty("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{source} is not a KubeSecurity JSON report (no findings list).");
+            }
+
+            var result = new List<Finding>();
+            foreach (JsonElement f in findings.EnumerateArray())
+            {
+                string? ruleId = Snapshots.JsonRead.String(f, "ruleId");
+                string? name = Snapshots.JsonRead.String(f, "name");
+                if (ruleId is null || name is null)
+                {
+                    throw new InvalidDataException($"{source}: a finding has no ruleId or name.");
+                }
+
+                var evidence = f.TryGetProperty("evidence"u8, out JsonElement e) && e.ValueKind == JsonValueKind.Object
+                    ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
+                    : new Dictionary<string, string>();
+                result.Add(new Finding(ruleId, Snapshots.JsonRead.String(f, "title") ?? string.Empty,
+                    Enum.TryParse(Snapshots.JsonRead.String(f, "severity"), out Severity severity) ? severity : Severity.Info,
+                    Snapshots.JsonRead.String(f, "category") ?? string.Empty,
+                    new ResourceRef(Snapshots.JsonRead.String(f, "kind") ?? string.Empty, Snapshots.JsonRead.String(f, "namespace"), name),
+                    Snapshots.JsonRead.String(f, "message") ?? string.Empty, Snapshots.JsonRead.String(f, "remediation") ?? string.Empty,
+                    Snapshots.JsonRead.Strings(f, "references"), evidence));
+            }
+
+            return result;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{source} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The finding keys of a JSON report, for comparison with a new audit.</summary>
     public static HashSet<string> ReadKeys(string json, string source)
     {

@@ -100,5 +100,43 @@ public static class ReportWriters
         return text.ToString();
     }
 
+    /// <summary>
+    /// Prometheus text exposition format for the node_exporter textfile collector: findings by
+    /// severity and category, and each certificate's expiry time, labelled with the cluster.
+    /// </summary>
+    public static string Prometheus(IReadOnlyList<Finding> findings, IReadOnlyList<CertificateInfo> certificates, AuditSummary? summary, string? cluster)
+    {
+        string clusterLabel = Label(cluster ?? summary?.Cluster ?? summary?.Context ?? "unknown");
+        var text = new StringBuilder();
+        text.Append("# HELP kubesecurity_findings Findings of the last KubeSecurity audit by severity and category.\n# TYPE kubesecurity_findings gauge\n");
+        foreach (Severity severity in Enum.GetValues<Severity>())
+        {
+            foreach (string category in findings.Select(f => f.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"kubesecurity_findings{{cluster=\"{clusterLabel}\",severity=\"{severity}\",category=\"{Label(category)}\"}} {findings.Count(f => f.Severity == severity && f.Category == category)}\n");
+            }
+        }
+
+        if (summary is not null)
+        {
+            text.Append("# HELP kubesecurity_audit_timestamp_seconds When the audit started (Unix time).\n# TYPE kubesecurity_audit_timestamp_seconds gauge\n");
+            text.Append(CultureInfo.InvariantCulture, $"kubesecurity_audit_timestamp_seconds{{cluster=\"{clusterLabel}\"}} {summary.StartedAt.ToUnixTimeSeconds()}\n");
+        }
+
+        if (certificates.Count > 0)
+        {
+            text.Append("# HELP kubesecurity_certificate_expiry_timestamp_seconds When the certificate expires (Unix time).\n# TYPE kubesecurity_certificate_expiry_timestamp_seconds gauge\n");
+            foreach (CertificateInfo certificate in certificates)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"kubesecurity_certificate_expiry_timestamp_seconds{{cluster=\"{clusterLabel}\",subject=\"{Label(certificate.Subject)}\",source=\"{Label(certificate.Source)}\",thumbprint=\"{certificate.Thumbprint}\"}} {certificate.NotAfter.ToUnixTimeSeconds()}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Label(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -14,6 +14,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     private const string PathSet = "Path";
     private const string TextSet = "Text";
     private readonly List<Finding> findings = new();
+    private readonly List<CertificateInfo> certificates = new();
     private AuditSummary? summary;
 
     /// <summary>Findings and the AuditSummary from Invoke-KubeSecurityAudit or any Test-Kube* cmdlet; other objects are ignored with a warning.</summary>
@@ -22,7 +23,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     public object? InputObject { get; set; }
 
     [Parameter(Mandatory = true)]
-    [ValidateSet("Json", "Csv", "JUnit", "Markdown")]
+    [ValidateSet("Json", "Csv", "JUnit", "Markdown", "Prometheus")]
     public string? Format { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -32,6 +33,11 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     /// <summary>Return the report as text instead of writing a file.</summary>
     [Parameter(Mandatory = true, ParameterSetName = TextSet)]
     public SwitchParameter AsText { get; set; }
+
+    /// <summary>The cluster label of Prometheus metrics (default: the audit's cluster or context).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Cluster { get; set; }
 
     /// <summary>Do not overwrite an existing file.</summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -49,6 +55,9 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             case AuditSummary audit:
                 summary = audit;
                 break;
+            case CertificateInfo certificate:
+                certificates.Add(certificate);
+                break;
             default:
                 ignored++;
                 break;
@@ -59,7 +68,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     {
         if (ignored > 0)
         {
-            WriteWarning($"{ignored} input object(s) were neither findings nor an audit summary and are not in the report.");
+            WriteWarning($"{ignored} input object(s) were neither findings, certificates nor an audit summary and are not in the report.");
         }
 
         string report;
@@ -78,6 +87,9 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                 break;
             case "JUnit":
                 report = ReportWriters.JUnit(findings, summary);
+                break;
+            case "Prometheus":
+                report = ReportWriters.Prometheus(findings, certificates, summary, Cluster);
                 break;
             default:
                 report = ReportWriters.Markdown(findings, summary);
