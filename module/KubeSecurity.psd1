@@ -53,6 +53,8 @@
         'Invoke-KubeSecurityAudit'
         'Export-KubeSecurityReport'
         'Compare-KubeSecurityAudit'
+        'Get-KubeAuditEvent'
+        'Test-KubeAuditEvent'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

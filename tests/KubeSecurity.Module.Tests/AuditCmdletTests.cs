@@ -58,3 +58,29 @@ public class AuditDriftCmdletTests
         Assert.Empty(session.Errors);
     }
 }
+
+/// <summary>Audit-log cmdlets through the staged module.</summary>
+public class AuditLogCmdletTests
+{
+    [Fact]
+    public void Audit_events_are_objects_to_filter_and_findings_to_review()
+    {
+        string log = Path.Combine(ModuleSession.TempDirectory(), "audit.log");
+        File.WriteAllLines(log, new[]
+        {
+            """{"kind":"Event","auditID":"1","stage":"ResponseComplete","verb":"create","user":{"username":"bob"},"sourceIPs":["10.0.0.9"],"objectRef":{"resource":"pods","subresource":"exec","namespace":"shop","name":"cart-0"},"responseStatus":{"code":101},"stageTimestamp":"2026-12-01T08:00:00Z"}""",
+            """{"kind":"Event","auditID":"2","stage":"ResponseComplete","verb":"get","user":{"username":"alice"},"sourceIPs":["198.51.100.7"],"objectRef":{"resource":"secrets","namespace":"shop","name":"db"},"responseStatus":{"code":200},"stageTimestamp":"2026-12-01T08:01:00Z"}""",
+            "not json",
+        });
+        using var session = new ModuleSession();
+        AuditEvent[] secretReads = session.Run("Get-KubeAuditEvent -Path $args[0] -Resource secrets", log).Select(o => o.BaseObject).OfType<AuditEvent>().ToArray();
+        Assert.Equal("alice", Assert.Single(secretReads).EffectiveUser);
+        Assert.Equal("AuditLogLineInvalid,KubeSecurity.Commands.GetKubeAuditEventCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
+        session.Streams.Error.Clear();
+
+        Finding[] findings = session.Run("Test-KubeAuditEvent -Path $args[0] -AllowedSourceCidr 10.0.0.0/8 -ErrorAction SilentlyContinue", log).Select(o => o.BaseObject).OfType<Finding>().ToArray();
+        Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-002" && f.Name == "cart-0");
+        Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-001");
+        Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-005" && f.Name == "alice");
+    }
+}

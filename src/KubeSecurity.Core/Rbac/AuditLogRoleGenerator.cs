@@ -23,8 +23,6 @@ public sealed class AuditLogRoleResult
 /// </summary>
 public static class AuditLogRoleGenerator
 {
-    private const int MaxLineLength = 4 * 1024 * 1024;
-
     private sealed record RuleKey(string? Namespace, string ApiGroup, string Resource, bool NonResource);
 
     public static AuditLogRoleResult Generate(TextReader log, string source, RbacSubject subject, string roleName, bool includeResourceNames, CancellationToken cancellationToken = default)
@@ -34,96 +32,66 @@ public static class AuditLogRoleGenerator
         var verbsByRule = new Dictionary<RuleKey, SortedSet<string>>();
         var namesByRule = new Dictionary<RuleKey, SortedSet<string>>();
         string userName = subject.UserName;
-        string? line;
-        while ((line = log.ReadLine()) is not null)
+        var counting = new LineCountingReader(log);
+        foreach (AuditEvent e in Audit.AuditLogReader.Read(counting, source, result.Problems, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            result.Lines++;
-            if (string.IsNullOrWhiteSpace(line))
+            // Impersonated requests are authorized as the impersonated user; each request counts once.
+            if (e.EffectiveUser != userName || (e.AuditId is not null && !seen.Add(e.AuditId)))
             {
                 continue;
             }
 
-            if (line.Length > MaxLineLength)
+            result.Requests++;
+            if (e.ResponseCode == 403)
             {
-                result.Problems.Add($"{source} line {result.Lines}: longer than {MaxLineLength / (1024 * 1024)} MiB; skipped.");
+                result.DeniedRequests++;
+            }
+
+            RuleKey key;
+            if (e.Resource is not null)
+            {
+                key = new RuleKey(e.Namespace, e.ApiGroup ?? string.Empty, e.Subresource is null ? e.Resource : $"{e.Resource}/{e.Subresource}", false);
+            }
+            else if (e.RequestUri is string uri)
+            {
+                int query = uri.IndexOf('?', StringComparison.Ordinal);
+                key = new RuleKey(null, string.Empty, query >= 0 ? uri[..query] : uri, true);
+            }
+            else
+            {
+                result.Problems.Add($"{source}: event {e.AuditId} has neither objectRef nor requestURI; skipped.");
                 continue;
             }
 
-            JsonDocument document;
-            try
+            Set(verbsByRule, key).Add(e.Verb);
+
+            // Names restrict only verbs that act on one object; create, list and watch cannot be restricted.
+            if (includeResourceNames && !key.NonResource)
             {
-                document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException ex)
-            {
-                result.Problems.Add($"{source} line {result.Lines}: not valid JSON ({ex.Message}); skipped.");
-                continue;
-            }
-
-            using (document)
-            {
-                JsonElement e = document.RootElement;
-                string? verb = JsonRead.String(e, "verb");
-                if (e.ValueKind != JsonValueKind.Object || verb is null || !e.TryGetProperty("user"u8, out JsonElement user))
-                {
-                    result.Problems.Add($"{source} line {result.Lines}: not an audit event (no verb or user); skipped.");
-                    continue;
-                }
-
-                // Impersonated requests are authorized as the impersonated user.
-                string? actor = e.TryGetProperty("impersonatedUser"u8, out JsonElement impersonated) && impersonated.ValueKind == JsonValueKind.Object
-                    ? JsonRead.String(impersonated, "username")
-                    : JsonRead.String(user, "username");
-                if (actor != userName)
-                {
-                    continue;
-                }
-
-                string? id = JsonRead.String(e, "auditID");
-                if (id is not null && !seen.Add(id))
-                {
-                    continue;
-                }
-
-                result.Requests++;
-                if (e.TryGetProperty("responseStatus"u8, out JsonElement status) && status.TryGetProperty("code"u8, out JsonElement code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() == 403)
-                {
-                    result.DeniedRequests++;
-                }
-
-                RuleKey key;
-                string? name = null;
-                if (e.TryGetProperty("objectRef"u8, out JsonElement objectRef) && objectRef.ValueKind == JsonValueKind.Object && JsonRead.String(objectRef, "resource") is string resource)
-                {
-                    string? sub = JsonRead.String(objectRef, "subresource");
-                    string? ns = JsonRead.String(objectRef, "namespace");
-                    key = new RuleKey(string.IsNullOrEmpty(ns) ? null : ns, JsonRead.String(objectRef, "apiGroup") ?? string.Empty, string.IsNullOrEmpty(sub) ? resource : $"{resource}/{sub}", false);
-                    name = JsonRead.String(objectRef, "name");
-                }
-                else if (JsonRead.String(e, "requestURI") is string uri)
-                {
-                    int query = uri.IndexOf('?', StringComparison.Ordinal);
-                    key = new RuleKey(null, string.Empty, query >= 0 ? uri[..query] : uri, true);
-                }
-                else
-                {
-                    result.Problems.Add($"{source} line {result.Lines}: the event has neither objectRef nor requestURI; skipped.");
-                    continue;
-                }
-
-                Set(verbsByRule, key).Add(verb);
-
-                // Names restrict only verbs that act on one object; create, list and watch cannot be restricted.
-                if (includeResourceNames && !key.NonResource)
-                {
-                    Set(namesByRule, key).Add(name is not null && verb is not ("create" or "list" or "watch" or "deletecollection") ? name : "\0");
-                }
+                Set(namesByRule, key).Add(e.Name is not null && e.Verb is not ("create" or "list" or "watch" or "deletecollection") ? e.Name : "\0");
             }
         }
 
+        result.Lines = counting.Lines;
         Build(result, subject, roleName, verbsByRule, namesByRule);
         return result;
+    }
+
+    /// <summary>Counts the lines read, for the summary.</summary>
+    private sealed class LineCountingReader(TextReader inner) : TextReader
+    {
+        public int Lines { get; private set; }
+
+        public override string? ReadLine()
+        {
+            string? line = inner.ReadLine();
+            if (line is not null)
+            {
+                Lines++;
+            }
+
+            return line;
+        }
     }
 
     private static SortedSet<string> Set(Dictionary<RuleKey, SortedSet<string>> index, RuleKey key)
