@@ -23,7 +23,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     public object? InputObject { get; set; }
 
     [Parameter(Mandatory = true)]
-    [ValidateSet("Json", "Csv", "JUnit", "Markdown", "Prometheus")]
+    [ValidateSet("Json", "Sarif", "Csv", "JUnit", "Markdown", "Prometheus")]
     public string? Format { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -38,6 +38,10 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Cluster { get; set; }
+
+    /// <summary>For SARIF: the snapshot the findings came from, so results point at the manifest files that hold the objects.</summary>
+    [Parameter]
+    public KubeSnapshot? Snapshot { get; set; }
 
     /// <summary>Do not overwrite an existing file.</summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -84,6 +88,17 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                 break;
             case "Csv":
                 report = ReportWriters.Csv(findings);
+                break;
+            case "Sarif":
+                using (var stream = new MemoryStream())
+                {
+                    Dictionary<ResourceRef, string>? origins = Snapshot?.Objects.Where(o => o.Origin is not null)
+                        .GroupBy(o => o.ToResourceRef()).ToDictionary(g => g.Key, g => g.First().Origin!);
+                    string version = typeof(Finding).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+                    SarifWriter.Write(stream, findings, origins, SessionState.Path.CurrentFileSystemLocation.ProviderPath, version);
+                    report = Encoding.UTF8.GetString(stream.ToArray());
+                }
+
                 break;
             case "JUnit":
                 report = ReportWriters.JUnit(findings, summary);
