@@ -84,3 +84,23 @@ public class AuditLogCmdletTests
         Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-005" && f.Name == "alice");
     }
 }
+
+/// <summary>The HTML format through the staged module.</summary>
+public class HtmlReportCmdletTests
+{
+    [Fact]
+    public void Export_KubeSecurityReport_writes_a_self_contained_html_file()
+    {
+        string file = Path.Combine(ModuleSession.TempDirectory(), "report.html");
+        using var session = new ModuleSession();
+        FileInfo written = (FileInfo)session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' | Export-KubeSecurityReport -Format Html -Path $args[1]", ModuleSession.DemoCluster, file).Single().BaseObject;
+        Assert.Empty(session.Errors);
+        string html = File.ReadAllText(written.FullName);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Contains("ci-deployer-cluster-admin", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", html, StringComparison.Ordinal);
+
+        session.Run("Invoke-KubeSecurityAudit -Path $args[0] | Export-KubeSecurityReport -Format Html -Path $args[1] -NoClobber", ModuleSession.DemoCluster, file);
+        Assert.Equal("FileExists,KubeSecurity.Commands.ExportKubeSecurityReportCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
+    }
+}

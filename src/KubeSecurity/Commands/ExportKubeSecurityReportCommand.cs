@@ -23,7 +23,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     public object? InputObject { get; set; }
 
     [Parameter(Mandatory = true)]
-    [ValidateSet("Json", "Sarif", "Csv", "JUnit", "Markdown", "Prometheus")]
+    [ValidateSet("Html", "Json", "Sarif", "Csv", "JUnit", "Markdown", "Prometheus")]
     public string? Format { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -88,6 +88,9 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                 break;
             case "Csv":
                 report = ReportWriters.Csv(findings);
+                break;
+            case "Html":
+                report = HtmlReportWriter.Write(findings, summary);
                 break;
             case "Sarif":
                 using (var stream = new MemoryStream())
