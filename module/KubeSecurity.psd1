@@ -55,6 +55,7 @@
         'Compare-KubeSecurityAudit'
         'Get-KubeAuditEvent'
         'Test-KubeAuditEvent'
+        'Repair-KubeSecurityFinding'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

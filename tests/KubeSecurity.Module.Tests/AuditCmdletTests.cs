@@ -104,3 +104,67 @@ public class HtmlReportCmdletTests
         Assert.Equal("FileExists,KubeSecurity.Commands.ExportKubeSecurityReportCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
     }
 }
+
+/// <summary>Repair-KubeSecurityFinding through the staged module, as manifests and on the local API test server.</summary>
+public class RepairCmdletTests
+{
+    [Fact]
+    public void Repairs_as_manifests_fix_the_demo_workloads_and_skip_what_is_not_mechanical()
+    {
+        using var session = new ModuleSession();
+        session.Run("$s = Get-KubeSnapshot -Path $args[0]", ModuleSession.DemoCluster);
+        KubeObject[] repaired = session.Run("$s | Test-KubePodSecurity -Level Restricted -Namespace shop | Repair-KubeSecurityFinding -AsManifest -Snapshot $s -Verbose")
+            .Select(o => o.BaseObject).OfType<KubeObject>().ToArray();
+        Assert.Contains(repaired, o => o.Name == "cart" && o.ToJson().Contains("\"runAsNonRoot\": true", StringComparison.Ordinal));
+        Assert.Contains(session.Warnings, w => w.Contains("no mechanical fix", StringComparison.Ordinal));
+
+        // The repaired objects pass the controls they were repaired for.
+        session.Run("$fixed = $s | Test-KubePodSecurity -Level Restricted -Namespace shop | Where-Object RuleId -eq KSEC-POD-014 | Repair-KubeSecurityFinding -AsManifest -Snapshot $s");
+        string dir = ModuleSession.TempDirectory();
+        session.Run("$fixed | Export-KubeManifest -Path $args[0]", Path.Combine(dir, "fixed.yaml"));
+        Finding[] after = session.Run("Test-KubePodSecurity -Path $args[0] -Level Restricted", dir).Select(o => o.BaseObject).OfType<Finding>().ToArray();
+        Assert.DoesNotContain(after, f => f.RuleId == "KSEC-POD-014");
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task Repairs_on_a_live_cluster_show_changes_under_WhatIf_and_return_before_and_after()
+    {
+        var cluster = new[]
+        {
+            new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "shop" } },
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "web", ["namespace"] = "shop" },
+                ["spec"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["template"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["spec"] = new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["containers"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                            {
+                                ["name"] = "web", ["image"] = "nginx:1.27", ["securityContext"] = new System.Text.Json.Nodes.JsonObject { ["privileged"] = true },
+                            }),
+                        },
+                    },
+                },
+            },
+        };
+        await using TestApiServer.KubeApiTestServer server = await TestApiServer.KubeApiTestServer.StartAsync(cluster);
+        string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
+        using var session = new ModuleSession();
+        session.Run("$f = Test-KubePodSecurity -Kubeconfig $args[0] | Where-Object RuleId -in KSEC-POD-003, KSEC-POD-018", kubeconfig);
+        session.Run("$f | Repair-KubeSecurityFinding -Kubeconfig $args[0] -WhatIf", kubeconfig);
+        Assert.DoesNotContain(server.RequestLog, r => r.StartsWith("PUT", StringComparison.Ordinal));
+
+        RepairResult[] results = session.Run("$f | Repair-KubeSecurityFinding -Kubeconfig $args[0] -Confirm:$false", kubeconfig).Select(o => o.BaseObject).OfType<RepairResult>().ToArray();
+        Assert.Empty(session.Errors);
+        RepairResult privileged = Assert.Single(results, r => r.RuleId == "KSEC-POD-003");
+        Assert.Contains("privileged: true -> false", string.Join(" ", privileged.Changes), StringComparison.Ordinal);
+        Assert.True(privileged.Before!.ToJson().Contains("\"privileged\": true", StringComparison.Ordinal));
+        RepairResult label = Assert.Single(results, r => r.RuleId == "KSEC-POD-018");
+        Assert.Contains("\"pod-security.kubernetes.io/enforce\": \"baseline\"", label.After!.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Run("Test-KubePodSecurity -Kubeconfig $args[0]", kubeconfig).Select(o => o.BaseObject).OfType<Finding>(), f => f.RuleId is "KSEC-POD-003" or "KSEC-POD-018");
+    }
+}

@@ -72,6 +72,14 @@ public static class BindingEditor
             : kind == subject.Kind && name == subject.Name;
     }
 
+    /// <summary>The binding with only the remaining subjects (for manifests).</summary>
+    public static KubeObject WithSubjects(KubeObject binding, JsonArray remaining)
+    {
+        JsonObject body = KubeObjectJson.ToNode(binding);
+        body["subjects"] = remaining.DeepClone();
+        return KubeObject.Create(JsonDocument.Parse(body.ToJsonString()).RootElement, binding.Origin);
+    }
+
     public static async Task<ApplyResult> RemoveSubjectAsync(KubeConnection connection, KubeObject current, JsonArray remaining, CancellationToken cancellationToken)
     {
         string path = ItemPath(current.Kind, current.Namespace, current.Name);

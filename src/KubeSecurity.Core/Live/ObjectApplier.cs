@@ -16,9 +16,9 @@ public static class ObjectApplier
     /// <param name="unchangedWhenEqual">A top-level property (such as <c>spec</c>): when the live object's equals the desired one, nothing is written and the result is Unchanged.</param>
     public static async Task<ApplyResult> ApplyAsync(KubeConnection connection, KubeObject desired, CancellationToken cancellationToken, string? unchangedWhenEqual = null)
     {
-        if (!KnownKinds.TryGet(desired.Kind, out KnownKind kind) || !kind.Namespaced || desired.Namespace is null)
+        if (!KnownKinds.TryGet(desired.Kind, out KnownKind kind) || (kind.Namespaced && desired.Namespace is null))
         {
-            throw new ArgumentException($"Only namespaced kinds the snapshot knows can be applied, not {desired.Kind}.", nameof(desired));
+            throw new ArgumentException($"Only kinds the snapshot knows can be applied (namespaced ones with a namespace), not {desired.Kind}.", nameof(desired));
         }
 
         string collection = kind.ListPath(desired.Namespace);

@@ -6,7 +6,7 @@ namespace KubeSecurity.Core.Live;
 /// <summary>Reads and deletes namespaced objects on a live cluster; the object as it was is returned as a backup.</summary>
 public static class ObjectRemover
 {
-    public static async Task<KubeObject> GetAsync(KubeConnection connection, string kind, string ns, string name, CancellationToken cancellationToken)
+    public static async Task<KubeObject> GetAsync(KubeConnection connection, string kind, string? ns, string name, CancellationToken cancellationToken)
     {
         string path = ItemPath(kind, ns, name);
         using HttpResponseMessage response = await connection.GetAsync(path, cancellationToken).ConfigureAwait(false);
@@ -17,7 +17,7 @@ public static class ObjectRemover
 
     public static async Task<ApplyResult> DeleteAsync(KubeConnection connection, KubeObject current, CancellationToken cancellationToken)
     {
-        string path = ItemPath(current.Kind, current.Namespace!, current.Name);
+        string path = ItemPath(current.Kind, current.Namespace, current.Name);
         using HttpResponseMessage response = await connection.SendAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -27,8 +27,8 @@ public static class ObjectRemover
         return new ApplyResult("Deleted", current.ToResourceRef(), connection.Context, current, current);
     }
 
-    private static string ItemPath(string kind, string ns, string name) =>
-        KnownKinds.TryGet(kind, out KnownKind known) && known.Namespaced
+    private static string ItemPath(string kind, string? ns, string name) =>
+        KnownKinds.TryGet(kind, out KnownKind known) && (!known.Namespaced || ns is not null)
             ? $"{known.ListPath(ns)}/{Uri.EscapeDataString(name)}"
-            : throw new ArgumentException($"Only namespaced kinds the snapshot knows can be read or deleted, not {kind}.", nameof(kind));
+            : throw new ArgumentException($"Only kinds the snapshot knows (namespaced ones with a namespace) can be read or deleted, not {kind}.", nameof(kind));
 }

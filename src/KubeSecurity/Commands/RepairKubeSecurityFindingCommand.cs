@@ -1,0 +1,141 @@
+using System.Management.Automation;
+using KubeSecurity.Core.Live;
+using KubeSecurity.Core.Repair;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Infrastructure;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Commands;
+
+/// <summary>
+/// Applies the mechanical fix of each finding from the pipeline to the live cluster (ShouldProcess;
+/// -WhatIf shows each change), returning before/after objects; or with -AsManifest and -Snapshot
+/// emits the repaired objects for GitOps. Findings without a mechanical fix are skipped with a message.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Repair, "KubeSecurityFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(RepairResult), typeof(KubeObject))]
+public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
+{
+    private int skipped;
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Finding? Finding { get; set; }
+
+    /// <summary>Change nothing: emit the repaired objects (taken from -Snapshot) for Export-KubeManifest.</summary>
+    [Parameter]
+    public SwitchParameter AsManifest { get; set; }
+
+    /// <summary>With -AsManifest: the snapshot holding the objects to repair.</summary>
+    [Parameter]
+    public KubeSnapshot? Snapshot { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Finding finding = Finding!;
+        if (!RepairPlanner.CanRepair(finding))
+        {
+            skipped++;
+            WriteVerbose($"{finding.RuleId} on {finding.Resource} has no mechanical fix; skipped.");
+            return;
+        }
+
+        if (AsManifest && Snapshot is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AsManifest needs -Snapshot: the objects to repair come from it."), ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument, null));
+        }
+
+        try
+        {
+            if (finding.Kind is "RoleBinding" or "ClusterRoleBinding")
+            {
+                RepairBinding(finding);
+            }
+            else
+            {
+                RepairObject(finding);
+            }
+        }
+        catch (KubeApiException ex)
+        {
+            WriteError(ApiError(ex, finding.Resource.ToString()));
+        }
+    }
+
+    private void RepairObject(Finding finding)
+    {
+        ResourceRef? targetRef = RepairPlanner.TargetOf(finding);
+        KubeObject? current = targetRef is null ? null
+            : AsManifest ? Snapshot!.Objects.FirstOrDefault(o => o.ToResourceRef() == targetRef)
+            : RunEngine((_, token) => ObjectRemover.GetAsync(Connection, targetRef.Kind, targetRef.Namespace, targetRef.Name, token));
+        RepairPlan? plan = RepairPlanner.Plan(finding, current, out string? reason);
+        if (plan is null)
+        {
+            WriteWarning($"{finding.RuleId} on {finding.Resource}: not repaired ({reason}).");
+            return;
+        }
+
+        if (AsManifest)
+        {
+            WriteVerbose($"{plan.Action} {plan.Target}: {string.Join("; ", plan.Changes)}");
+            WriteObject(plan.After);
+            return;
+        }
+
+        if (!ShouldProcess($"{plan.Target} on {ClusterName}", $"{plan.Action} for {finding.RuleId}: {string.Join("; ", plan.Changes)}"))
+        {
+            return;
+        }
+
+        ApplyResult applied = RunEngine((_, token) => ObjectApplier.ApplyAsync(Connection, plan.After, token));
+        WriteObject(new RepairResult(finding.RuleId, plan.Target, applied.Action, plan.Changes, applied.Previous, applied.Current, true));
+    }
+
+    private void RepairBinding(Finding finding)
+    {
+        RbacSubject? subject = finding.RuleId != RbacRules.MissingRole && finding.Evidence.TryGetValue("Subject", out string? text) && RbacSubject.TryParse(text, out RbacSubject? parsed) ? parsed : null;
+        KubeObject current = AsManifest
+            ? Snapshot!.Objects.FirstOrDefault(o => o.ToResourceRef() == finding.Resource) ?? throw new KubeApiException(ApiFailure.NotFound, $"{finding.Resource} is not in the snapshot.")
+            : RunEngine((_, token) => BindingEditor.GetAsync(Connection, finding.Kind, finding.Namespace, finding.Name, token));
+        System.Text.Json.Nodes.JsonArray remaining;
+        try
+        {
+            remaining = BindingEditor.RemainingSubjects(current, subject, out _);
+        }
+        catch (BindingSubjectNotFoundException ex)
+        {
+            WriteWarning($"{finding.RuleId} on {finding.Resource}: not repaired ({ex.Message}).");
+            return;
+        }
+
+        string change = remaining.Count == 0 ? "delete the binding" : $"remove subject {subject}";
+        if (AsManifest)
+        {
+            WriteVerbose($"{finding.Resource}: {change}{(remaining.Count == 0 ? " (remove its manifest from the repository)" : string.Empty)}.");
+            if (remaining.Count > 0)
+            {
+                WriteObject(BindingEditor.WithSubjects(current, remaining));
+            }
+
+            return;
+        }
+
+        if (!ShouldProcess($"{finding.Resource} on {ClusterName}", $"Repair {finding.RuleId}: {change}"))
+        {
+            return;
+        }
+
+        ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(Connection, current, remaining, token));
+        WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { change }, applied.Previous, applied.Current, true));
+    }
+
+    protected override void EndProcessing()
+    {
+        if (skipped > 0)
+        {
+            WriteWarning($"{skipped} finding(s) have no mechanical fix and were skipped (run with -Verbose to see which).");
+        }
+
+        base.EndProcessing();
+    }
+}
