@@ -34,6 +34,31 @@ public class AuditTests
         Assert.Equal(result.Findings.OrderByDescending(f => f.Severity).Select(f => f.Severity), result.Findings.Select(f => f.Severity));
     }
 
+    public static TheoryData<string, string, string> PlantedProblems => new()
+    {
+        { "DEMO-CERT-1", "KSEC-CERT-001", "shop-tls-legacy" }, { "DEMO-CERT-2", "KSEC-CERT-002", "shop-tls" }, { "DEMO-CERT-4", "KSEC-CSR-001", "ci-bot-client" },
+        { "DEMO-CERT-5", "KSEC-CERT-016", "policy-guard" },
+        { "DEMO-RBAC-1", "KSEC-RBAC-001", "ci-deployer-cluster-admin" }, { "DEMO-RBAC-2", "KSEC-RBAC-001", "payments-operators" },
+        { "DEMO-RBAC-3", "KSEC-RBAC-015", "all-users-read-secrets" }, { "DEMO-RBAC-4", "KSEC-RBAC-016", "old-auditor" },
+        { "DEMO-RBAC-5", "KSEC-RBAC-013", "default-sa-edit" }, { "DEMO-RBAC-6", "KSEC-RBAC-019", "aws-auth" },
+        { "DEMO-NET-1", "KSEC-NET-001", "legacy" }, { "DEMO-NET-2", "KSEC-NET-005", "allow-all-ingress" },
+        { "DEMO-SEC-1", "KSEC-SEC-001", "payments-api" }, { "DEMO-SEC-2", "KSEC-SEC-011", "app-config" }, { "DEMO-SEC-3", "KSEC-SEC-005", "deployer-token" },
+        { "DEMO-SEC-4", "KSEC-SEC-011", "grafana" }, { "DEMO-SEC-5", "KSEC-SEC-004", "old-api-key" }, { "DEMO-SEC-6", "KSEC-SEC-008", "registry-credentials" },
+        { "DEMO-SEC-7", "KSEC-SEC-010", "old-catalog" },
+        { "DEMO-POD-1", "KSEC-POD-003", "node-exporter" }, { "DEMO-POD-2", "KSEC-POD-004", "debug-shell" }, { "DEMO-POD-3", "KSEC-POD-015", "old-catalog" },
+        { "DEMO-POD-4", "KSEC-POD-023", "cart" }, { "DEMO-POD-5", "KSEC-POD-019", "monitoring" }, { "DEMO-POD-6", "KSEC-POD-026", "policy-guard" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlantedProblems))]
+    public void The_audit_reports_every_planted_problem_of_the_demo_cluster(string planted, string ruleId, string name)
+    {
+        AuditResult result = DemoAudit.Value;
+        Assert.True(result.Findings.Any(f => f.RuleId == ruleId && f.Name == name), $"{planted}: {ruleId} on {name} is missing from the audit");
+    }
+
+    private static readonly Lazy<AuditResult> DemoAudit = new(() => AuditRunner.Run(Demo(), new AuditOptions { AsOf = DemoDate }));
+
     [Fact]
     public void Suppressions_apply_to_every_area_and_expired_ones_are_reported()
     {
