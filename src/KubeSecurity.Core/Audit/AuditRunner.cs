@@ -124,12 +124,14 @@ public static class AuditRunner
 
         if (options.IncludeRules is { Count: > 0 })
         {
-            filtered = filtered.Where(f => options.IncludeRules.Any(p => new Suppression(p, "*", "-", null).Matches(f)));
+            List<Suppression> include = options.IncludeRules.Select(p => new Suppression(p, "*", "-", null)).ToList();
+            filtered = filtered.Where(f => include.Any(p => p.Matches(f)));
         }
 
         if (options.ExcludeRules is { Count: > 0 })
         {
-            filtered = filtered.Where(f => !options.ExcludeRules.Any(p => new Suppression(p, "*", "-", null).Matches(f)));
+            List<Suppression> exclude = options.ExcludeRules.Select(p => new Suppression(p, "*", "-", null)).ToList();
+            filtered = filtered.Where(f => !exclude.Any(p => p.Matches(f)));
         }
 
         (List<Finding> kept, int suppressed) = Suppressions.Apply(filtered, options.Suppressions, options.AsOf, options.SuppressionSource);

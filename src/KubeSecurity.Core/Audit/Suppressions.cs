@@ -13,7 +13,11 @@ public sealed class SuppressionFileException(string message) : Exception(message
 /// <summary>One accepted risk: a rule (wildcards allowed) on resources matching a pattern (Kind/namespace/name, wildcards allowed), why, and until when.</summary>
 public sealed record Suppression(string RuleId, string Resource, string Justification, DateTimeOffset? Expires)
 {
-    public bool Matches(Finding finding) => Glob(RuleId).IsMatch(finding.RuleId) && Glob(Resource).IsMatch(finding.Resource.ToString());
+    // Compiled once per suppression: audits test every finding against every suppression.
+    private readonly Regex rulePattern = Glob(RuleId);
+    private readonly Regex resourcePattern = Glob(Resource);
+
+    public bool Matches(Finding finding) => rulePattern.IsMatch(finding.RuleId) && resourcePattern.IsMatch(finding.Resource.ToString());
 
     private static Regex Glob(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -255,6 +255,7 @@ public static partial class SecretAnalyzer
 
     private static void BroadAccess(RbacPolicy policy, IEnumerable<KubeObject> secrets, SecretReviewResult result)
     {
+        HashSet<ResourceRef> systemDefaults = policy.Bindings.Where(b => b.IsSystemDefault).Select(b => b.Ref).ToHashSet();
         foreach (IGrouping<string, KubeObject> ns in secrets.GroupBy(s => s.Namespace ?? "default"))
         {
             var readers = new Dictionary<(RbacSubject, string), HashSet<string>>();
@@ -263,7 +264,7 @@ public static partial class SecretAnalyzer
                 foreach (RbacPermission row in policy.WhoCan(RbacRequest.ForResource(verb, "secrets", ns: ns.Key), false))
                 {
                     // The namespace's own RoleBindings are its admins' business; system defaults and system:masters are the control plane.
-                    if (row.Binding is null || row.Binding.Kind == "RoleBinding" || row.Via is not null || IsSystemDefault(policy, row.Binding))
+                    if (row.Binding is null || row.Binding.Kind == "RoleBinding" || row.Via is not null || systemDefaults.Contains(row.Binding))
                     {
                         continue;
                     }
@@ -287,9 +288,6 @@ public static partial class SecretAnalyzer
             }
         }
     }
-
-    private static bool IsSystemDefault(RbacPolicy policy, ResourceRef binding) =>
-        policy.Bindings.Any(b => b.Ref == binding && b.IsSystemDefault);
 
     private static void PersonalInformation(KubeSnapshot snapshot, SecretReviewResult result)
     {
