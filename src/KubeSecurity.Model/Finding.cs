@@ -15,7 +15,9 @@ public sealed class Finding
         string message,
         string remediation,
         IReadOnlyList<string>? references = null,
-        IReadOnlyDictionary<string, string>? evidence = null)
+        IReadOnlyDictionary<string, string>? evidence = null,
+        string? cluster = null,
+        string? context = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(ruleId);
         ArgumentNullException.ThrowIfNull(resource);
@@ -28,6 +30,8 @@ public sealed class Finding
         Remediation = remediation ?? string.Empty;
         References = references ?? Array.Empty<string>();
         Evidence = evidence ?? new Dictionary<string, string>();
+        Cluster = cluster;
+        Context = context;
     }
 
     public string RuleId { get; }
@@ -50,5 +54,15 @@ public sealed class Finding
     /// <summary>Facts that support the finding (never a secret value).</summary>
     public IReadOnlyDictionary<string, string> Evidence { get; }
 
-    public override string ToString() => $"[{Severity}] {RuleId} {Resource}: {Message}";
+    /// <summary>The kubeconfig cluster the finding was found in; null for findings from manifest files.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>The kubeconfig context the finding was found through; with several contexts (a fleet) it tells them apart.</summary>
+    public string? Context { get; }
+
+    /// <summary>The same finding, marked as coming from a cluster and context.</summary>
+    public Finding WithOrigin(string? cluster, string? context) =>
+        new(RuleId, Title, Severity, Category, Resource, Message, Remediation, References, Evidence, cluster, context);
+
+    public override string ToString() => $"[{Severity}] {(Context is null ? string.Empty : Context + ": ")}{RuleId} {Resource}: {Message}";
 }

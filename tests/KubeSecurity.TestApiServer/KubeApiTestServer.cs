@@ -165,6 +165,30 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// Writes a kubeconfig for a fleet: one context per entry, each with its own cluster and client
+    /// certificate; an entry without a server points at a port nothing listens on.
+    /// </summary>
+    public static string WriteFleetKubeconfig(string path, IReadOnlyList<(string Context, KubeApiTestServer? Server)> fleet)
+    {
+        static string B64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
+        KubeApiTestServer any = fleet.First(f => f.Server is not null).Server!;
+        var clusters = new StringBuilder();
+        var users = new StringBuilder();
+        var contexts = new StringBuilder();
+        foreach ((string context, KubeApiTestServer? server) in fleet)
+        {
+            KubeApiTestServer certificates = server ?? any;
+            string address = server is null ? "https://127.0.0.1:1" : server.BaseAddress.ToString().TrimEnd('/');
+            clusters.Append($"- name: {context}-cluster\n  cluster:\n    server: {address}\n    certificate-authority-data: {B64(TestCertificates.CertificatePem(certificates.Certificates.Ca))}\n");
+            users.Append($"- name: {context}-admin\n  user:\n    client-certificate-data: {B64(TestCertificates.CertificatePem(certificates.Certificates.Client))}\n    client-key-data: {B64(TestCertificates.PrivateKeyPem(certificates.Certificates.Client))}\n");
+            contexts.Append($"- name: {context}\n  context:\n    cluster: {context}-cluster\n    user: {context}-admin\n");
+        }
+
+        File.WriteAllText(path, $"apiVersion: v1\nkind: Config\nclusters:\n{clusters}users:\n{users}contexts:\n{contexts}current-context: {fleet[0].Context}\n");
+        return path;
+    }
+
     private static string Key(string groupVersion, string plural) => groupVersion + "/" + plural;
 
     private void Stamp(JsonObject item)

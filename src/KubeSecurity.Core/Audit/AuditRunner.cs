@@ -116,7 +116,7 @@ public static class AuditRunner
             }
         }
 
-        IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity);
+        IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity).Select(f => FindingOrigin.Stamp(f, snapshot));
         if (options.Categories is { Count: > 0 })
         {
             filtered = filtered.Where(f => options.Categories.Contains(f.Category, StringComparer.OrdinalIgnoreCase) || f.Category == "Coverage");
@@ -135,6 +135,7 @@ public static class AuditRunner
         }
 
         (List<Finding> kept, int suppressed) = Suppressions.Apply(filtered, options.Suppressions, options.AsOf, options.SuppressionSource);
+        kept = kept.Select(f => FindingOrigin.Stamp(f, snapshot)).ToList();
         result.Findings.AddRange(kept.OrderByDescending(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Resource.ToString(), StringComparer.Ordinal));
         if (options.BaselineKeys is not null)
         {

@@ -28,7 +28,11 @@ public static class HtmlReportWriter
         html.Append("th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}th{cursor:pointer;background:#f4f4f6;position:sticky;top:0}");
         html.Append(".sev{color:#fff;border-radius:3px;padding:0 .4rem;font-weight:600}td:nth-child(2){white-space:nowrap}.legend span{display:inline-block;margin-right:1rem;font-size:.85rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}.meta{color:#555}details summary{cursor:pointer}#controls{display:flex;gap:1rem;margin-top:1rem}");
         html.Append("</style></head><body>");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>KubeSecurity report</h1><p class=\"meta\">{E(summary?.Context ?? summary?.Cluster ?? "snapshot")} · {findings.Count} finding(s)");
+        bool fleet = ReportWriters.SpansContexts(findings);
+        string origin = fleet && summary?.Context is null
+            ? $"{findings.Select(f => f.Context).Distinct(StringComparer.Ordinal).Count()} clusters"
+            : summary is null ? "snapshot" : AuditSummaries.Origin(summary);
+        html.Append(CultureInfo.InvariantCulture, $"<h1>KubeSecurity report</h1><p class=\"meta\">{E(origin)} · {findings.Count} finding(s)");
         if (summary is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $" · {summary.Suppressed} suppressed · audited {summary.StartedAt:yyyy-MM-dd HH:mm} UTC");
@@ -49,11 +53,11 @@ public static class HtmlReportWriter
         }
 
         html.Append("</select></label><span id=\"shown\"></span></div>");
-        html.Append("<table id=\"findings\"><thead><tr><th data-key=\"sev\">Severity</th><th>Rule</th><th>Category</th><th>Resource</th><th>Finding</th></tr></thead><tbody>");
+        html.Append($"<table id=\"findings\"><thead><tr><th data-key=\"sev\">Severity</th><th>Rule</th><th>Category</th>{(fleet ? "<th>Cluster</th>" : string.Empty)}<th>Resource</th><th>Finding</th></tr></thead><tbody>");
         foreach (Finding f in findings)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr data-sev=\"{(int)f.Severity}\" data-severity=\"{f.Severity}\"><td><span class=\"sev\" style=\"background:{Colors[f.Severity]}\">{f.Severity}</span></td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{E(f.RuleId)}</td><td>{E(f.Category)}</td><td>{E(f.Resource.ToString())}</td><td><details><summary>{E(f.Message)}</summary>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{E(f.RuleId)}</td><td>{E(f.Category)}</td>{(fleet ? $"<td>{E(f.Context)}</td>" : string.Empty)}<td>{E(f.Resource.ToString())}</td><td><details><summary>{E(f.Message)}</summary>");
             html.Append(CultureInfo.InvariantCulture, $"<p><strong>{E(f.Title)}</strong></p><p><strong>How to fix:</strong> {E(f.Remediation)}</p>");
             if (f.References.Count > 0)
             {

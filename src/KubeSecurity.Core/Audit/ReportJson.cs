@@ -11,11 +11,15 @@ public static class ReportJson
 {
     public const int SchemaVersion = 1;
 
-    /// <summary>What identifies a finding across audits: the rule, the resource, and the subject or location when there is one.</summary>
+    /// <summary>
+    /// What identifies a finding across audits: the context it came through (when it came from a
+    /// cluster), the rule, the resource, and the subject or location when there is one.
+    /// </summary>
     public static string Key(Finding finding) =>
-        $"{finding.RuleId}|{finding.Resource}|{finding.Evidence.GetValueOrDefault("Subject") ?? finding.Evidence.GetValueOrDefault("Location") ?? finding.Evidence.GetValueOrDefault("Container") ?? string.Empty}";
+        $"{(finding.Context is null ? string.Empty : finding.Context + "|")}{finding.RuleId}|{finding.Resource}|{finding.Evidence.GetValueOrDefault("Subject") ?? finding.Evidence.GetValueOrDefault("Location") ?? finding.Evidence.GetValueOrDefault("Container") ?? string.Empty}";
 
-    public static void Write(Stream stream, IReadOnlyList<Finding> findings, AuditSummary? summary)
+    /// <summary>Writes the report; with several audits (a fleet) <paramref name="clusters"/> lists each one's summary after the combined one.</summary>
+    public static void Write(Stream stream, IReadOnlyList<Finding> findings, AuditSummary? summary, IReadOnlyList<AuditSummary>? clusters = null)
     {
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
@@ -24,20 +28,18 @@ public static class ReportJson
         if (summary is not null)
         {
             writer.WritePropertyName("summary");
-            writer.WriteStartObject();
-            writer.WriteString("cluster", summary.Cluster);
-            writer.WriteString("context", summary.Context);
-            writer.WriteString("startedAt", summary.StartedAt);
-            writer.WriteNumber("durationSeconds", summary.Duration.TotalSeconds);
-            writer.WriteNumber("total", summary.Total);
-            writer.WriteNumber("suppressed", summary.Suppressed);
-            writer.WritePropertyName("bySeverity");
-            JsonSerializer.Serialize(writer, summary.BySeverity);
-            writer.WritePropertyName("byCategory");
-            JsonSerializer.Serialize(writer, summary.ByCategory);
-            writer.WritePropertyName("skippedAreas");
-            JsonSerializer.Serialize(writer, summary.SkippedAreas);
-            writer.WriteEndObject();
+            WriteSummary(writer, summary);
+        }
+
+        if (clusters is { Count: > 1 })
+        {
+            writer.WriteStartArray("clusters");
+            foreach (AuditSummary cluster in clusters)
+            {
+                WriteSummary(writer, cluster);
+            }
+
+            writer.WriteEndArray();
         }
 
         writer.WriteStartArray("findings");
@@ -51,6 +53,8 @@ public static class ReportJson
             writer.WriteString("kind", f.Kind);
             writer.WriteString("namespace", f.Namespace);
             writer.WriteString("name", f.Name);
+            writer.WriteString("cluster", f.Cluster);
+            writer.WriteString("context", f.Context);
             writer.WriteString("message", f.Message);
             writer.WriteString("remediation", f.Remediation);
             writer.WritePropertyName("references");
@@ -62,6 +66,24 @@ public static class ReportJson
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter writer, AuditSummary summary)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("cluster", summary.Cluster);
+        writer.WriteString("context", summary.Context);
+        writer.WriteString("startedAt", summary.StartedAt);
+        writer.WriteNumber("durationSeconds", summary.Duration.TotalSeconds);
+        writer.WriteNumber("total", summary.Total);
+        writer.WriteNumber("suppressed", summary.Suppressed);
+        writer.WritePropertyName("bySeverity");
+        JsonSerializer.Serialize(writer, summary.BySeverity);
+        writer.WritePropertyName("byCategory");
+        JsonSerializer.Serialize(writer, summary.ByCategory);
+        writer.WritePropertyName("skippedAreas");
+        JsonSerializer.Serialize(writer, summary.SkippedAreas);
         writer.WriteEndObject();
     }
 
@@ -94,7 +116,8 @@ public static class ReportJson
                     Snapshots.JsonRead.String(f, "category") ?? string.Empty,
                     new ResourceRef(Snapshots.JsonRead.String(f, "kind") ?? string.Empty, Snapshots.JsonRead.String(f, "namespace"), name),
                     Snapshots.JsonRead.String(f, "message") ?? string.Empty, Snapshots.JsonRead.String(f, "remediation") ?? string.Empty,
-                    Snapshots.JsonRead.Strings(f, "references"), evidence));
+                    Snapshots.JsonRead.Strings(f, "references"), evidence,
+                    Snapshots.JsonRead.String(f, "cluster"), Snapshots.JsonRead.String(f, "context")));
             }
 
             return result;

@@ -10,10 +10,11 @@ public static class ReportWriters
 {
     public static string Csv(IEnumerable<Finding> findings)
     {
-        var text = new StringBuilder("RuleId,Severity,Category,Kind,Namespace,Name,Title,Message,Remediation\n");
+        // Cluster and context come last so that columns read by position before fleets existed keep their place.
+        var text = new StringBuilder("RuleId,Severity,Category,Kind,Namespace,Name,Title,Message,Remediation,Cluster,Context\n");
         foreach (Finding f in findings)
         {
-            text.AppendJoin(',', new[] { f.RuleId, f.Severity.ToString(), f.Category, f.Kind, f.Namespace ?? string.Empty, f.Name, f.Title, f.Message, f.Remediation }.Select(Quote)).Append('\n');
+            text.AppendJoin(',', new[] { f.RuleId, f.Severity.ToString(), f.Category, f.Kind, f.Namespace ?? string.Empty, f.Name, f.Title, f.Message, f.Remediation, f.Cluster ?? string.Empty, f.Context ?? string.Empty }.Select(Quote)).Append('\n');
         }
 
         return text.ToString();
@@ -28,6 +29,7 @@ public static class ReportWriters
     public static string JUnit(IReadOnlyList<Finding> findings, AuditSummary? summary)
     {
         var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
+        bool fleet = SpansContexts(findings);
         using var stream = new MemoryStream();
         using (XmlWriter xml = XmlWriter.Create(stream, settings))
         {
@@ -50,7 +52,7 @@ public static class ReportWriters
                 {
                     xml.WriteStartElement("testcase");
                     xml.WriteAttributeString("classname", f.RuleId);
-                    xml.WriteAttributeString("name", $"{f.RuleId} {f.Resource}");
+                    xml.WriteAttributeString("name", fleet ? $"{f.Context}: {f.RuleId} {f.Resource}" : $"{f.RuleId} {f.Resource}");
                     if (f.Severity >= Severity.Low)
                     {
                         xml.WriteStartElement("failure");
@@ -80,10 +82,14 @@ public static class ReportWriters
     public static string Markdown(IReadOnlyList<Finding> findings, AuditSummary? summary, int top = 25)
     {
         var text = new StringBuilder("## KubeSecurity audit\n\n");
-        text.Append("| Severity | Findings |\n|---|---|\n");
+        bool fleet = SpansContexts(findings);
+        List<string?> contexts = fleet ? findings.Select(f => f.Context).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() : new List<string?>();
+        text.Append("| Severity | Findings |").AppendJoin(string.Empty, contexts.Select(c => $" {Escape(c ?? "files")} |")).Append("\n|---|---|");
+        text.Append(string.Concat(Enumerable.Repeat("---|", contexts.Count))).Append('\n');
         foreach (Severity severity in Enum.GetValues<Severity>().OrderByDescending(s => s))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {severity} | {findings.Count(f => f.Severity == severity)} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {severity} | {findings.Count(f => f.Severity == severity)} |");
+            text.AppendJoin(string.Empty, contexts.Select(c => $" {findings.Count(f => f.Severity == severity && f.Context == c)} |")).Append('\n');
         }
 
         if (summary is { SkippedAreas.Count: > 0 })
@@ -94,7 +100,8 @@ public static class ReportWriters
         text.Append(CultureInfo.InvariantCulture, $"\n### Top {Math.Min(top, findings.Count)} findings\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n");
         foreach (Finding f in findings.OrderByDescending(f => f.Severity).Take(top))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {f.Severity} | {f.RuleId} | `{Escape(f.Resource.ToString())}` | {Escape(f.Message)} |\n");
+            string where = fleet ? $"{f.Context}: {f.Resource}" : f.Resource.ToString();
+            text.Append(CultureInfo.InvariantCulture, $"| {f.Severity} | {f.RuleId} | `{Escape(where)}` | {Escape(f.Message)} |\n");
         }
 
         return text.ToString();
@@ -102,39 +109,58 @@ public static class ReportWriters
 
     /// <summary>
     /// Prometheus text exposition format for the node_exporter textfile collector: findings by
-    /// severity and category, and each certificate's expiry time, labelled with the cluster.
+    /// severity and category, and each certificate's expiry time, labelled with the cluster each
+    /// came from (or <paramref name="cluster"/> for all of them).
     /// </summary>
-    public static string Prometheus(IReadOnlyList<Finding> findings, IReadOnlyList<CertificateInfo> certificates, AuditSummary? summary, string? cluster)
+    public static string Prometheus(IReadOnlyList<Finding> findings, IReadOnlyList<(CertificateInfo Certificate, string? Cluster)> certificates, IReadOnlyList<AuditSummary> summaries, string? cluster)
     {
-        string clusterLabel = Label(cluster ?? summary?.Cluster ?? summary?.Context ?? "unknown");
+        string fallback = cluster ?? summaries.Select(s => s.Cluster ?? s.Context).FirstOrDefault(c => c is not null) ?? "unknown";
+        string LabelOf(string? origin) => Label(cluster ?? origin ?? fallback);
+
         var text = new StringBuilder();
         text.Append("# HELP kubesecurity_findings Findings of the last KubeSecurity audit by severity and category.\n# TYPE kubesecurity_findings gauge\n");
-        foreach (Severity severity in Enum.GetValues<Severity>())
+        string[] categories = findings.Select(f => f.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        foreach (IGrouping<string, Finding> group in findings.GroupBy(f => LabelOf(f.Cluster ?? f.Context)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            foreach (string category in findings.Select(f => f.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            foreach (Severity severity in Enum.GetValues<Severity>())
             {
-                text.Append(CultureInfo.InvariantCulture, $"kubesecurity_findings{{cluster=\"{clusterLabel}\",severity=\"{severity}\",category=\"{Label(category)}\"}} {findings.Count(f => f.Severity == severity && f.Category == category)}\n");
+                foreach (string category in categories)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"kubesecurity_findings{{cluster=\"{group.Key}\",severity=\"{severity}\",category=\"{Label(category)}\"}} {group.Count(f => f.Severity == severity && f.Category == category)}\n");
+                }
             }
         }
 
-        if (summary is not null)
+        if (summaries.Count > 0)
         {
             text.Append("# HELP kubesecurity_audit_timestamp_seconds When the audit started (Unix time).\n# TYPE kubesecurity_audit_timestamp_seconds gauge\n");
-            text.Append(CultureInfo.InvariantCulture, $"kubesecurity_audit_timestamp_seconds{{cluster=\"{clusterLabel}\"}} {summary.StartedAt.ToUnixTimeSeconds()}\n");
+            foreach (IGrouping<string, AuditSummary> group in summaries.GroupBy(s => LabelOf(s.Cluster ?? s.Context)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"kubesecurity_audit_timestamp_seconds{{cluster=\"{group.Key}\"}} {group.Max(s => s.StartedAt).ToUnixTimeSeconds()}\n");
+            }
         }
 
         if (certificates.Count > 0)
         {
             text.Append("# HELP kubesecurity_certificate_expiry_timestamp_seconds When the certificate expires (Unix time).\n# TYPE kubesecurity_certificate_expiry_timestamp_seconds gauge\n");
-            foreach (CertificateInfo certificate in certificates)
+            // One series per label set: the same certificate seen twice (two contexts, two sources of one file) is written once.
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach ((CertificateInfo certificate, string? origin) in certificates)
             {
-                text.Append(CultureInfo.InvariantCulture,
-                    $"kubesecurity_certificate_expiry_timestamp_seconds{{cluster=\"{clusterLabel}\",subject=\"{Label(certificate.Subject)}\",source=\"{Label(certificate.Source)}\",thumbprint=\"{certificate.Thumbprint}\"}} {certificate.NotAfter.ToUnixTimeSeconds()}\n");
+                string series = $"kubesecurity_certificate_expiry_timestamp_seconds{{cluster=\"{LabelOf(origin)}\",subject=\"{Label(certificate.Subject)}\",source=\"{Label(certificate.Source)}\",thumbprint=\"{certificate.Thumbprint}\"}}";
+                if (written.Add(series))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{series} {certificate.NotAfter.ToUnixTimeSeconds()}\n");
+                }
             }
         }
 
         return text.ToString();
     }
+
+    /// <summary>Whether the findings came through more than one context (a fleet), so each must be named by its cluster.</summary>
+    internal static bool SpansContexts(IEnumerable<Finding> findings) =>
+        findings.Select(f => f.Context).Distinct(StringComparer.Ordinal).Skip(1).Any();
 
     private static string Label(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 

@@ -113,6 +113,12 @@ public static class SarifWriter
             writer.WriteStartObject("properties");
             writer.WriteString("severity", f.Severity.ToString());
             writer.WriteString("category", f.Category);
+            if (f.Context is not null || f.Cluster is not null)
+            {
+                writer.WriteString("cluster", f.Cluster);
+                writer.WriteString("context", f.Context);
+            }
+
             foreach ((string key, string value) in f.Evidence)
             {
                 writer.WriteString($"evidence.{key}", value);

@@ -10,14 +10,21 @@ namespace KubeSecurity.Core.Audit;
 /// <summary>The suppression file could not be read.</summary>
 public sealed class SuppressionFileException(string message) : Exception(message);
 
-/// <summary>One accepted risk: a rule (wildcards allowed) on resources matching a pattern (Kind/namespace/name, wildcards allowed), why, and until when.</summary>
-public sealed record Suppression(string RuleId, string Resource, string Justification, DateTimeOffset? Expires)
+/// <summary>
+/// One accepted risk: a rule (wildcards allowed) on resources matching a pattern (Kind/namespace/name,
+/// wildcards allowed), optionally only in contexts matching a pattern, why, and until when.
+/// </summary>
+public sealed record Suppression(string RuleId, string Resource, string Justification, DateTimeOffset? Expires, string Context = "*")
 {
     // Compiled once per suppression: audits test every finding against every suppression.
     private readonly Regex rulePattern = Glob(RuleId);
     private readonly Regex resourcePattern = Glob(Resource);
+    private readonly Regex contextPattern = Glob(Context);
 
-    public bool Matches(Finding finding) => rulePattern.IsMatch(finding.RuleId) && resourcePattern.IsMatch(finding.Resource.ToString());
+    // A context pattern other than * never matches findings from files, which have no context.
+    public bool Matches(Finding finding) =>
+        rulePattern.IsMatch(finding.RuleId) && resourcePattern.IsMatch(finding.Resource.ToString())
+        && (Context == "*" || (finding.Context is not null && contextPattern.IsMatch(finding.Context)));
 
     private static Regex Glob(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -73,7 +80,7 @@ public static class Suppressions
                     : throw new SuppressionFileException($"{source} entry {index}: expires '{e}' is not a date.");
             }
 
-            result.Add(new Suppression(rule, JsonRead.String(entry, "resource") ?? "*", justification, expires));
+            result.Add(new Suppression(rule, JsonRead.String(entry, "resource") ?? "*", justification, expires, JsonRead.String(entry, "context") ?? "*"));
         }
 
         return result;
@@ -100,7 +107,7 @@ public static class Suppressions
         foreach (Suppression expired in suppressions.Where(s => s.Expires is not null && s.Expires <= asOf))
         {
             kept.Add(RuleCatalog.CreateFinding(CoverageRules.ExpiredSuppression, new ResourceRef("Suppression", null, $"{expired.RuleId} {expired.Resource}"),
-                $"The suppression of {expired.RuleId} on {expired.Resource} in {source} expired on {expired.Expires:yyyy-MM-dd} (\"{expired.Justification}\"); its findings are reported again.",
+                $"The suppression of {expired.RuleId} on {expired.Resource}{(expired.Context == "*" ? string.Empty : $" in context {expired.Context}")} in {source} expired on {expired.Expires:yyyy-MM-dd} (\"{expired.Justification}\"); its findings are reported again.",
                 new Dictionary<string, string> { ["RuleId"] = expired.RuleId, ["Resource"] = expired.Resource, ["Expired"] = expired.Expires!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
         }
 

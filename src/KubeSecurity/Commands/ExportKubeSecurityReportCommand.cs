@@ -14,10 +14,10 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     private const string PathSet = "Path";
     private const string TextSet = "Text";
     private readonly List<Finding> findings = new();
-    private readonly List<CertificateInfo> certificates = new();
-    private AuditSummary? summary;
+    private readonly List<(CertificateInfo Certificate, string? Cluster)> certificates = new();
+    private readonly List<AuditSummary> summaries = new();
 
-    /// <summary>Findings and the AuditSummary from Invoke-KubeSecurityAudit or any Test-Kube* cmdlet; other objects are ignored with a warning.</summary>
+    /// <summary>Findings and the AuditSummary (one per cluster of a fleet) from Invoke-KubeSecurityAudit or any Test-Kube* cmdlet; certificates for Prometheus; other objects are ignored with a warning.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public object? InputObject { get; set; }
@@ -34,7 +34,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = TextSet)]
     public SwitchParameter AsText { get; set; }
 
-    /// <summary>The cluster label of Prometheus metrics (default: the audit's cluster or context).</summary>
+    /// <summary>The cluster label of all Prometheus metrics (default: each finding's and certificate's own cluster or context).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Cluster { get; set; }
@@ -57,10 +57,12 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                 findings.Add(finding);
                 break;
             case AuditSummary audit:
-                summary = audit;
+                summaries.Add(audit);
                 break;
             case CertificateInfo certificate:
-                certificates.Add(certificate);
+                // Certificates from a cluster carry its name as a note property (see OutputOrigin).
+                PSObject marked = PSObject.AsPSObject(InputObject);
+                certificates.Add((certificate, (marked.Properties["Cluster"]?.Value ?? marked.Properties["Context"]?.Value) as string));
                 break;
             default:
                 ignored++;
@@ -75,13 +77,14 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             WriteWarning($"{ignored} input object(s) were neither findings, certificates nor an audit summary and are not in the report.");
         }
 
+        AuditSummary? summary = AuditSummaries.Combine(summaries);
         string report;
         switch (Format)
         {
             case "Json":
                 using (var stream = new MemoryStream())
                 {
-                    ReportJson.Write(stream, findings, summary);
+                    ReportJson.Write(stream, findings, summary, summaries);
                     report = Encoding.UTF8.GetString(stream.ToArray());
                 }
 
@@ -107,7 +110,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                 report = ReportWriters.JUnit(findings, summary);
                 break;
             case "Prometheus":
-                report = ReportWriters.Prometheus(findings, certificates, summary, Cluster);
+                report = ReportWriters.Prometheus(findings, certificates, summaries, Cluster);
                 break;
             default:
                 report = ReportWriters.Markdown(findings, summary);

@@ -7,8 +7,9 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>
-/// Builds a snapshot of the cluster for analysis: live through the kubeconfig (the default), or
-/// from manifest files, directories and saved snapshots.
+/// Builds a snapshot of the cluster for analysis: live through the kubeconfig (the default; several
+/// contexts or wildcards collect a fleet in parallel), or from manifest files, directories and
+/// saved snapshots.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KubeSnapshot", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(KubeSnapshot))]
@@ -31,8 +32,9 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
 
     [Parameter(ParameterSetName = LiveSet)]
     [ArgumentCompleter(typeof(ContextCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
+    public string[]? Context { get; set; }
 
     [Parameter(ParameterSetName = LiveSet)]
     [ValidateNotNullOrEmpty]
@@ -58,9 +60,15 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
     [ValidateRange(1, 10000)]
     public int PageSize { get; set; } = 500;
 
+    /// <summary>How many list requests run at the same time against one API server.</summary>
     [Parameter(ParameterSetName = LiveSet)]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 8;
+    public int RequestConcurrency { get; set; } = 8;
+
+    /// <summary>How many clusters of a fleet are collected at the same time.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
 
     protected override void BeginProcessing()
     {
@@ -91,15 +99,14 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
     {
         if (ParameterSetName == LiveSet)
         {
-            LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
             var options = new LiveSnapshotOptions
             {
                 Namespaces = Namespace ?? Array.Empty<string>(),
                 Kinds = Kind ?? Array.Empty<string>(),
                 PageSize = PageSize,
-                MaxConcurrency = ThrottleLimit,
+                MaxConcurrency = RequestConcurrency,
             };
-            WriteObject(SnapshotAcquisition.FromLive(this, connection, options));
+            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, WriteObject);
         }
         else if (paths.Count > 0)
         {

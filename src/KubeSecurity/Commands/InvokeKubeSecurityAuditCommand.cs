@@ -53,9 +53,13 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
     [Parameter]
     public DateTimeOffset? AsOf { get; set; }
 
-    protected override void ProcessSnapshot(KubeSnapshot snapshot)
+    private IReadOnlyList<Suppression> suppressions = Array.Empty<Suppression>();
+    private HashSet<string>? baseline;
+    private readonly List<Finding> failing = new();
+    private readonly List<AuditSummary> failingAudits = new();
+
+    protected override void BeginProcessing()
     {
-        IReadOnlyList<Suppression> suppressions = Array.Empty<Suppression>();
         if (SuppressionPath is not null)
         {
             try
@@ -68,7 +72,6 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
             }
         }
 
-        HashSet<string>? baseline = null;
         if (Baseline is not null)
         {
             try
@@ -80,7 +83,10 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.BaselineInvalid, ErrorCategory.InvalidData, Baseline));
             }
         }
+    }
 
+    protected override void ProcessSnapshot(KubeSnapshot snapshot)
+    {
         var options = new AuditOptions
         {
             AsOf = AsOf ?? DateTimeOffset.UtcNow,
@@ -93,23 +99,38 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
             SuppressionSource = SuppressionPath ?? "suppressions",
             BaselineKeys = baseline,
         };
+        WriteVerbose($"Auditing {snapshot}.");
         AuditResult result = RunEngine((reporter, token) => Task.FromResult(AuditRunner.Run(snapshot, options, reporter, token)));
         foreach (string problem in result.Problems)
         {
-            WriteWarning($"Not analysed: {problem}");
+            WriteWarning($"Not analysed{(snapshot.Context is null ? string.Empty : $" in {snapshot.Context}")}: {problem}");
         }
 
         WriteObject(result.Findings, enumerateCollection: true);
         WriteObject(result.Summary);
         if (FailOn is Severity threshold)
         {
-            List<Finding> failing = result.Findings.Where(f => f.Severity >= threshold && (baseline is null || result.New.Contains(f))).ToList();
-            if (failing.Count > 0)
+            int before = failing.Count;
+            failing.AddRange(result.Findings.Where(f => f.Severity >= threshold && (baseline is null || result.New.Contains(f))));
+            if (failing.Count > before)
             {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                    $"{failing.Count} finding(s) at or above {threshold}{(baseline is null ? string.Empty : " new since the baseline")}: {string.Join("; ", failing.Take(5).Select(f => $"{f.RuleId} {f.Resource}"))}{(failing.Count > 5 ? "; ..." : string.Empty)}"),
-                    ErrorIds.AuditFailed, ErrorCategory.SecurityError, result.Summary));
+                failingAudits.Add(result.Summary!);
             }
         }
     }
+
+    // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and reported.
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (FailOn is Severity threshold && failing.Count > 0)
+        {
+            string where = failingAudits.Count > 1 ? $" in {failingAudits.Count} clusters ({string.Join(", ", failingAudits.Select(AuditSummaries.Origin))})" : string.Empty;
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                $"{failing.Count} finding(s) at or above {threshold}{(baseline is null ? string.Empty : " new since the baseline")}{where}: {string.Join("; ", failing.Take(5).Select(Describe))}{(failing.Count > 5 ? "; ..." : string.Empty)}"),
+                ErrorIds.AuditFailed, ErrorCategory.SecurityError, failingAudits.Count == 1 ? failingAudits[0] : failingAudits.ToArray()));
+        }
+    }
+
+    private static string Describe(Finding finding) => $"{(finding.Context is null ? string.Empty : finding.Context + ": ")}{finding.RuleId} {finding.Resource}";
 }

@@ -11,6 +11,8 @@ namespace KubeSecurity.Commands;
 /// Applies the mechanical fix of each finding from the pipeline to the live cluster (ShouldProcess;
 /// -WhatIf shows each change), returning before/after objects; or with -AsManifest and -Snapshot
 /// emits the repaired objects for GitOps. Findings without a mechanical fix are skipped with a message.
+/// A finding found through a context is repaired through that context (so a fleet audit repairs
+/// each cluster), and never through another one.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "KubeSecurityFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RepairResult), typeof(KubeObject))]
@@ -45,15 +47,25 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AsManifest needs -Snapshot: the objects to repair come from it."), ErrorIds.InvalidInputObject, ErrorCategory.InvalidArgument, null));
         }
 
+        string? expected = AsManifest ? Snapshot!.Context : Context;
+        if (finding.Context is not null && expected is not null && finding.Context != expected)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException(
+                $"{finding.RuleId} on {finding.Resource} was found through context '{finding.Context}', not '{expected}'; it is not repaired there. Pass the findings of each cluster with its own -Context (or none: a finding is repaired through the context it was found through)."),
+                ErrorIds.FindingFromOtherContext, ErrorCategory.InvalidArgument, finding));
+            return;
+        }
+
         try
         {
+            KubeConnection? connection = AsManifest ? null : ConnectionFor(finding.Context);
             if (finding.Kind is "RoleBinding" or "ClusterRoleBinding")
             {
-                RepairBinding(finding);
+                RepairBinding(finding, connection);
             }
             else
             {
-                RepairObject(finding);
+                RepairObject(finding, connection);
             }
         }
         catch (KubeApiException ex)
@@ -62,12 +74,12 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
         }
     }
 
-    private void RepairObject(Finding finding)
+    private void RepairObject(Finding finding, KubeConnection? connection)
     {
         ResourceRef? targetRef = RepairPlanner.TargetOf(finding);
         KubeObject? current = targetRef is null ? null
             : AsManifest ? Snapshot!.Objects.FirstOrDefault(o => o.ToResourceRef() == targetRef)
-            : RunEngine((_, token) => ObjectRemover.GetAsync(Connection, targetRef.Kind, targetRef.Namespace, targetRef.Name, token));
+            : RunEngine((_, token) => ObjectRemover.GetAsync(connection!, targetRef.Kind, targetRef.Namespace, targetRef.Name, token));
         RepairPlan? plan = RepairPlanner.Plan(finding, current, out string? reason);
         if (plan is null)
         {
@@ -82,21 +94,21 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             return;
         }
 
-        if (!ShouldProcess($"{plan.Target} on {ClusterName}", $"{plan.Action} for {finding.RuleId}: {string.Join("; ", plan.Changes)}"))
+        if (!ShouldProcess($"{plan.Target} on {NameOf(connection!)}", $"{plan.Action} for {finding.RuleId}: {string.Join("; ", plan.Changes)}"))
         {
             return;
         }
 
-        ApplyResult applied = RunEngine((_, token) => ObjectApplier.ApplyAsync(Connection, plan.After, token));
+        ApplyResult applied = RunEngine((_, token) => ObjectApplier.ApplyAsync(connection!, plan.After, token));
         WriteObject(new RepairResult(finding.RuleId, plan.Target, applied.Action, plan.Changes, applied.Previous, applied.Current, true));
     }
 
-    private void RepairBinding(Finding finding)
+    private void RepairBinding(Finding finding, KubeConnection? connection)
     {
         RbacSubject? subject = finding.RuleId != RbacRules.MissingRole && finding.Evidence.TryGetValue("Subject", out string? text) && RbacSubject.TryParse(text, out RbacSubject? parsed) ? parsed : null;
         KubeObject current = AsManifest
             ? Snapshot!.Objects.FirstOrDefault(o => o.ToResourceRef() == finding.Resource) ?? throw new KubeApiException(ApiFailure.NotFound, $"{finding.Resource} is not in the snapshot.")
-            : RunEngine((_, token) => BindingEditor.GetAsync(Connection, finding.Kind, finding.Namespace, finding.Name, token));
+            : RunEngine((_, token) => BindingEditor.GetAsync(connection!, finding.Kind, finding.Namespace, finding.Name, token));
         System.Text.Json.Nodes.JsonArray remaining;
         try
         {
@@ -120,12 +132,12 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             return;
         }
 
-        if (!ShouldProcess($"{finding.Resource} on {ClusterName}", $"Repair {finding.RuleId}: {change}"))
+        if (!ShouldProcess($"{finding.Resource} on {NameOf(connection!)}", $"Repair {finding.RuleId}: {change}"))
         {
             return;
         }
 
-        ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(Connection, current, remaining, token));
+        ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(connection!, current, remaining, token));
         WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { change }, applied.Previous, applied.Current, true));
     }
 

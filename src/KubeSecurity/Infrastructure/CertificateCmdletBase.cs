@@ -97,7 +97,7 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
 
     private void AddLiveSources(CertificateInventory inventory, KubeSnapshot snapshot)
     {
-        LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
+        LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, snapshot.Context, InCluster, SkipTlsVerify);
         foreach (string path in Core.Live.Kubeconfig.ResolvePaths(connection.KubeconfigPath))
         {
             WriteVerbose($"Reading kubeconfig certificates from {path}{(AllContexts ? " (all contexts)" : $" (context {snapshot.Context})")}.");

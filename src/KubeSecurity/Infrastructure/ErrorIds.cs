@@ -39,4 +39,7 @@ internal static class ErrorIds
     public const string SuppressionFileInvalid = "SuppressionFileInvalid";
     public const string BaselineInvalid = "BaselineInvalid";
     public const string AuditFailed = "AuditFailed";
+    public const string ContextNotFound = "ContextNotFound";
+    public const string ClusterFailed = "ClusterFailed";
+    public const string FindingFromOtherContext = "FindingFromOtherContext";
 }

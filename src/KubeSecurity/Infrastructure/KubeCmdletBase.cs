@@ -27,26 +27,7 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
         var reporter = new QueuedReporter();
         Task<T> task = Task.Run(() => work(reporter, StopToken), StopToken);
         task.ContinueWith(_ => reporter.Queue.CompleteAdding(), TaskScheduler.Default);
-        int activityId = progressId++;
-        foreach (object report in reporter.Queue.GetConsumingEnumerable())
-        {
-            switch (report)
-            {
-                case OperationProgress progress:
-                    WriteProgress(new ProgressRecord(activityId, progress.Activity, progress.Status)
-                    {
-                        PercentComplete = Math.Clamp(progress.PercentComplete, -1, 100),
-                        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-                    });
-                    break;
-                case QueuedReporter.WarningMessage warning:
-                    WriteWarning(warning.Text);
-                    break;
-                case QueuedReporter.VerboseMessage verbose:
-                    WriteVerbose(verbose.Text);
-                    break;
-            }
-        }
+        Pump(reporter, progressId++, parentActivityId: -1, onOther: null);
 
         try
         {
@@ -57,6 +38,103 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each item, at most <paramref name="throttleLimit"/> at a
+    /// time, each with its own progress bar under an overall one. Results and failures are handed
+    /// to the callbacks on the pipeline thread as each item finishes, so output streams while the
+    /// rest still run; one item's failure never stops the others.
+    /// </summary>
+    internal void RunEach<T>(string activity, IReadOnlyList<string> items, int throttleLimit,
+        Func<string, IOperationReporter, CancellationToken, Task<T>> work, Action<string, T> onResult, Action<string, Exception> onFailure)
+    {
+        var reporter = new QueuedReporter();
+        int overallId = progressId++;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
+        using var gate = new SemaphoreSlim(throttleLimit);
+        int finished = 0;
+        var tasks = items.Select(item =>
+        {
+            QueuedReporter scoped = reporter.ForScope(item, progressId++);
+            return Task.Run(async () =>
+            {
+                await gate.WaitAsync(cancel.Token).ConfigureAwait(false);
+                try
+                {
+                    scoped.Post(new ItemOutcome(item, await work(item, scoped, cancel.Token).ConfigureAwait(false), null));
+                }
+                catch (Exception ex) when (!cancel.IsCancellationRequested)
+                {
+                    scoped.Post(new ItemOutcome(item, null, ex));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, cancel.Token);
+        }).ToArray();
+        Task.WhenAll(tasks).ContinueWith(_ => reporter.Queue.CompleteAdding(), TaskScheduler.Default);
+
+        try
+        {
+            WriteProgress(new ProgressRecord(overallId, activity, $"0 of {items.Count} done") { PercentComplete = 0 });
+            Pump(reporter, overallId, overallId, report =>
+            {
+                var outcome = (ItemOutcome)report;
+                finished++;
+                WriteProgress(new ProgressRecord(overallId, activity, $"{finished} of {items.Count} done (last: {outcome.Item})") { PercentComplete = finished * 100 / items.Count });
+                if (outcome.Failure is null)
+                {
+                    onResult(outcome.Item, (T)outcome.Result!);
+                }
+                else
+                {
+                    onFailure(outcome.Item, outcome.Failure);
+                }
+            });
+            WriteProgress(new ProgressRecord(overallId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+        finally
+        {
+            // A terminating error or Ctrl+C while handling one item stops the others too.
+            cancel.Cancel();
+        }
+
+        if (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Pump(QueuedReporter reporter, int activityId, int parentActivityId, Action<object>? onOther)
+    {
+        foreach (object report in reporter.Queue.GetConsumingEnumerable())
+        {
+            switch (report)
+            {
+                case QueuedReporter.ProgressMessage { Progress: var progress } message:
+                    WriteProgress(new ProgressRecord(message.ActivityId == 0 ? activityId : message.ActivityId,
+                        message.Scope is null ? progress.Activity : $"{message.Scope}: {progress.Activity}", progress.Status)
+                    {
+                        PercentComplete = Math.Clamp(progress.PercentComplete, -1, 100),
+                        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                        ParentActivityId = message.ActivityId == 0 ? -1 : parentActivityId,
+                    });
+                    break;
+                case QueuedReporter.WarningMessage warning:
+                    WriteWarning(warning.Text);
+                    break;
+                case QueuedReporter.VerboseMessage verbose:
+                    WriteVerbose(verbose.Text);
+                    break;
+                default:
+                    onOther?.Invoke(report);
+                    break;
+            }
+        }
+    }
+
+    private sealed record ItemOutcome(string Item, object? Result, Exception? Failure);
 
     /// <summary>An API or connection failure as an ErrorRecord: 403 is PermissionDenied with the server's message, and so on.</summary>
     internal static ErrorRecord ApiError(KubeApiException exception, object? target)

@@ -4,12 +4,14 @@ using KubeSecurity.Core.Live;
 namespace KubeSecurity.Infrastructure;
 
 /// <summary>
-/// Cmdlets that change a live cluster: the connection parameters, one connection opened on first
-/// use and closed at the end, and the warning that -SkipTlsVerify sends changes to whoever answers.
+/// Cmdlets that change a live cluster: the connection parameters, a connection per context opened
+/// on first use and closed at the end, and the warning that -SkipTlsVerify sends changes to
+/// whoever answers.
 /// </summary>
 public abstract class LiveChangeCmdletBase : KubeCmdletBase
 {
-    private KubeConnection? connection;
+    private readonly Dictionary<string, KubeConnection> connections = new(StringComparer.Ordinal);
+    private bool warned;
 
     [Parameter]
     [ArgumentCompleter(typeof(Completers.ContextCompleter))]
@@ -23,27 +25,42 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
     [Parameter]
     public SwitchParameter SkipTlsVerify { get; set; }
 
-    /// <summary>The connection to the cluster, opened on first use.</summary>
-    internal KubeConnection Connection
-    {
-        get
-        {
-            if (connection is null)
-            {
-                if (SkipTlsVerify)
-                {
-                    WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, and changes go to whoever answers.");
-                }
+    /// <summary>The connection to the cluster of -Context (or the current context), opened on first use.</summary>
+    internal KubeConnection Connection => ConnectionFor(Context);
 
-                connection = KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, false, SkipTlsVerify));
+    /// <summary>How ShouldProcess names the cluster of -Context.</summary>
+    internal string ClusterName => NameOf(Connection);
+
+    /// <summary>The connection to a context's cluster (null: -Context, else the current context), opened on first use.</summary>
+    internal KubeConnection ConnectionFor(string? context)
+    {
+        context ??= Context;
+        string key = context ?? string.Empty;
+        if (!connections.TryGetValue(key, out KubeConnection? connection))
+        {
+            if (SkipTlsVerify && !warned)
+            {
+                warned = true;
+                WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, and changes go to whoever answers.");
             }
 
-            return connection;
+            connection = KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, context, false, SkipTlsVerify));
+            connections[key] = connection;
         }
+
+        return connection;
     }
 
-    /// <summary>How ShouldProcess names the cluster.</summary>
-    internal string ClusterName => Connection.Context ?? Connection.Server;
+    /// <summary>How ShouldProcess names a connection's cluster.</summary>
+    internal static string NameOf(KubeConnection connection) => connection.Context ?? connection.Server;
 
-    protected override void EndProcessing() => connection?.Dispose();
+    protected override void EndProcessing()
+    {
+        foreach (KubeConnection connection in connections.Values)
+        {
+            connection.Dispose();
+        }
+
+        connections.Clear();
+    }
 }

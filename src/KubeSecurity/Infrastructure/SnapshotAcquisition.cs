@@ -141,6 +141,108 @@ internal static class SnapshotAcquisition
         }
     }
 
+    /// <summary>
+    /// The contexts -Context names, in the order given: names as they are (connecting reports an
+    /// unknown one), wildcards expanded against the kubeconfig's contexts; a wildcard that matches
+    /// nothing is an error record.
+    /// </summary>
+    public static List<string> ExpandContexts(PSCmdlet cmdlet, string? kubeconfigPath, IEnumerable<string> patterns)
+    {
+        IReadOnlyList<ContextInfo>? known = null;
+        var contexts = new List<string>();
+        foreach (string pattern in patterns)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                contexts.Add(pattern);
+                continue;
+            }
+
+            known ??= Kubeconfig.ReadContexts(kubeconfigPath).Contexts;
+            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            List<string> matches = known.Where(c => wildcard.IsMatch(c.Name)).Select(c => c.Name).ToList();
+            if (matches.Count == 0)
+            {
+                cmdlet.WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"No kubeconfig context matches '{pattern}'. Contexts: {(known.Count == 0 ? "none (no readable kubeconfig)" : string.Join(", ", known.Select(c => c.Name)))}."),
+                    ErrorIds.ContextNotFound, ErrorCategory.ObjectNotFound, pattern));
+            }
+
+            contexts.AddRange(matches);
+        }
+
+        return contexts.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The live snapshots -Context names, each handed to <paramref name="onSnapshot"/>: one
+    /// context (or the current one) is collected as a single cluster, whose failure is
+    /// terminating; several contexts or a wildcard are a fleet (see <see cref="FromFleet"/>).
+    /// </summary>
+    public static void FromContexts(KubeCmdletBase cmdlet, string? kubeconfig, string[]? context, bool inCluster, bool skipTlsVerify,
+        LiveSnapshotOptions options, int throttleLimit, Action<KubeSnapshot> onSnapshot)
+    {
+        if (!IsFleet(context))
+        {
+            onSnapshot(FromLive(cmdlet, LiveConnection(cmdlet, kubeconfig, context?[0], inCluster, skipTlsVerify), options));
+            return;
+        }
+
+        if (inCluster)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException("-InCluster reads the pod's own cluster; it cannot be combined with several contexts."),
+                ErrorIds.KubeconfigInvalid, ErrorCategory.InvalidArgument, context));
+        }
+
+        LiveConnectionOptions connection = LiveConnection(cmdlet, kubeconfig, null, false, skipTlsVerify);
+        List<string> contexts = ExpandContexts(cmdlet, connection.KubeconfigPath, context!);
+        if (contexts.Count > 0)
+        {
+            FromFleet(cmdlet, connection, contexts, options, throttleLimit, onSnapshot);
+        }
+    }
+
+    /// <summary>Whether -Context asks for a fleet (several contexts or a wildcard) rather than one cluster.</summary>
+    public static bool IsFleet(string[]? contexts) =>
+        contexts is { Length: > 1 } || (contexts is { Length: 1 } && WildcardPattern.ContainsWildcardCharacters(contexts[0]));
+
+    /// <summary>
+    /// Collects from several contexts, <paramref name="throttleLimit"/> at a time, and hands each
+    /// snapshot over on the pipeline thread as soon as it is complete; a context that cannot be
+    /// collected is an error record naming it, and the others carry on.
+    /// </summary>
+    public static void FromFleet(KubeCmdletBase cmdlet, LiveConnectionOptions connectionOptions, IReadOnlyList<string> contexts, LiveSnapshotOptions snapshotOptions,
+        int throttleLimit, Action<KubeSnapshot> onSnapshot)
+    {
+        if (connectionOptions.SkipTlsVerify)
+        {
+            cmdlet.WriteWarning("-SkipTlsVerify is set: the API servers' certificates are not verified, so anyone on the network path can impersonate them. Use this only against throwaway test clusters.");
+        }
+
+        cmdlet.WriteVerbose($"Collecting from {contexts.Count} context(s), {throttleLimit} at a time: {string.Join(", ", contexts)}.");
+        cmdlet.RunEach("Collecting from clusters", contexts, throttleLimit,
+            async (context, reporter, token) =>
+            {
+                using KubeConnection connection = KubeConnection.Open(connectionOptions with { Context = context });
+                return await new LiveSnapshotCollector(connection, snapshotOptions, reporter).CollectAsync(token).ConfigureAwait(false);
+            },
+            (_, snapshot) => onSnapshot(snapshot),
+            (context, failure) => cmdlet.WriteError(ClusterError(failure, context)));
+    }
+
+    /// <summary>A cluster of a fleet that failed, as an error record that names the context first.</summary>
+    public static ErrorRecord ClusterError(Exception failure, string context)
+    {
+        ErrorRecord record = failure switch
+        {
+            KubeApiException api => KubeCmdletBase.ApiError(api, context),
+            ArgumentException argument => new ErrorRecord(argument, ErrorIds.InvalidKind, ErrorCategory.InvalidArgument, context),
+            _ => new ErrorRecord(failure, ErrorIds.ClusterFailed, ErrorCategory.NotSpecified, context),
+        };
+        record.ErrorDetails = new ErrorDetails($"Context '{context}': {failure.Message}");
+        return record;
+    }
+
     public static ErrorRecord ToErrorRecord(LoadProblem problem)
     {
         (string id, ErrorCategory category) = problem.Kind switch

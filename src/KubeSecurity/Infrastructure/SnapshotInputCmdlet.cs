@@ -7,8 +7,10 @@ namespace KubeSecurity.Infrastructure;
 
 /// <summary>
 /// The one way every analysis cmdlet takes its input: a snapshot from the pipeline or -Snapshot,
-/// files and saved snapshots from -Path/-LiteralPath, or a live cluster from -Context/-Kubeconfig
-/// (the default, with the current context). Derived cmdlets implement <see cref="ProcessSnapshot"/>.
+/// files and saved snapshots from -Path/-LiteralPath, or live clusters from -Context/-Kubeconfig
+/// (the default, with the current context; several contexts or wildcards make a fleet, collected
+/// -ThrottleLimit at a time). Derived cmdlets implement <see cref="ProcessSnapshot"/>; what they
+/// write while processing a snapshot from a cluster is marked with its cluster and context.
 /// </summary>
 public abstract class SnapshotInputCmdlet : KubeCmdletBase
 {
@@ -19,6 +21,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
 
     private readonly List<string> pendingPaths = new();
     private readonly List<string> claimedFiles = new();
+    private KubeSnapshot? processing;
 
     [Parameter(Mandatory = true, ParameterSetName = SnapshotSet, ValueFromPipeline = true)]
     public KubeSnapshot? Snapshot { get; set; }
@@ -35,8 +38,14 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
 
     [Parameter(ParameterSetName = LiveSet)]
     [ArgumentCompleter(typeof(ContextCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
+    public string[]? Context { get; set; }
+
+    /// <summary>How many clusters of a fleet are collected at the same time.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
 
     [Parameter(ParameterSetName = LiveSet)]
     [ValidateNotNullOrEmpty]
@@ -62,7 +71,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         switch (ParameterSetName)
         {
             case SnapshotSet when Snapshot is not null:
-                ProcessSnapshot(Snapshot);
+                Process(Snapshot);
                 break;
             case PathSet:
                 SortPaths(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
@@ -79,19 +88,56 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         {
             if (pendingPaths.Count > 0)
             {
-                ProcessSnapshot(SnapshotAcquisition.FromFiles(this, pendingPaths, Namespace, null));
+                Process(SnapshotAcquisition.FromFiles(this, pendingPaths, Namespace, null));
             }
             else if (claimedFiles.Count > 0)
             {
                 // Only claimed files (certificates, say): analyse them with an empty snapshot.
-                ProcessSnapshot(new KubeSnapshot(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, Array.Empty<KubeObject>(), origins: claimedFiles));
+                Process(new KubeSnapshot(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, Array.Empty<KubeObject>(), origins: claimedFiles));
             }
         }
         else if (ParameterSetName == LiveSet)
         {
-            LiveConnectionOptions connection = SnapshotAcquisition.LiveConnection(this, Kubeconfig, Context, InCluster, SkipTlsVerify);
             var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
-            ProcessSnapshot(SnapshotAcquisition.FromLive(this, connection, options));
+            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, Process);
+        }
+    }
+
+    private void Process(KubeSnapshot snapshot)
+    {
+        processing = snapshot;
+        try
+        {
+            ProcessSnapshot(snapshot);
+        }
+        finally
+        {
+            processing = null;
+        }
+    }
+
+    // Hides Cmdlet.WriteObject for every derived cmdlet so that all output written while a snapshot
+    // from a cluster is processed carries that cluster and context, without each cmdlet doing it.
+    protected new void WriteObject(object? sendToPipeline) => base.WriteObject(OutputOrigin.Mark(sendToPipeline, processing));
+
+    protected new void WriteObject(object? sendToPipeline, bool enumerateCollection)
+    {
+        if (!enumerateCollection || !OutputOrigin.IsFromCluster(processing))
+        {
+            base.WriteObject(sendToPipeline, enumerateCollection);
+            return;
+        }
+
+        System.Collections.IEnumerable? items = LanguagePrimitives.GetEnumerable(sendToPipeline);
+        if (items is null)
+        {
+            WriteObject(sendToPipeline);
+            return;
+        }
+
+        foreach (object? item in items)
+        {
+            WriteObject(item);
         }
     }
 
