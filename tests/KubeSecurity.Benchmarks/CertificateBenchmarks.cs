@@ -27,42 +27,9 @@ public class CertificateBenchmarks
     {
         string directory = Path.Combine(Path.GetTempPath(), "kubesecurity-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=bench-ca", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
-
-        var bundle = new StringBuilder(ca.ExportCertificatePem()).Append('\n');
-        var objects = new List<KubeObject>();
-        for (int i = 0; i < 10_000; i++)
-        {
-            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest($"CN=svc-{i}.bench.example, O=Bench", key, HashAlgorithmName.SHA256);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName($"svc-{i}.bench.example");
-            request.CertificateExtensions.Add(san.Build());
-            using X509Certificate2 leaf = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30 + (i % 400)), BitConverter.GetBytes(i + 1));
-            string pem = leaf.ExportCertificatePem() + "\n";
-            bundle.Append(pem);
-            if (i < 5_000)
-            {
-                objects.Add(KubeObject.Create(System.Text.Json.JsonDocument.Parse(new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Secret",
-                    ["type"] = "kubernetes.io/tls",
-                    ["metadata"] = new JsonObject { ["name"] = $"tls-{i}", ["namespace"] = $"team-{i % 50}" },
-                    ["data"] = new JsonObject
-                    {
-                        ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
-                        ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem())),
-                    },
-                }.ToJsonString()).RootElement));
-            }
-        }
-
+        (List<KubeObject> objects, string bundle) = SyntheticTlsSecrets.Build(certificates: 10_000, secrets: 5_000);
         bundlePath = Path.Combine(directory, "bundle.pem");
-        File.WriteAllText(bundlePath, bundle.ToString());
+        File.WriteAllText(bundlePath, bundle);
 
         string repoRoot = typeof(CertificateBenchmarks).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
         ManifestReadResult demo = new ManifestReader().ReadPaths(new[] { Path.Combine(repoRoot, "samples", "demo-cluster") });
@@ -106,5 +73,48 @@ public class CertificateBenchmarks
         inventory.AddSnapshot(clusterWithTlsSecrets!);
         List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
         return CertificateAnalyzer.Analyze(clusterWithTlsSecrets!, certificates, new CertificateCheckOptions()).Count;
+    }
+}
+
+/// <summary>Leaf certificates of one CA: all of them as a PEM bundle, the first ones also as TLS secrets in 50 namespaces.</summary>
+public static class SyntheticTlsSecrets
+{
+    public static (List<KubeObject> Secrets, string Bundle) Build(int certificates, int secrets)
+    {
+        using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=bench-ca", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+
+        var bundle = new StringBuilder(ca.ExportCertificatePem()).Append('\n');
+        var objects = new List<KubeObject>();
+        for (int i = 0; i < certificates; i++)
+        {
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN=svc-{i}.bench.example, O=Bench", key, HashAlgorithmName.SHA256);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName($"svc-{i}.bench.example");
+            request.CertificateExtensions.Add(san.Build());
+            using X509Certificate2 leaf = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30 + (i % 400)), BitConverter.GetBytes(i + 1));
+            string pem = leaf.ExportCertificatePem() + "\n";
+            bundle.Append(pem);
+            if (i < secrets)
+            {
+                objects.Add(KubeObject.Create(System.Text.Json.JsonDocument.Parse(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Secret",
+                    ["type"] = "kubernetes.io/tls",
+                    ["metadata"] = new JsonObject { ["name"] = $"tls-{i}", ["namespace"] = $"team-{i % 50}" },
+                    ["data"] = new JsonObject
+                    {
+                        ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                        ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem())),
+                    },
+                }.ToJsonString()).RootElement));
+            }
+        }
+
+        return (objects, bundle.ToString());
     }
 }

@@ -15,11 +15,19 @@ using KubeSecurity.Model;
 //                          requests and wall time of live collection vs kubectl
 //   --child-load <file>    (internal) load a dump in a fresh process and print its peak working set
 //   --child-import         (internal) time Import-Module of the staged module in a fresh process
+//   --audit-figures        Invoke-KubeSecurityAudit on the synthetic all-areas cluster in a fresh
+//                          process (time, peak working set), and the 50,000-finding HTML report
+//                          opened in headless Chromium
+//   --child-audit <file>   (internal) audit a cluster file through the staged module
 switch (args.FirstOrDefault())
 {
     case "--figures":
         await Figures.RunAsync();
         return 0;
+    case "--audit-figures":
+        return AuditFigures.Run();
+    case "--child-audit":
+        return AuditFigures.ChildAudit(args[1]);
     case "--child-load":
         return Figures.ChildLoad(args[1]);
     case "--child-import":
@@ -31,7 +39,7 @@ switch (args.FirstOrDefault())
 
 internal static class Figures
 {
-    private static string StagedManifest => typeof(Figures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "StagedModuleManifest").Value!;
+    internal static string StagedManifest => typeof(Figures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "StagedModuleManifest").Value!;
 
     public static async Task RunAsync()
     {
@@ -73,7 +81,7 @@ internal static class Figures
         }
     }
 
-    private static string RunChild(params string[] arguments)
+    internal static string RunChild(params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         string entry = Assembly.GetEntryAssembly()!.Location;

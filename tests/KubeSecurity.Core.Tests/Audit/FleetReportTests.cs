@@ -94,6 +94,7 @@ public class FleetReportTests
 
         string html = HtmlReportWriter.Write(findings, combined);
         Assert.Contains("2 clusters", html, StringComparison.Ordinal);
-        Assert.Contains("<td>west</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>Cluster</th>", html, StringComparison.Ordinal);
+        Assert.Contains("\"fleet\":true", html, StringComparison.Ordinal);
     }
 }

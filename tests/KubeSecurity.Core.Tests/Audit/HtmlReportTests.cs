@@ -53,6 +53,9 @@ public class HtmlReportTests
         Assert.Contains("data-ready=\"true\"", rendered, StringComparison.Ordinal);
         Assert.Contains($"data-shown=\"{audit.Findings.Count}\"", rendered, StringComparison.Ordinal);
         Assert.Contains("<rect class=\"bar\"", rendered, StringComparison.Ordinal);
+        int rows = System.Text.RegularExpressions.Regex.Count(rendered, "<tr data-severity=");
+        Assert.Equal(Math.Min(HtmlReportWriter.PageSize, audit.Findings.Count), rows);
+        Assert.Contains("How to fix: </strong>", rendered, StringComparison.Ordinal);
 
         int critical = audit.Findings.Count(f => f.Severity == Severity.Critical);
         string filtered = Render(file, "#severity=Critical");
@@ -71,11 +74,45 @@ public class HtmlReportTests
     [Fact]
     public void Everything_from_findings_is_encoded()
     {
-        var finding = new Finding("KSEC-TEST-001", "<script>alert(1)</script>", Severity.High, "RBAC", new ResourceRef("Pod", "a", "x\"><img src=x>"), "</td><script>", "fix & go");
-        string html = HtmlReportWriter.Write(new[] { finding }, null);
+        string html = HtmlReportWriter.Write(new[] { Hostile() }, null);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x>", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;/td&gt;&lt;script&gt;", html, StringComparison.Ordinal);
-        Assert.Contains("fix &amp; go", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("</td><script>", html, StringComparison.Ordinal);
+        Assert.Contains("\\u003C/td\\u003E\\u003Cscript\\u003E", html, StringComparison.Ordinal);
+        Assert.Contains("fix \\u0026 go", html, StringComparison.Ordinal);
+    }
+
+    private static Finding Hostile() =>
+        new("KSEC-TEST-001", "<script>alert(1)</script>", Severity.High, "<b>RBAC</b>", new ResourceRef("Pod", "a", "x\"><img src=x>"), "</td><script>", "fix & go", new[] { "javascript:alert(1)" });
+
+    [ChromiumFact]
+    public void Hostile_text_in_findings_is_shown_as_text_in_a_real_browser()
+    {
+        string file = Path.Combine(TestPaths.TempDirectory(), "hostile.html");
+        File.WriteAllText(file, HtmlReportWriter.Write(new[] { Hostile() }, null));
+        string rendered = Render(file, string.Empty);
+        Assert.Contains("data-shown=\"1\"", rendered, StringComparison.Ordinal);
+        Assert.Contains("x\"&gt;&lt;img src=x&gt;", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>RBAC</b>", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"javascript:", rendered, StringComparison.Ordinal);
+    }
+
+    [ChromiumFact]
+    public void A_large_report_shows_one_page_of_rows_and_filters_over_all_findings()
+    {
+        var findings = Enumerable.Range(0, 2_000).Select(i => new Finding("KSEC-TEST-002", "t", i % 10 == 0 ? Severity.Critical : Severity.Low, "Workloads",
+            new ResourceRef("Pod", "ns", $"pod-{i}"), $"message {i}", "fix", null, null, null, i % 2 == 0 ? "east" : "west")).ToList();
+        string file = Path.Combine(TestPaths.TempDirectory(), "large.html");
+        File.WriteAllText(file, HtmlReportWriter.Write(findings, null));
+
+        string rendered = Render(file, string.Empty);
+        Assert.Equal(HtmlReportWriter.PageSize, System.Text.RegularExpressions.Regex.Count(rendered, "<tr data-severity="));
+        Assert.Contains($"Page 1 of {(2_000 + HtmlReportWriter.PageSize - 1) / HtmlReportWriter.PageSize}", rendered, StringComparison.Ordinal);
+        Assert.Contains("<td>east</td>", rendered, StringComparison.Ordinal);
+        Assert.Contains("data-shown=\"200\"", Render(file, "#severity=Critical"), StringComparison.Ordinal);
+        string one = Render(file, "#filter=pod-1999");
+        Assert.Contains("data-shown=\"1\"", one, StringComparison.Ordinal);
+        Assert.Contains("<td>west</td>", one, StringComparison.Ordinal);
     }
 }
