@@ -75,8 +75,9 @@ public sealed class FleetCmdletTests : IAsyncLifetime
         Assert.StartsWith("ApiUnreachable,", down.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.StartsWith("Context 'down': ", down.ErrorDetails.Message, StringComparison.Ordinal);
 
-        // Each cluster has its own progress bar under the overall one.
+        // Each cluster has its own progress bar under the overall one, and is audited there too (in parallel with the others).
         Assert.Contains(session.Streams.Progress, p => p.ParentActivityId >= 0 && p.Activity.StartsWith("east: ", StringComparison.Ordinal));
+        Assert.Contains(session.Streams.Progress, p => p.ParentActivityId >= 0 && p.Activity == "west: Security audit");
         Assert.Contains(session.Streams.Progress, p => p.Activity == "Collecting from clusters" && p.StatusDescription.StartsWith("3 of 3 done", StringComparison.Ordinal));
     }
 
@@ -143,5 +144,24 @@ public sealed class FleetCmdletTests : IAsyncLifetime
         Assert.DoesNotContain(east.RequestLog, r => r.Contains("namespaces/blog", StringComparison.Ordinal));
         Assert.Contains(west.RequestLog, r => r.StartsWith("PUT /api/v1/namespaces/blog", StringComparison.Ordinal));
         Assert.DoesNotContain(west.RequestLog, r => r.Contains("namespaces/shop", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stopping_the_pipeline_stops_every_cluster_of_a_fleet_promptly()
+    {
+        east.Latency = TimeSpan.FromSeconds(10);
+        west.Latency = TimeSpan.FromSeconds(10);
+        using var session = new ModuleSession();
+        IAsyncResult running = session.Start("Invoke-KubeSecurityAudit -Kubeconfig $args[0] -Context east, west", kubeconfig);
+        await Task.Delay(500);
+        Assert.Equal(PSInvocationState.Running, session.State);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        session.Stop();
+        watch.Stop();
+
+        Assert.Equal(PSInvocationState.Stopped, session.State);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {watch.Elapsed}");
+        Assert.True(running.IsCompleted);
     }
 }

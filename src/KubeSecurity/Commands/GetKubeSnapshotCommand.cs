@@ -106,7 +106,7 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
                 PageSize = PageSize,
                 MaxConcurrency = RequestConcurrency,
             };
-            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, WriteObject);
+            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, null, (snapshot, _) => WriteObject(snapshot));
         }
         else if (paths.Count > 0)
         {

@@ -85,22 +85,13 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
         }
     }
 
+    // Fleets: each cluster is audited on the worker that collected it, in parallel with the others.
+    private protected override FleetAnalysis? AnalyzeOnWorker => (snapshot, reporter, token) => AuditRunner.Run(snapshot, Options(), reporter, token);
+
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
-        var options = new AuditOptions
-        {
-            AsOf = AsOf ?? DateTimeOffset.UtcNow,
-            Categories = Category,
-            IncludeRules = IncludeRule,
-            ExcludeRules = ExcludeRule,
-            MinimumSeverity = MinimumSeverity,
-            RestrictedPodSecurity = RestrictedPodSecurity,
-            Suppressions = suppressions,
-            SuppressionSource = SuppressionPath ?? "suppressions",
-            BaselineKeys = baseline,
-        };
-        WriteVerbose($"Auditing {snapshot}.");
-        AuditResult result = RunEngine((reporter, token) => Task.FromResult(AuditRunner.Run(snapshot, options, reporter, token)));
+        WriteVerbose($"Audit of {snapshot}{(Analysis is null ? string.Empty : " (run on the worker that collected it)")}.");
+        AuditResult result = Analysis as AuditResult ?? RunEngine((reporter, token) => Task.FromResult(AuditRunner.Run(snapshot, Options(), reporter, token)));
         foreach (string problem in result.Problems)
         {
             WriteWarning($"Not analysed{(snapshot.Context is null ? string.Empty : $" in {snapshot.Context}")}: {problem}");
@@ -118,6 +109,19 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
             }
         }
     }
+
+    private AuditOptions Options() => new()
+    {
+        AsOf = AsOf ?? DateTimeOffset.UtcNow,
+        Categories = Category,
+        IncludeRules = IncludeRule,
+        ExcludeRules = ExcludeRule,
+        MinimumSeverity = MinimumSeverity,
+        RestrictedPodSecurity = RestrictedPodSecurity,
+        Suppressions = suppressions,
+        SuppressionSource = SuppressionPath ?? "suppressions",
+        BaselineKeys = baseline,
+    };
 
     // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and reported.
     protected override void EndProcessing()

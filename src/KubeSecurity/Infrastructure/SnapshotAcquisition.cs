@@ -180,11 +180,11 @@ internal static class SnapshotAcquisition
     /// terminating; several contexts or a wildcard are a fleet (see <see cref="FromFleet"/>).
     /// </summary>
     public static void FromContexts(KubeCmdletBase cmdlet, string? kubeconfig, string[]? context, bool inCluster, bool skipTlsVerify,
-        LiveSnapshotOptions options, int throttleLimit, Action<KubeSnapshot> onSnapshot)
+        LiveSnapshotOptions options, int throttleLimit, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot)
     {
         if (!IsFleet(context))
         {
-            onSnapshot(FromLive(cmdlet, LiveConnection(cmdlet, kubeconfig, context?[0], inCluster, skipTlsVerify), options));
+            onSnapshot(FromLive(cmdlet, LiveConnection(cmdlet, kubeconfig, context?[0], inCluster, skipTlsVerify), options), null);
             return;
         }
 
@@ -198,7 +198,7 @@ internal static class SnapshotAcquisition
         List<string> contexts = ExpandContexts(cmdlet, connection.KubeconfigPath, context!);
         if (contexts.Count > 0)
         {
-            FromFleet(cmdlet, connection, contexts, options, throttleLimit, onSnapshot);
+            FromFleet(cmdlet, connection, contexts, options, throttleLimit, analyze, onSnapshot);
         }
     }
 
@@ -207,12 +207,14 @@ internal static class SnapshotAcquisition
         contexts is { Length: > 1 } || (contexts is { Length: 1 } && WildcardPattern.ContainsWildcardCharacters(contexts[0]));
 
     /// <summary>
-    /// Collects from several contexts, <paramref name="throttleLimit"/> at a time, and hands each
-    /// snapshot over on the pipeline thread as soon as it is complete; a context that cannot be
-    /// collected is an error record naming it, and the others carry on.
+    /// Collects from several contexts, <paramref name="throttleLimit"/> at a time, runs
+    /// <paramref name="analyze"/> (when given) on each snapshot on the same worker, so clusters are
+    /// analysed in parallel too, and hands each snapshot and its analysis over on the pipeline
+    /// thread as soon as they are complete; a context that cannot be collected or analysed is an
+    /// error record naming it, and the others carry on.
     /// </summary>
     public static void FromFleet(KubeCmdletBase cmdlet, LiveConnectionOptions connectionOptions, IReadOnlyList<string> contexts, LiveSnapshotOptions snapshotOptions,
-        int throttleLimit, Action<KubeSnapshot> onSnapshot)
+        int throttleLimit, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot)
     {
         if (connectionOptions.SkipTlsVerify)
         {
@@ -223,10 +225,15 @@ internal static class SnapshotAcquisition
         cmdlet.RunEach("Collecting from clusters", contexts, throttleLimit,
             async (context, reporter, token) =>
             {
-                using KubeConnection connection = KubeConnection.Open(connectionOptions with { Context = context });
-                return await new LiveSnapshotCollector(connection, snapshotOptions, reporter).CollectAsync(token).ConfigureAwait(false);
+                KubeSnapshot snapshot;
+                using (KubeConnection connection = KubeConnection.Open(connectionOptions with { Context = context }))
+                {
+                    snapshot = await new LiveSnapshotCollector(connection, snapshotOptions, reporter).CollectAsync(token).ConfigureAwait(false);
+                }
+
+                return (Snapshot: snapshot, Analysis: analyze?.Invoke(snapshot, reporter, token));
             },
-            (_, snapshot) => onSnapshot(snapshot),
+            (_, collected) => onSnapshot(collected.Snapshot, collected.Analysis),
             (context, failure) => cmdlet.WriteError(ClusterError(failure, context)));
     }
 
@@ -257,6 +264,9 @@ internal static class SnapshotAcquisition
         return new ErrorRecord(exception, id, category, problem.Location);
     }
 }
+
+/// <summary>Analysis of one cluster's snapshot that runs on a fleet worker thread, in parallel with the other clusters.</summary>
+internal delegate object? FleetAnalysis(KubeSnapshot snapshot, Core.Diagnostics.IOperationReporter reporter, CancellationToken cancellationToken);
 
 /// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts and can outlive the work).</summary>
 internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -99,13 +99,16 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         else if (ParameterSetName == LiveSet)
         {
             var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
-            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, Process);
+            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, AnalyzeOnWorker, Process);
         }
     }
 
-    private void Process(KubeSnapshot snapshot)
+    private void Process(KubeSnapshot snapshot) => Process(snapshot, null);
+
+    private void Process(KubeSnapshot snapshot, object? analysis)
     {
         processing = snapshot;
+        Analysis = analysis;
         try
         {
             ProcessSnapshot(snapshot);
@@ -113,8 +116,19 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         finally
         {
             processing = null;
+            Analysis = null;
         }
     }
+
+    /// <summary>
+    /// For the clusters of a fleet: analysis a cmdlet can run on the worker that collected the
+    /// snapshot, so clusters are analysed in parallel; its result is <see cref="Analysis"/> while
+    /// <see cref="ProcessSnapshot"/> runs. It must not touch the pipeline. Null: none.
+    /// </summary>
+    private protected virtual FleetAnalysis? AnalyzeOnWorker => null;
+
+    /// <summary>What <see cref="AnalyzeOnWorker"/> produced for the snapshot being processed, or null.</summary>
+    protected object? Analysis { get; private set; }
 
     // Hides Cmdlet.WriteObject for every derived cmdlet so that all output written while a snapshot
     // from a cluster is processed carries that cluster and context, without each cmdlet doing it.
