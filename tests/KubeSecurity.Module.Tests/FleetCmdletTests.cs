@@ -152,16 +152,6 @@ public sealed class FleetCmdletTests : IAsyncLifetime
         east.Latency = TimeSpan.FromSeconds(10);
         west.Latency = TimeSpan.FromSeconds(10);
         using var session = new ModuleSession();
-        IAsyncResult running = session.Start("Invoke-KubeSecurityAudit -Kubeconfig $args[0] -Context east, west", kubeconfig);
-        await Task.Delay(500);
-        Assert.Equal(PSInvocationState.Running, session.State);
-
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        session.Stop();
-        watch.Stop();
-
-        Assert.Equal(PSInvocationState.Stopped, session.State);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {watch.Elapsed}");
-        Assert.True(running.IsCompleted);
+        await session.AssertStopsPromptly("Invoke-KubeSecurityAudit -Kubeconfig $args[0] -Context east, west", kubeconfig);
     }
 }

@@ -114,17 +114,7 @@ public class LiveCmdletTests
         {
             server.Latency = TimeSpan.FromSeconds(10);
             using var session = new ModuleSession();
-            IAsyncResult running = session.Start("Get-KubeSnapshot -Kubeconfig $args[0]", kubeconfig);
-            await Task.Delay(500);
-            Assert.Equal(PSInvocationState.Running, session.State);
-
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            session.Stop();
-            watch.Stop();
-
-            Assert.Equal(PSInvocationState.Stopped, session.State);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {watch.Elapsed}");
-            Assert.True(running.IsCompleted);
+            await session.AssertStopsPromptly("Get-KubeSnapshot -Kubeconfig $args[0]", kubeconfig);
         }
     }
 

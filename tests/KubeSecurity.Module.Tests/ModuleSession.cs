@@ -65,6 +65,22 @@ public sealed class ModuleSession : IDisposable
 
     public PSInvocationState State => shell.InvocationStateInfo.State;
 
+    /// <summary>Starts a slow script, presses Ctrl+C once it runs, and asserts that it stopped within 3 s.</summary>
+    public async Task AssertStopsPromptly(string script, params object?[] arguments)
+    {
+        IAsyncResult running = Start(script, arguments);
+        await Task.Delay(500);
+        Assert.Equal(PSInvocationState.Running, State);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Stop();
+        watch.Stop();
+
+        Assert.Equal(PSInvocationState.Stopped, State);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {watch.Elapsed}");
+        Assert.True(running.IsCompleted);
+    }
+
     /// <summary>
     /// Runs a script expected to stop with a terminating error and returns that error. A
     /// non-terminating error would not reach the catch block, so this tells the two apart.

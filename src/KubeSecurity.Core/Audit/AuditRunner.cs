@@ -135,7 +135,12 @@ public static class AuditRunner
         }
 
         (List<Finding> kept, int suppressed) = Suppressions.Apply(filtered, options.Suppressions, options.AsOf, options.SuppressionSource);
-        kept = kept.Select(f => FindingOrigin.Stamp(f, snapshot)).ToList();
+        // Findings were stamped before suppressions could match contexts; this marks the findings of expired suppressions.
+        for (int i = 0; i < kept.Count; i++)
+        {
+            kept[i] = FindingOrigin.Stamp(kept[i], snapshot);
+        }
+
         result.Findings.AddRange(kept.OrderByDescending(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Resource.ToString(), StringComparer.Ordinal));
         if (options.BaselineKeys is not null)
         {

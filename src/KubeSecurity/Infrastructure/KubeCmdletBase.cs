@@ -51,19 +51,22 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
         var reporter = new QueuedReporter();
         int overallId = progressId++;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
-        using var gate = new SemaphoreSlim(throttleLimit);
+        CancellationToken token = cancel.Token;
+        // Disposed when the last item has finished, not when this method returns: after Ctrl+C or
+        // a terminating error the items still unwind on their own threads.
+        var gate = new SemaphoreSlim(throttleLimit);
         int finished = 0;
         var tasks = items.Select(item =>
         {
             QueuedReporter scoped = reporter.ForScope(item, progressId++);
             return Task.Run(async () =>
             {
-                await gate.WaitAsync(cancel.Token).ConfigureAwait(false);
+                await gate.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
-                    scoped.Post(new ItemOutcome(item, await work(item, scoped, cancel.Token).ConfigureAwait(false), null));
+                    scoped.Post(new ItemOutcome(item, await work(item, scoped, token).ConfigureAwait(false), null));
                 }
-                catch (Exception ex) when (!cancel.IsCancellationRequested)
+                catch (Exception ex) when (!token.IsCancellationRequested)
                 {
                     scoped.Post(new ItemOutcome(item, null, ex));
                 }
@@ -71,9 +74,13 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
                 {
                     gate.Release();
                 }
-            }, cancel.Token);
+            }, token);
         }).ToArray();
-        Task.WhenAll(tasks).ContinueWith(_ => reporter.Queue.CompleteAdding(), TaskScheduler.Default);
+        Task.WhenAll(tasks).ContinueWith(_ =>
+        {
+            reporter.Queue.CompleteAdding();
+            gate.Dispose();
+        }, TaskScheduler.Default);
 
         try
         {
@@ -96,7 +103,8 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
         }
         finally
         {
-            // A terminating error or Ctrl+C while handling one item stops the others too.
+            // A terminating error or Ctrl+C while handling one item stops the others too (before
+            // the using disposes the source; the items only read its token afterwards).
             cancel.Cancel();
         }
 
