@@ -24,8 +24,15 @@ public class AuditCmdletTests
         // With the baseline nothing is new, so -FailOn passes; without it, it fails.
         session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' -Baseline $args[1] -FailOn High | Out-Null", ModuleSession.DemoCluster, report);
         Assert.Empty(session.Errors);
-        ErrorRecord failed = session.RunExpectingTerminatingError("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' -FailOn Critical | Out-Null", ModuleSession.DemoCluster);
+        // The gate is a non-terminating error after every finding and the summary.
+        PSObject[] gated = session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' -FailOn Critical", ModuleSession.DemoCluster).ToArray();
+        ErrorRecord failed = Assert.Single(session.Errors);
         Assert.Equal("AuditFailed,KubeSecurity.Commands.InvokeKubeSecurityAuditCommand", failed.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.SecurityError, failed.CategoryInfo.Category);
+        AuditSummary gatedSummary = Assert.IsType<AuditSummary>(gated[^1].BaseObject);
+        Assert.Equal(output.Length, gated.Length);
+        Assert.True(gatedSummary.GateFailed);
+        Assert.Equal(gatedSummary.BySeverity["Critical"], gatedSummary.FailingCount);
 
         string junit = (string)session.Run("Invoke-KubeSecurityAudit -Path $args[0] -Category RBAC | Export-KubeSecurityReport -Format JUnit -AsText", ModuleSession.DemoCluster).Single().BaseObject;
         Assert.Contains("<testsuite name=\"RBAC\"", junit, StringComparison.Ordinal);
@@ -93,7 +100,7 @@ public class HtmlReportCmdletTests
     {
         string file = Path.Combine(ModuleSession.TempDirectory(), "report.html");
         using var session = new ModuleSession();
-        FileInfo written = (FileInfo)session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' | Export-KubeSecurityReport -Format Html -Path $args[1]", ModuleSession.DemoCluster, file).Single().BaseObject;
+        FileInfo written = (FileInfo)session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' | Export-KubeSecurityReport -Format Html -Path $args[1] -PassThru", ModuleSession.DemoCluster, file).Single().BaseObject;
         Assert.Empty(session.Errors);
         string html = File.ReadAllText(written.FullName);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);

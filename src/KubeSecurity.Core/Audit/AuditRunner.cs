@@ -21,6 +21,9 @@ public sealed record AuditOptions
     public IReadOnlyList<Suppression> Suppressions { get; init; } = Array.Empty<Suppression>();
     public string SuppressionSource { get; init; } = "suppressions";
     public IReadOnlySet<string>? BaselineKeys { get; init; }
+
+    /// <summary>The gate: findings at or above this severity (only new ones with a baseline) fail the audit.</summary>
+    public Severity? FailOn { get; init; }
 }
 
 /// <summary>Everything an audit produced.</summary>
@@ -30,6 +33,9 @@ public sealed class AuditResult
     public List<string> Problems { get; } = new();
     public HashSet<Finding> New { get; } = new();
     public AuditSummary? Summary { get; set; }
+
+    /// <summary>The findings that fail the gate (<see cref="AuditOptions.FailOn"/>); empty without one.</summary>
+    public List<Finding> Failing { get; } = new();
 }
 
 /// <summary>
@@ -147,11 +153,20 @@ public static class AuditRunner
             result.New.UnionWith(result.Findings.Where(f => !options.BaselineKeys.Contains(ReportJson.Key(f))));
         }
 
+        if (options.FailOn is Severity threshold)
+        {
+            result.Failing.AddRange(result.Findings.Where(f => f.Severity >= threshold && (options.BaselineKeys is null || result.New.Contains(f))));
+        }
+
         reporter.Progress(new OperationProgress("Security audit", "Done", 100, Completed: true));
         result.Summary = new AuditSummary(snapshot.Cluster, snapshot.Context, started, DateTimeOffset.UtcNow - started, result.Findings.Count,
             Enum.GetValues<Severity>().OrderByDescending(s => s).ToDictionary(s => s.ToString(), s => result.Findings.Count(f => f.Severity == s)),
             result.Findings.GroupBy(f => f.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            suppressed, options.BaselineKeys is null ? result.Findings.Count : result.New.Count, ran, skipped);
+            suppressed, options.BaselineKeys is null ? result.Findings.Count : result.New.Count, ran, skipped)
+        {
+            FailOn = options.FailOn,
+            FailingCount = result.Failing.Count,
+        };
         return result;
     }
 }

@@ -26,7 +26,11 @@ public static class AuditSummaries
             summaries.Sum(s => s.Suppressed),
             summaries.Sum(s => s.NewSinceBaseline),
             summaries.SelectMany(s => s.Areas).Distinct(StringComparer.Ordinal).ToList(),
-            summaries.SelectMany(s => s.SkippedAreas.Select(area => s.Context is null ? area : $"{s.Context}: {area}")).ToList());
+            summaries.SelectMany(s => s.SkippedAreas.Select(area => s.Context is null ? area : $"{s.Context}: {area}")).ToList())
+        {
+            FailOn = summaries.Select(s => s.FailOn).FirstOrDefault(f => f is not null),
+            FailingCount = summaries.Sum(s => s.FailingCount),
+        };
     }
 
     /// <summary>How a summary names what was audited: its context, its cluster, or "snapshot".</summary>

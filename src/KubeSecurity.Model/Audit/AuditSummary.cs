@@ -14,7 +14,17 @@ public sealed record AuditSummary(
     IReadOnlyList<string> Areas,
     IReadOnlyList<string> SkippedAreas)
 {
+    /// <summary>The -FailOn gate of the audit, when it had one.</summary>
+    public Severity? FailOn { get; init; }
+
+    /// <summary>How many findings fail the gate: at or above <see cref="FailOn"/> (only those new since the baseline with -Baseline).</summary>
+    public int FailingCount { get; init; }
+
+    /// <summary>True when the audit had a gate and findings fail it; false when it passed; null without a gate.</summary>
+    public bool? GateFailed => FailOn is null ? null : FailingCount > 0;
+
     public override string ToString() =>
         $"{Total} finding(s) ({string.Join(", ", BySeverity.Where(s => s.Value > 0).Select(s => $"{s.Key} {s.Value}"))}); {Suppressed} suppressed" +
-        (SkippedAreas.Count > 0 ? $"; not fully checked: {string.Join("; ", SkippedAreas)}" : string.Empty);
+        (SkippedAreas.Count > 0 ? $"; not fully checked: {string.Join("; ", SkippedAreas)}" : string.Empty) +
+        (FailOn is null ? string.Empty : GateFailed == true ? $"; gate FAILED: {FailingCount} at or above {FailOn}" : $"; gate passed (-FailOn {FailOn})");
 }

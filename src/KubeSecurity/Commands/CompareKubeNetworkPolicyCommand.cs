@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>What-if: the connections a proposed set of policies would newly block or newly allow, before anything is applied.</summary>
-[Cmdlet(VerbsData.Compare, "KubeNetworkPolicy", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsData.Compare, "KubeNetworkPolicy", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Compare-KubeNetworkPolicy.md")]
 [OutputType(typeof(NetworkConnectivityChange))]
 public sealed class CompareKubeNetworkPolicyCommand : NetworkCmdletBase
 {

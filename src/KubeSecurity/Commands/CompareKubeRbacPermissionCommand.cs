@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Permissions gained and lost per subject between two snapshots (objects or saved snapshot/manifest paths).</summary>
-[Cmdlet(VerbsData.Compare, "KubeRbacPermission")]
+[Cmdlet(VerbsData.Compare, "KubeRbacPermission", HelpUri = HelpLinks.Base + "Compare-KubeRbacPermission.md")]
 [OutputType(typeof(RbacPermissionChange))]
 public sealed class CompareKubeRbacPermissionCommand : KubeCmdletBase
 {

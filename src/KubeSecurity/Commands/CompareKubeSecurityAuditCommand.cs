@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Drift between two audits: new, fixed and (optionally) unchanged findings, from JSON reports or finding objects.</summary>
-[Cmdlet(VerbsData.Compare, "KubeSecurityAudit")]
+[Cmdlet(VerbsData.Compare, "KubeSecurityAudit", HelpUri = HelpLinks.Base + "Compare-KubeSecurityAudit.md")]
 [OutputType(typeof(AuditChange))]
 public sealed class CompareKubeSecurityAuditCommand : KubeCmdletBase
 {

@@ -10,7 +10,7 @@ namespace KubeSecurity.Commands;
 /// Writes Kubernetes objects from the pipeline as multi-document YAML that <c>kubectl apply -f</c>
 /// accepts: to a file with -Path, else as text to the pipeline.
 /// </summary>
-[Cmdlet(VerbsData.Export, "KubeManifest", SupportsShouldProcess = true, DefaultParameterSetName = TextSet)]
+[Cmdlet(VerbsData.Export, "KubeManifest", SupportsShouldProcess = true, DefaultParameterSetName = TextSet, HelpUri = HelpLinks.Base + "Export-KubeManifest.md")]
 [OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
 [OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
 public sealed class ExportKubeManifestCommand : KubeCmdletBase

@@ -6,23 +6,47 @@ using KubeSecurity.Model;
 
 namespace KubeSecurity.Commands;
 
-/// <summary>Writes findings (and an audit summary) as a JSON, CSV, JUnit XML or Markdown report.</summary>
-[Cmdlet(VerbsData.Export, "KubeSecurityReport", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
-[OutputType(typeof(FileInfo), typeof(string))]
+/// <summary>
+/// Writes findings (and audit summaries) as an HTML, JSON, SARIF, CSV, JUnit XML, Markdown or
+/// Prometheus report: to a file with -Path/-LiteralPath, else as text to the pipeline.
+/// </summary>
+/// <remarks>
+/// The file is written as soon as an audit summary arrives (an audit's last object), and again at
+/// the end only if more input came after it, so an audit that ends with an error (its -FailOn gate
+/// under -ErrorAction Stop) still leaves a complete report. With no input at all the file is left
+/// as it was: a failed audit never replaces the previous report (a -Baseline) with an empty one.
+/// </remarks>
+[Cmdlet(VerbsData.Export, "KubeSecurityReport", SupportsShouldProcess = true, DefaultParameterSetName = TextSet,
+    HelpUri = HelpLinks.Base + "Export-KubeSecurityReport.md")]
+[OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
 public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
 {
-    private const string PathSet = "Path";
     private const string TextSet = "Text";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private static readonly Dictionary<string, string> FormatByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".html"] = "Html", [".htm"] = "Html", [".json"] = "Json", [".sarif"] = "Sarif", [".csv"] = "Csv",
+        [".xml"] = "JUnit", [".md"] = "Markdown", [".prom"] = "Prometheus",
+    };
+
     private readonly List<Finding> findings = new();
     private readonly List<(CertificateInfo Certificate, string? Cluster)> certificates = new();
     private readonly List<AuditSummary> summaries = new();
+    private int ignored;
+    private bool pendingSinceLastWrite;
+    private bool written;
+    private bool failed;
 
     /// <summary>Findings and the AuditSummary (one per cluster of a fleet) from Invoke-KubeSecurityAudit or any Test-Kube* cmdlet; certificates for Prometheus; other objects are ignored with a warning.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true)]
     [AllowNull]
     public object? InputObject { get; set; }
 
-    [Parameter(Mandatory = true)]
+    /// <summary>The report format; with -Path it defaults from the file extension (.html, .json, .sarif, .csv, .xml for JUnit, .md, .prom).</summary>
+    [Parameter]
     [ValidateSet("Html", "Json", "Sarif", "Csv", "JUnit", "Markdown", "Prometheus")]
     public string? Format { get; set; }
 
@@ -30,8 +54,13 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>Return the report as text instead of writing a file.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
+
+    /// <summary>Return the report as text (the default when no path is given).</summary>
+    [Parameter(ParameterSetName = TextSet)]
     public SwitchParameter AsText { get; set; }
 
     /// <summary>The cluster label of all Prometheus metrics (default: each finding's and certificate's own cluster or context).</summary>
@@ -43,26 +72,80 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [Parameter]
     public KubeSnapshot? Snapshot { get; set; }
 
+    /// <summary>Write a report even when no finding or summary arrived (a clean run of a Test-Kube* cmdlet).</summary>
+    [Parameter]
+    public SwitchParameter AllowEmpty { get; set; }
+
+    /// <summary>Overwrite a read-only file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Do not overwrite an existing file.</summary>
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Alias("NoOverwrite")]
     public SwitchParameter NoClobber { get; set; }
 
-    private int ignored;
+    /// <summary>Return the written file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    private string? Target => ParameterSetName switch
+    {
+        PathSet => OutputFile.Resolve(this, Path!),
+        LiteralPathSet => OutputFile.Resolve(this, LiteralPath!),
+        _ => null,
+    };
+
+    private string? format;
+
+    protected override void BeginProcessing()
+    {
+        format = Format;
+        if (format is null && Target is string target)
+        {
+            FormatByExtension.TryGetValue(System.IO.Path.GetExtension(target), out format);
+        }
+
+        if (format is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException(Target is null
+                    ? "Give -Format (Html, Json, Sarif, Csv, JUnit, Markdown or Prometheus) to return a report as text."
+                    : $"The format cannot be told from the extension of '{Target}'; give -Format (Html, Json, Sarif, Csv, JUnit, Markdown or Prometheus)."),
+                ErrorIds.ReportFormatUnknown, ErrorCategory.InvalidArgument, Target));
+        }
+    }
 
     protected override void ProcessRecord()
     {
-        switch (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject)
+        object? input = InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject;
+        switch (input)
         {
+            case null:
+                return;
             case Finding finding:
                 findings.Add(finding);
+                pendingSinceLastWrite = true;
                 break;
             case AuditSummary audit:
                 summaries.Add(audit);
+                pendingSinceLastWrite = true;
+                // An audit's summary is its last object: write now, so an error the audit raises
+                // after it (-FailOn) cannot stop the report from being written.
+                if (Target is not null)
+                {
+                    WriteReport();
+                }
+
                 break;
             case CertificateInfo certificate:
                 // Certificates from a cluster carry its name as a note property (see OutputOrigin).
                 PSObject marked = PSObject.AsPSObject(InputObject);
                 certificates.Add((certificate, (marked.Properties["Cluster"]?.Value ?? marked.Properties["Context"]?.Value) as string));
+                pendingSinceLastWrite = true;
                 break;
             default:
                 ignored++;
@@ -77,24 +160,85 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             WriteWarning($"{ignored} input object(s) were neither findings, certificates nor an audit summary and are not in the report.");
         }
 
+        if (Target is null)
+        {
+            if (findings.Count + summaries.Count + certificates.Count > 0 || AllowEmpty)
+            {
+                WriteObject(Render());
+            }
+            else
+            {
+                WriteEmptyInputError(null);
+            }
+
+            return;
+        }
+
+        if (!written && findings.Count + summaries.Count + certificates.Count == 0 && !AllowEmpty)
+        {
+            WriteEmptyInputError(Target);
+            return;
+        }
+
+        if (!written || pendingSinceLastWrite)
+        {
+            WriteReport();
+        }
+
+        if (written && PassThru)
+        {
+            WriteObject(InvokeProvider.Item.Get(new[] { Target }, force: true, literalPath: true), enumerateCollection: true);
+        }
+    }
+
+    private void WriteEmptyInputError(string? target) =>
+        WriteError(new ErrorRecord(
+            new InvalidOperationException(
+                "No finding, certificate or audit summary reached Export-KubeSecurityReport, so no report was written" +
+                (target is not null && File.Exists(target) ? $" and '{target}' was left unchanged" : string.Empty) +
+                ". If the audit before it failed, fix that first; to write a report with no findings, add -AllowEmpty."),
+            ErrorIds.ReportInputEmpty, ErrorCategory.InvalidData, target));
+
+    private void WriteReport()
+    {
+        if (failed)
+        {
+            return;
+        }
+
+        string target = Target!;
+        string report = Render();
+        string action = $"Write a {format} report of {findings.Count} finding(s)";
+        // -PassThru returns the file once, at the end; intermediate writes stay quiet.
+        if (OutputFile.Write(this, target, Force, NoClobber && !written, passThru: false, action, stream => stream.Write(new UTF8Encoding(false).GetBytes(report))))
+        {
+            written = true;
+            pendingSinceLastWrite = false;
+            WriteVerbose($"Wrote a {format} report of {findings.Count} finding(s) and {summaries.Count} audit summary(ies) to {target}.");
+        }
+        else
+        {
+            // Refused (-NoClobber, -WhatIf, read-only) or failed: do not ask or fail again for the same file.
+            failed = true;
+        }
+    }
+
+    private string Render()
+    {
         AuditSummary? summary = AuditSummaries.Combine(summaries);
-        string report;
-        switch (Format)
+        switch (format)
         {
             case "Json":
                 using (var stream = new MemoryStream())
                 {
                     ReportJson.Write(stream, findings, summary, summaries);
-                    report = Encoding.UTF8.GetString(stream.ToArray());
+                    return Encoding.UTF8.GetString(stream.ToArray());
                 }
 
-                break;
             case "Csv":
-                report = ReportWriters.Csv(findings);
-                break;
+                return ReportWriters.Csv(findings);
             case "Html":
-                report = HtmlReportWriter.Write(findings, summary);
-                break;
+                return HtmlReportWriter.Write(findings, summary);
             case "Sarif":
                 using (var stream = new MemoryStream())
                 {
@@ -102,47 +246,15 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
                         .GroupBy(o => o.ToResourceRef()).ToDictionary(g => g.Key, g => g.First().Origin!);
                     string version = typeof(Finding).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
                     SarifWriter.Write(stream, findings, origins, SessionState.Path.CurrentFileSystemLocation.ProviderPath, version);
-                    report = Encoding.UTF8.GetString(stream.ToArray());
+                    return Encoding.UTF8.GetString(stream.ToArray());
                 }
 
-                break;
             case "JUnit":
-                report = ReportWriters.JUnit(findings, summary);
-                break;
+                return ReportWriters.JUnit(findings, summary);
             case "Prometheus":
-                report = ReportWriters.Prometheus(findings, certificates, summaries, Cluster);
-                break;
+                return ReportWriters.Prometheus(findings, certificates, summaries, Cluster);
             default:
-                report = ReportWriters.Markdown(findings, summary);
-                break;
-        }
-
-        if (AsText)
-        {
-            WriteObject(report);
-            return;
-        }
-
-        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(target) && NoClobber)
-        {
-            WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
-
-        if (!ShouldProcess(target, $"Write a {Format} report of {findings.Count} finding(s)"))
-        {
-            return;
-        }
-
-        try
-        {
-            File.WriteAllText(target, report, new UTF8Encoding(false));
-            WriteObject(new FileInfo(target));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+                return ReportWriters.Markdown(findings, summary);
         }
     }
 }

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Saves a snapshot to one compressed file. Secret values are redacted unless -IncludeSecretValues.</summary>
-[Cmdlet(VerbsData.Export, "KubeSnapshot", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Export, "KubeSnapshot", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Export-KubeSnapshot.md")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportKubeSnapshotCommand : KubeCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Finds credentials stored outside Secrets: ConfigMaps, literal env values, command lines, annotations and last-applied configurations.</summary>
-[Cmdlet(VerbsCommon.Find, "KubeCredentialLeak", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Find, "KubeCredentialLeak", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Find-KubeCredentialLeak.md")]
 [OutputType(typeof(Finding))]
 public sealed class FindKubeCredentialLeakCommand : SecretCmdletBase
 {

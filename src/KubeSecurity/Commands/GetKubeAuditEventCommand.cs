@@ -5,7 +5,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Reads Kubernetes audit logs (JSON lines, gzip too) as filterable event objects.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeAuditEvent")]
+[Cmdlet(VerbsCommon.Get, "KubeAuditEvent", HelpUri = HelpLinks.Base + "Get-KubeAuditEvent.md")]
 [OutputType(typeof(AuditEvent))]
 public sealed class GetKubeAuditEventCommand : AuditLogCmdletBase
 {

@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// secrets, CA bundles in ConfigMaps, webhook and APIService caBundles, issued CSRs, the kubeconfig
 /// and the API server's own chain (live), and certificate files or folders (-Path).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KubeCertificate", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeCertificate", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeCertificate.md")]
 [OutputType(typeof(CertificateInfo))]
 public sealed class GetKubeCertificateCommand : CertificateCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Decodes each CertificateSigningRequest: requested subject and groups, names, key, signer, usages, condition, age and requester.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeCertificateSigningRequest", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeCertificateSigningRequest", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeCertificateSigningRequest.md")]
 [OutputType(typeof(CertificateSigningRequestInfo))]
 public sealed class GetKubeCertificateSigningRequestCommand : SnapshotInputCmdlet
 {

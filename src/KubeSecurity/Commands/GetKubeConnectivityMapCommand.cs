@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Every allowed connection between workloads and outside address ranges, as objects or as a Dot, Mermaid or CSV graph.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeConnectivityMap", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeConnectivityMap", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeConnectivityMap.md")]
 [OutputType(typeof(NetworkConnection), typeof(string))]
 public sealed class GetKubeConnectivityMapCommand : NetworkCmdletBase
 {

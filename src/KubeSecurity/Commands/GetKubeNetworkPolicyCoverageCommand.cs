@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Per namespace and per workload: isolated for ingress and for egress, and by which policies.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeNetworkPolicyCoverage", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeNetworkPolicyCoverage", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeNetworkPolicyCoverage.md")]
 [OutputType(typeof(NetworkCoverage))]
 public sealed class GetKubeNetworkPolicyCoverageCommand : NetworkCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Lists objects of a snapshot (or of files, or of a live cluster) by kind, namespace and name.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeObject", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeObject.md")]
 [OutputType(typeof(KubeObject))]
 public sealed class GetKubeObjectCommand : SnapshotInputCmdlet
 {

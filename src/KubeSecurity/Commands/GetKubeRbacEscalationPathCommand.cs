@@ -10,7 +10,7 @@ namespace KubeSecurity.Commands;
 /// stronger service accounts, minting their tokens, impersonation, bind/escalate, webhooks, CSR
 /// approval and the kubelet API. Each path lists its steps and the grant behind each.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KubeRbacEscalationPath", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeRbacEscalationPath", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeRbacEscalationPath.md")]
 [OutputType(typeof(RbacEscalationPath))]
 public sealed class GetKubeRbacEscalationPathCommand : RbacCmdletBase
 {

@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// Effective RBAC permissions: for named subjects, everything they hold through their own
 /// bindings and their groups; without -Subject (or with wildcards), every binding subject's grants.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KubeRbacPermission", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeRbacPermission", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeRbacPermission.md")]
 [OutputType(typeof(RbacPermission), typeof(RbacSubjectSummary))]
 public sealed class GetKubeRbacPermissionCommand : RbacCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Who can do this (like kubectl-who-can): every subject allowed the request, with the binding and role that allow it.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeRbacSubject", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeRbacSubject", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeRbacSubject.md")]
 [OutputType(typeof(RbacPermission))]
 public sealed class GetKubeRbacSubjectCommand : RbacRequestCmdletBase
 {

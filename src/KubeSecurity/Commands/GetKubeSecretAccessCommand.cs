@@ -7,7 +7,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Who can read each secret (get, list, watch), through which binding; filter by secret or by subject.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeSecretAccess", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeSecretAccess", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeSecretAccess.md")]
 [OutputType(typeof(SecretAccess))]
 public sealed class GetKubeSecretAccessCommand : SecretCmdletBase
 {

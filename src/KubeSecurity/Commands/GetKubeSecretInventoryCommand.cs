@@ -7,7 +7,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>One joined row per secret: type, keys, readers, consumers, last change, legacy token, leak indicators.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeSecretInventory", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeSecretInventory", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeSecretInventory.md")]
 [OutputType(typeof(SecretInventoryItem))]
 public sealed class GetKubeSecretInventoryCommand : SecretCmdletBase
 {

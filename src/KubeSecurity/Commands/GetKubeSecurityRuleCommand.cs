@@ -7,7 +7,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Lists the rules the analyses report: id, title, severity, category, remediation and references.</summary>
-[Cmdlet(VerbsCommon.Get, "KubeSecurityRule")]
+[Cmdlet(VerbsCommon.Get, "KubeSecurityRule", HelpUri = HelpLinks.Base + "Get-KubeSecurityRule.md")]
 [OutputType(typeof(SecurityRule))]
 public sealed class GetKubeSecurityRuleCommand : PSCmdlet
 {

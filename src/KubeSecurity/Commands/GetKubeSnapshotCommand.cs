@@ -11,7 +11,7 @@ namespace KubeSecurity.Commands;
 /// contexts or wildcards collect a fleet in parallel), or from manifest files, directories and
 /// saved snapshots.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KubeSnapshot", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsCommon.Get, "KubeSnapshot", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeSnapshot.md")]
 [OutputType(typeof(KubeSnapshot))]
 public sealed class GetKubeSnapshotCommand : KubeCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Reads a snapshot saved by Export-KubeSnapshot.</summary>
-[Cmdlet(VerbsData.Import, "KubeSnapshot", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "KubeSnapshot", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Import-KubeSnapshot.md")]
 [OutputType(typeof(KubeSnapshot))]
 public sealed class ImportKubeSnapshotCommand : KubeCmdletBase
 {

@@ -10,7 +10,7 @@ namespace KubeSecurity.Commands;
 /// apply uniformly; -FailOn ends with a terminating error when findings at or above a severity
 /// remain (only new ones with -Baseline).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "KubeSecurityAudit", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "KubeSecurityAudit", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Invoke-KubeSecurityAudit.md")]
 [OutputType(typeof(Finding), typeof(AuditSummary))]
 public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
 {
@@ -36,7 +36,7 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? SuppressionPath { get; set; }
 
-    /// <summary>End with a terminating error (AuditFailed) when findings at or above this severity remain.</summary>
+    /// <summary>After all output, write the error AuditFailed (non-terminating: $? is false, results are kept) when findings at or above this severity remain.</summary>
     [Parameter]
     public Severity? FailOn { get; set; }
 
@@ -99,14 +99,10 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
 
         WriteObject(result.Findings, enumerateCollection: true);
         WriteObject(result.Summary);
-        if (FailOn is Severity threshold)
+        if (result.Failing.Count > 0)
         {
-            int before = failing.Count;
-            failing.AddRange(result.Findings.Where(f => f.Severity >= threshold && (baseline is null || result.New.Contains(f))));
-            if (failing.Count > before)
-            {
-                failingAudits.Add(result.Summary!);
-            }
+            failing.AddRange(result.Failing);
+            failingAudits.Add(result.Summary!);
         }
     }
 
@@ -121,16 +117,19 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
         Suppressions = suppressions,
         SuppressionSource = SuppressionPath ?? "suppressions",
         BaselineKeys = baseline,
+        FailOn = FailOn,
     };
 
-    // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and reported.
+    // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and every
+    // finding and summary streamed: a non-terminating error, so `$results = ...` keeps the results and
+    // a report cmdlet later in the pipeline still writes its file; $? is false and -ErrorVariable holds it.
     protected override void EndProcessing()
     {
         base.EndProcessing();
         if (FailOn is Severity threshold && failing.Count > 0)
         {
             string where = failingAudits.Count > 1 ? $" in {failingAudits.Count} clusters ({string.Join(", ", failingAudits.Select(AuditSummaries.Origin))})" : string.Empty;
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+            WriteError(new ErrorRecord(new InvalidOperationException(
                 $"{failing.Count} finding(s) at or above {threshold}{(baseline is null ? string.Empty : " new since the baseline")}{where}: {string.Join("; ", failing.Take(5).Select(Describe))}{(failing.Count > 5 ? "; ..." : string.Empty)}"),
                 ErrorIds.AuditFailed, ErrorCategory.SecurityError, failingAudits.Count == 1 ? failingAudits[0] : failingAudits.ToArray()));
         }

@@ -8,7 +8,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Creates a self-signed CA, an intermediate CA, or a leaf signed by a CA; returns it and optionally writes PEM files.</summary>
-[Cmdlet(VerbsCommon.New, "KubeCertificate", SupportsShouldProcess = true, DefaultParameterSetName = SelfSignedSet)]
+[Cmdlet(VerbsCommon.New, "KubeCertificate", SupportsShouldProcess = true, DefaultParameterSetName = SelfSignedSet, HelpUri = HelpLinks.Base + "New-KubeCertificate.md")]
 [OutputType(typeof(GeneratedCertificate))]
 public sealed class NewKubeCertificateCommand : KubeCmdletBase
 {

@@ -10,7 +10,7 @@ namespace KubeSecurity.Commands;
 /// isolation, or least-privilege allow policies for observed connections. Kubernetes
 /// NetworkPolicy by default, Calico on request. Objects pipe to Export-KubeManifest or Set-KubeNetworkPolicy.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "KubeNetworkPolicy", DefaultParameterSetName = DefaultDenySet)]
+[Cmdlet(VerbsCommon.New, "KubeNetworkPolicy", DefaultParameterSetName = DefaultDenySet, HelpUri = HelpLinks.Base + "New-KubeNetworkPolicy.md")]
 [OutputType(typeof(KubeObject))]
 public sealed class NewKubeNetworkPolicyCommand : KubeCmdletBase
 {

@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// Generates the least-privilege Role/ClusterRole and bindings that cover exactly what a subject
 /// did, from a Kubernetes audit log (JSON lines). The objects pipe to Export-KubeManifest.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "KubeRbacRole")]
+[Cmdlet(VerbsCommon.New, "KubeRbacRole", HelpUri = HelpLinks.Base + "New-KubeRbacRole.md")]
 [OutputType(typeof(KubeObject))]
 public sealed class NewKubeRbacRoleCommand : KubeCmdletBase
 {

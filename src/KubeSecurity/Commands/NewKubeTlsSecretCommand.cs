@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Builds a kubernetes.io/tls Secret from a certificate and key, after checking they match and chain to the CA.</summary>
-[Cmdlet(VerbsCommon.New, "KubeTlsSecret", DefaultParameterSetName = ObjectSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "KubeTlsSecret", DefaultParameterSetName = ObjectSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-KubeTlsSecret.md")]
 [OutputType(typeof(KubeObject), typeof(ApplyResult))]
 public sealed class NewKubeTlsSecretCommand : LiveChangeCmdletBase
 {

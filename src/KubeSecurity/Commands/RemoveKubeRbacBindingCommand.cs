@@ -11,7 +11,7 @@ namespace KubeSecurity.Commands;
 /// when it is the last subject (or when no subject is named). Takes Test-KubeRbac findings from
 /// the pipeline. Returns the binding as it was, as a backup.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "KubeRbacBinding", DefaultParameterSetName = FindingSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "KubeRbacBinding", DefaultParameterSetName = FindingSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Remove-KubeRbacBinding.md")]
 [OutputType(typeof(ApplyResult))]
 public sealed class RemoveKubeRbacBindingCommand : LiveChangeCmdletBase
 {

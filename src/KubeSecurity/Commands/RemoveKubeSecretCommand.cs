@@ -12,7 +12,7 @@ namespace KubeSecurity.Commands;
 /// secret (values redacted unless -IncludeSecretValues) so it can be restored. -AsManifest
 /// changes nothing and emits the secrets to remove from a GitOps repository instead.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "KubeSecret", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "KubeSecret", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Remove-KubeSecret.md")]
 [OutputType(typeof(ApplyResult), typeof(KubeObject))]
 public sealed class RemoveKubeSecretCommand : LiveChangeCmdletBase
 {

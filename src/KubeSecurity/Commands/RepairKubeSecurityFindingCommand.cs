@@ -14,7 +14,7 @@ namespace KubeSecurity.Commands;
 /// A finding found through a context is repaired through that context (so a fleet audit repairs
 /// each cluster), and never through another one.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Repair, "KubeSecurityFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "KubeSecurityFinding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Repair-KubeSecurityFinding.md")]
 [OutputType(typeof(RepairResult), typeof(KubeObject))]
 public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
 {

@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// Creates or updates NetworkPolicies on the live cluster: idempotent (an identical spec is left
 /// alone and reported Unchanged), guarded by ShouldProcess, returning the previous version as a backup.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "KubeNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "KubeNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Set-KubeNetworkPolicy.md")]
 [OutputType(typeof(ApplyResult))]
 public sealed class SetKubeNetworkPolicyCommand : LiveChangeCmdletBase
 {

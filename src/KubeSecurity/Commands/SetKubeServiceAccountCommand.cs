@@ -11,7 +11,7 @@ namespace KubeSecurity.Commands;
 /// default) on the live cluster, returning the previous object; or, with -AsManifest, emits the
 /// patched objects for a GitOps repository.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "KubeServiceAccount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "KubeServiceAccount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Set-KubeServiceAccount.md")]
 [OutputType(typeof(ApplyResult), typeof(KubeObject))]
 public sealed class SetKubeServiceAccountCommand : LiveChangeCmdletBase
 {

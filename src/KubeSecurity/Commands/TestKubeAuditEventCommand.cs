@@ -7,7 +7,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Findings from audit logs: unusual secret reads, exec/attach, successful anonymous requests, 403 bursts, unexpected source addresses.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeAuditEvent")]
+[Cmdlet(VerbsDiagnostic.Test, "KubeAuditEvent", HelpUri = HelpLinks.Base + "Test-KubeAuditEvent.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubeAuditEventCommand : AuditLogCmdletBase
 {

@@ -11,7 +11,7 @@ namespace KubeSecurity.Commands;
 /// names, key pairs of TLS secrets, chains, Ingress wiring, kubeconfig client certificates, and
 /// the certificate signing requests waiting or approved.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeCertificate", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeCertificate", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeCertificate.md")]
 [OutputType(typeof(Finding))]
 [OutputType(typeof(bool))]
 public sealed class TestKubeCertificateCommand : CertificateCmdletBase

@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// Checks a cluster CA rotation: what is still issued by the old CA or before the rotation, which
 /// trust stores do not trust the new CA yet, and whether the old CA can be removed.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeCertificateRotation", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeCertificateRotation", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeCertificateRotation.md")]
 [OutputType(typeof(Finding), typeof(RotationSummary))]
 public sealed class TestKubeCertificateRotationCommand : CertificateCmdletBase
 {

@@ -10,7 +10,7 @@ namespace KubeSecurity.Commands;
 /// secrets covered, the provider that writes, keys, KMS settings), or the API server pods a
 /// snapshot or live cluster shows (whether they run with --encryption-provider-config).
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeEncryptionConfiguration", DefaultParameterSetName = ConfigurationSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeEncryptionConfiguration", DefaultParameterSetName = ConfigurationSet, HelpUri = HelpLinks.Base + "Test-KubeEncryptionConfiguration.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubeEncryptionConfigurationCommand : SnapshotInputCmdlet
 {

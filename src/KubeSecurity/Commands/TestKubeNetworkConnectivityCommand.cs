@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Whether a connection is allowed, with the policy rules that allow it on each side or the isolation that denies it.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeNetworkConnectivity", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeNetworkConnectivity", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeNetworkConnectivity.md")]
 [OutputType(typeof(ConnectivityResult), typeof(bool))]
 public sealed class TestKubeNetworkConnectivityCommand : NetworkCmdletBase
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>NetworkPolicy findings from the semantic model: open namespaces and workloads, over-broad rules, blocked DNS, dead policies.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeNetworkPolicy", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeNetworkPolicy", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeNetworkPolicy.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubeNetworkPolicyCommand : NetworkCmdletBase
 {

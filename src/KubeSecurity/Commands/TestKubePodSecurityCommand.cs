@@ -9,7 +9,7 @@ namespace KubeSecurity.Commands;
 /// Workload hardening findings: every Pod Security Standards control of the level, per workload,
 /// plus Pod Security Admission labels, resource limits, quotas, image pinning and webhooks that weaken enforcement.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubePodSecurity", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubePodSecurity", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubePodSecurity.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubePodSecurityCommand : SnapshotInputCmdlet
 {

@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Whether a subject may make a request, and why (like kubectl auth can-i, answered from the snapshot).</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeRbacAccess", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeRbacAccess", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeRbacAccess.md")]
 [OutputType(typeof(RbacAccessResult), typeof(bool))]
 public sealed class TestKubeRbacAccessCommand : RbacRequestCmdletBase
 {

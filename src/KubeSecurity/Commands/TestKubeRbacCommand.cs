@@ -6,7 +6,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Risky RBAC grants as findings: each names the binding, the subject, the role and rule, and the running pods that carry it.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeRbac", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeRbac", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeRbac.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubeRbacCommand : RbacCmdletBase
 {

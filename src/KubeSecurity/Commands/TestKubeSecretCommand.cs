@@ -7,7 +7,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Commands;
 
 /// <summary>Secret audit findings: env exposure, orphans, missing references, staleness, legacy tokens, unneeded token mounts, broad read access, registry credentials, key material, personal information.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubeSecret", DefaultParameterSetName = LiveSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubeSecret", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Test-KubeSecret.md")]
 [OutputType(typeof(Finding))]
 public sealed class TestKubeSecretCommand : SecretCmdletBase
 {

@@ -42,4 +42,7 @@ internal static class ErrorIds
     public const string ContextNotFound = "ContextNotFound";
     public const string ClusterFailed = "ClusterFailed";
     public const string FindingFromOtherContext = "FindingFromOtherContext";
+    public const string ReportFormatUnknown = "ReportFormatUnknown";
+    public const string ReportInputEmpty = "ReportInputEmpty";
+    public const string KindNotRecognized = "KindNotRecognized";
 }
