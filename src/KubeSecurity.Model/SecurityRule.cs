@@ -14,6 +14,21 @@ public sealed class SecurityRule
         Description = description;
         Remediation = remediation;
         References = references ?? Array.Empty<string>();
+        MinimumSeverity = severity;
+        MaximumSeverity = severity;
+    }
+
+    private SecurityRule(SecurityRule rule, Severity minimum, Severity maximum, string note)
+        : this(rule.Id, rule.Title, rule.Severity, rule.Category, rule.Description, rule.Remediation, rule.References)
+    {
+        if (minimum > rule.Severity || maximum < rule.Severity)
+        {
+            throw new ArgumentException($"The severity range {minimum}-{maximum} of {rule.Id} does not include its default severity {rule.Severity}.");
+        }
+
+        MinimumSeverity = minimum;
+        MaximumSeverity = maximum;
+        SeverityNote = note;
     }
 
     public string Id { get; }
@@ -21,6 +36,15 @@ public sealed class SecurityRule
 
     /// <summary>The default severity; a finding may raise or lower it with a reason in its message.</summary>
     public Severity Severity { get; }
+
+    /// <summary>The lowest severity a finding of this rule can carry (equal to <see cref="Severity"/> unless the rule grades its findings).</summary>
+    public Severity MinimumSeverity { get; }
+
+    /// <summary>The highest severity a finding of this rule can carry.</summary>
+    public Severity MaximumSeverity { get; }
+
+    /// <summary>When findings of the rule differ from the default severity, and why; null when they never do.</summary>
+    public string? SeverityNote { get; }
     public string Category { get; }
     public string Description { get; }
     public string Remediation { get; }
@@ -28,6 +52,9 @@ public sealed class SecurityRule
 
     /// <summary>The rule's documentation page, relative to the repository root.</summary>
     public string HelpPath => $"docs/rules/{Id}.md";
+
+    /// <summary>The same rule, stating that its findings range from <paramref name="minimum"/> to <paramref name="maximum"/> and why.</summary>
+    public SecurityRule WithSeverityRange(Severity minimum, Severity maximum, string note) => new(this, minimum, maximum, note);
 
     public override string ToString() => $"{Id} {Title}";
 }

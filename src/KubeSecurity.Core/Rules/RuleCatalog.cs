@@ -14,7 +14,7 @@ public static class RuleCatalog
     {
         foreach (SecurityRule rule in CoverageRules.All.Concat(CertificateRules.All).Concat(CsrRules.All).Concat(RotationRules.All).Concat(RbacRules.All).Concat(NetworkRules.All).Concat(SecretRules.All).Concat(EncryptionRules.All).Concat(WorkloadRules.All).Concat(AuditLogRules.All))
         {
-            Register(rule);
+            Register(SeverityRanges.Apply(rule));
         }
     }
 

@@ -90,35 +90,10 @@ public sealed class ExportKubeManifestCommand : KubeCmdletBase
             return;
         }
 
-        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
-        if (File.Exists(target) && NoClobber)
+        string target = OutputFile.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath! : Path!);
+        if (OutputFile.Write(this, target, Force, NoClobber, PassThru, $"Write {objects.Count} object(s) as YAML", stream => stream.Write(new UTF8Encoding(false).GetBytes(yaml))))
         {
-            WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
-
-        if (!ShouldProcess(target, $"Write {objects.Count} object(s) as YAML"))
-        {
-            return;
-        }
-
-        try
-        {
-            if (Force && File.Exists(target))
-            {
-                File.SetAttributes(target, FileAttributes.Normal);
-            }
-
-            File.WriteAllText(target, yaml, new UTF8Encoding(false));
             WriteVerbose($"Wrote {objects.Count} object(s) to {target}.");
-            if (PassThru)
-            {
-                WriteObject(new FileInfo(target));
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
         }
     }
 }

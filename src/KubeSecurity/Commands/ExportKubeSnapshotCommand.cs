@@ -42,68 +42,21 @@ public sealed class ExportKubeSnapshotCommand : KubeCmdletBase
 
     protected override void ProcessRecord()
     {
-        string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
-        if (NoClobber && File.Exists(target))
-        {
-            WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
-
+        string target = OutputFile.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath! : Path!);
+        int redacted = 0;
         string action = IncludeSecretValues ? "Save snapshot WITH secret values" : "Save snapshot (secret values redacted)";
-        if (!ShouldProcess(target, action))
-        {
-            return;
-        }
-
-        if (File.Exists(target) && (File.GetAttributes(target) & FileAttributes.ReadOnly) != 0 && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"The file '{target}' is read-only; use -Force to overwrite it."), ErrorIds.FileWriteFailed, ErrorCategory.PermissionDenied, target));
-            return;
-        }
-
-        if (IncludeSecretValues)
-        {
-            WriteWarning($"{target} will hold Secret values as the cluster stores them (base64, not encrypted). Protect it like the secrets themselves.");
-        }
-
-        string temporary = target + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            int redacted;
-            using (FileStream stream = File.Create(temporary))
+        string version = typeof(ExportKubeSnapshotCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        if (OutputFile.Write(this, target, Force, NoClobber, PassThru, action, stream =>
             {
-                redacted = SnapshotFile.Write(Snapshot!, stream, IncludeSecretValues, typeof(ExportKubeSnapshotCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-            }
+                if (IncludeSecretValues)
+                {
+                    WriteWarning($"{target} will hold Secret values as the cluster stores them (base64, not encrypted). Protect it like the secrets themselves.");
+                }
 
-            if (Force && File.Exists(target))
-            {
-                File.SetAttributes(target, FileAttributes.Normal);
-            }
-
-            // Write then rename: an interrupted export never leaves a truncated snapshot behind.
-            File.Move(temporary, target, overwrite: true);
+                redacted = SnapshotFile.Write(Snapshot!, stream, IncludeSecretValues, version);
+            }))
+        {
             WriteVerbose($"Saved {Snapshot!.ObjectCount} object(s) to {target}{(IncludeSecretValues ? string.Empty : $"; redacted values in {redacted} Secret/ConfigMap object(s)")}.");
-            if (PassThru)
-            {
-                WriteObject(new FileInfo(target));
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            DeleteQuietly(temporary);
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
-        }
-    }
-
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The write already failed and is reported; a leftover temporary file is harmless.
         }
     }
 }
