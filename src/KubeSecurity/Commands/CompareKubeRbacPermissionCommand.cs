@@ -24,6 +24,7 @@ public sealed class CompareKubeRbacPermissionCommand : KubeCmdletBase
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     protected override void EndProcessing()

@@ -18,6 +18,7 @@ public sealed class GetKubeRbacEscalationPathCommand : RbacCmdletBase
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     /// <summary><c>cluster-admin</c> (the default) or a permission such as <c>get secrets</c> or <c>create pods/exec</c>.</summary>

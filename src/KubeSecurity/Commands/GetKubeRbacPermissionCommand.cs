@@ -17,6 +17,7 @@ public sealed class GetKubeRbacPermissionCommand : RbacCmdletBase
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     /// <summary>Extra groups a named user belongs to (the authenticator adds them; the snapshot cannot know).</summary>

@@ -21,6 +21,7 @@ public sealed class GetKubeSecretAccessCommand : SecretCmdletBase
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     /// <summary>Also list the API server's own defaults and system:masters.</summary>

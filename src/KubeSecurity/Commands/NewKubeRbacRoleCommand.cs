@@ -21,6 +21,7 @@ public sealed class NewKubeRbacRoleCommand : KubeCmdletBase
     /// <summary>The user or service account whose requests to cover (User:NAME, ServiceAccount:NS/NAME, system:serviceaccount:NS:NAME).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string? Subject { get; set; }
 
     /// <summary>The name of the generated roles and bindings; derived from the subject when omitted.</summary>

@@ -33,6 +33,7 @@ public sealed class RemoveKubeRbacBindingCommand : LiveChangeCmdletBase
     /// <summary>The subject to remove; without it the whole binding is deleted.</summary>
     [Parameter(ParameterSetName = NameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string? Subject { get; set; }
 
     /// <summary>A Test-KubeRbac finding about a binding: its subject is removed (a binding to a missing role is deleted).</summary>

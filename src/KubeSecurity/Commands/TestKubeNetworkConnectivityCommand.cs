@@ -13,10 +13,12 @@ public sealed class TestKubeNetworkConnectivityCommand : NetworkCmdletBase
     /// <summary>NAMESPACE/NAME (pod or workload), NAMESPACE/KIND/NAME, NAMESPACE/LABEL=VALUE[,...], or an IP address.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.WorkloadCompleter))]
     public string? From { get; set; }
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.WorkloadCompleter))]
     public string? To { get; set; }
 
     /// <summary>The destination port; without it the answer lists the ports that are allowed.</summary>

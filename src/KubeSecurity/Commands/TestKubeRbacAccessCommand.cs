@@ -12,6 +12,7 @@ public sealed class TestKubeRbacAccessCommand : RbacRequestCmdletBase
 {
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     /// <summary>Groups the user is in beyond what the snapshot knows (as --as-group).</summary>

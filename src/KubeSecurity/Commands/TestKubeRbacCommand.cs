@@ -18,6 +18,7 @@ public sealed class TestKubeRbacCommand : RbacCmdletBase
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.SubjectCompleter))]
     public string[]? Subject { get; set; }
 
     protected override void ProcessSnapshot(KubeSnapshot snapshot)

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using KubeSecurity.Core.Live;
-using KubeSecurity.Model;
 
 namespace KubeSecurity.Completers;
 
@@ -19,15 +18,9 @@ public sealed class NamespaceCompleter : IArgumentCompleter
     {
         string prefix = wordToComplete.Trim('\'', '"');
         IEnumerable<string> names;
-        if (Unwrap(fakeBoundParameters?["Snapshot"]) is KubeSnapshot snapshot)
+        if (InputVocabulary.From(fakeBoundParameters) is { } input)
         {
-            names = snapshot.OfKind("Namespace").Select(n => n.Name)
-                .Concat(snapshot.Objects.Select(o => o.Namespace).OfType<string>())
-                .Distinct(StringComparer.Ordinal);
-        }
-        else if (fakeBoundParameters?.Contains("Path") == true || fakeBoundParameters?.Contains("LiteralPath") == true)
-        {
-            return Array.Empty<CompletionResult>();
+            names = input.Namespaces;
         }
         else
         {
@@ -44,5 +37,4 @@ public sealed class NamespaceCompleter : IArgumentCompleter
             .Select(n => new CompletionResult(CompletionText.Quote(n), n, CompletionResultType.ParameterValue, n));
     }
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

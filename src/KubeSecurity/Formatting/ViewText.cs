@@ -10,7 +10,8 @@ namespace KubeSecurity.Formatting;
 /// </summary>
 public static class ViewText
 {
-    private static readonly char[] SoftBreaks = { '/', ',', '-', '>', ':', '.' };
+    // In order of preference: a name breaks after its separators before it breaks inside a word.
+    private static readonly char[] SoftBreaks = { '/', ',', '>', ':', '-', '.' };
 
     /// <summary>The text broken into lines of at most <paramref name="width"/> characters.</summary>
     public static string Wrap(object? value, int width)
@@ -68,10 +69,13 @@ public static class ViewText
             return space + 1;
         }
 
-        int soft = text.LastIndexOfAny(SoftBreaks, width - 1);
-        if (soft > width / 3)
+        foreach (char separator in SoftBreaks)
         {
-            return soft + 1;
+            int soft = text.LastIndexOf(separator, width - 1);
+            if (soft > width / 3)
+            {
+                return soft + 1;
+            }
         }
 
         return width;

@@ -11,11 +11,13 @@ public abstract class RbacRequestCmdletBase : RbacCmdletBase
 {
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.RbacVocabularyCompleter))]
     public string? Verb { get; set; }
 
     /// <summary>The resource: <c>secrets</c>, <c>pods/exec</c>, <c>deployments.apps</c>.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.RbacVocabularyCompleter))]
     public string? Resource { get; set; }
 
     [Parameter]
@@ -25,6 +27,7 @@ public abstract class RbacRequestCmdletBase : RbacCmdletBase
     /// <summary>The API group; "" (the default) is the core group.</summary>
     [Parameter]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(Completers.RbacVocabularyCompleter))]
     public string? ApiGroup { get; set; }
 
     /// <summary>The object name, for rules restricted by resourceNames.</summary>
