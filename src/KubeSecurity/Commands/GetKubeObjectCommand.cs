@@ -26,7 +26,19 @@ public sealed class GetKubeObjectCommand : SnapshotInputCmdlet
 
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
-        List<WildcardPattern> kinds = Patterns(Kind);
+        // kubectl's names work too: pods, deploy, clusterrolebindings.
+        string[]? requested = Kind?.Select(k => !WildcardPattern.ContainsWildcardCharacters(k) && Core.Snapshots.KnownKinds.TryGet(k, out var known) ? known.Kind : k).ToArray();
+        foreach (string kind in (requested ?? Array.Empty<string>()).Where(k => !WildcardPattern.ContainsWildcardCharacters(k)))
+        {
+            if (!Core.Snapshots.KnownKinds.IsKnown(kind) && !snapshot.Objects.Any(o => string.Equals(o.Kind, kind, StringComparison.OrdinalIgnoreCase)))
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"No object of kind '{kind}' is in {snapshot} and it is not a kind KubeSecurity knows. Kinds present: {string.Join(", ", snapshot.Counts.Keys.Order(StringComparer.Ordinal))}."),
+                    ErrorIds.KindNotRecognized, ErrorCategory.ObjectNotFound, kind));
+            }
+        }
+
+        List<WildcardPattern> kinds = Patterns(requested);
         List<WildcardPattern> names = Patterns(Name);
         HashSet<string>? namespaces = Namespace is { Length: > 0 } ? new HashSet<string>(Namespace, StringComparer.Ordinal) : null;
         foreach (KubeObject item in snapshot.Objects)

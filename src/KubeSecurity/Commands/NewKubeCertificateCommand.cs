@@ -104,6 +104,15 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
             ValidDays = ValidDays ?? (CertificateAuthority ? 3650 : 365),
         };
 
+        // -WhatIf generates nothing: ask before the key is made, naming where it would go.
+        (string Certificate, string Key)? files = OutputDirectory is null ? null : FilePaths();
+        string target = files is { } paths ? $"{paths.Certificate} and {paths.Key}" : $"'{Subject}' (returned in memory)";
+        string action = $"Generate a {(CertificateAuthority ? "CA" : "leaf")} certificate and private key ({KeyAlgorithm} {options.KeySize}, {options.ValidDays} days{(ParameterSetName == SelfSignedSet ? ", self-signed" : ", signed by the issuer")}){(files is null ? string.Empty : " and write them")}";
+        if (!ShouldProcess(target, action))
+        {
+            return;
+        }
+
         GeneratedCertificate generated;
         try
         {
@@ -116,7 +125,7 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
         }
 
         WriteVerbose($"Generated {(CertificateAuthority ? "CA" : "leaf")} certificate '{generated.Subject}' ({KeyAlgorithm} {options.KeySize}), valid until {generated.NotAfter:yyyy-MM-dd}, {(generated.Certificate.VerifiedBy is string issuer ? "signed by " + issuer : "self-signed")}.");
-        WriteObject(OutputDirectory is null ? generated : WriteFiles(generated));
+        WriteObject(files is { } written ? WriteFiles(generated, written.Certificate, written.Key) : generated);
     }
 
     private IssuerMaterial? ReadIssuer() => ParameterSetName switch
@@ -127,10 +136,10 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
     };
 
 
-    private GeneratedCertificate WriteFiles(GeneratedCertificate generated)
+    private (string Certificate, string Key) FilePaths()
     {
         string directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-        string baseName = FileName ?? SafeName(generated.Certificate.Subject);
+        string baseName = FileName ?? SafeName(Subject!);
         string certificatePath = Path.Combine(directory, baseName + ".crt");
         string keyPath = Path.Combine(directory, baseName + ".key");
         if (!Force && (File.Exists(certificatePath) || File.Exists(keyPath)))
@@ -138,11 +147,12 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
             ThrowTerminatingError(new ErrorRecord(new IOException($"{certificatePath} or {keyPath} already exists; use -Force to replace them."), ErrorIds.FileExists, ErrorCategory.ResourceExists, certificatePath));
         }
 
-        if (!ShouldProcess($"{certificatePath} and {keyPath}", "Write certificate and private key"))
-        {
-            return generated;
-        }
+        return (certificatePath, keyPath);
+    }
 
+    private GeneratedCertificate WriteFiles(GeneratedCertificate generated, string certificatePath, string keyPath)
+    {
+        string directory = Path.GetDirectoryName(certificatePath)!;
         try
         {
             Directory.CreateDirectory(directory);
@@ -173,7 +183,9 @@ public sealed class NewKubeCertificateCommand : KubeCmdletBase
 
     private static string SafeName(string subject)
     {
-        string commonName = subject.Split(", ").FirstOrDefault(p => p.StartsWith("CN=", StringComparison.Ordinal))?[3..] ?? "certificate";
+        // As the generator reads it: a bare name is the common name.
+        string commonName = !subject.Contains('=', StringComparison.Ordinal) ? subject
+            : subject.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("CN=", StringComparison.OrdinalIgnoreCase))?[3..] ?? "certificate";
         return new string(commonName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_').ToArray());
     }
 }

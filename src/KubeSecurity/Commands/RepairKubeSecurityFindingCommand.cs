@@ -58,7 +58,21 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
 
         try
         {
-            KubeConnection? connection = AsManifest ? null : ConnectionFor(finding.Context);
+            KubeConnection? connection = null;
+            if (!AsManifest)
+            {
+                try
+                {
+                    connection = ConnectionFor(finding.Context);
+                }
+                catch (KubeApiException ex) when (WhatIfRequested)
+                {
+                    // -WhatIf changes nothing, so it needs no cluster: show the plan from what is known.
+                    WhatIfOffline(finding, ex.Message);
+                    return;
+                }
+            }
+
             if (finding.Kind is "RoleBinding" or "ClusterRoleBinding")
             {
                 RepairBinding(finding, connection);
@@ -139,6 +153,36 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
 
         ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(connection!, current, remaining, token));
         WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { change }, applied.Previous, applied.Current, true));
+    }
+
+    private bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+            ? LanguagePrimitives.IsTrue(whatIf)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    /// <summary>The -WhatIf line when no cluster can be reached: field changes planned on -Snapshot's copy of the object when given, else the rule's fix.</summary>
+    private void WhatIfOffline(Finding finding, string why)
+    {
+        bool binding = finding.Kind is "RoleBinding" or "ClusterRoleBinding";
+        ResourceRef target = (binding ? null : RepairPlanner.TargetOf(finding)) ?? finding.Resource;
+        KubeObject? current = Snapshot?.Objects.FirstOrDefault(o => o.ToResourceRef() == target);
+        string change;
+        if (binding)
+        {
+            change = finding.Evidence.TryGetValue("Subject", out string? subject) && finding.RuleId != RbacRules.MissingRole
+                ? $"remove subject {subject} (the binding is deleted when no subject remains)"
+                : "delete the binding";
+        }
+        else if (current is not null && RepairPlanner.Plan(finding, current, out _) is { } plan)
+        {
+            change = $"{plan.Action}: {string.Join("; ", plan.Changes)}";
+        }
+        else
+        {
+            change = finding.Remediation;
+        }
+
+        ShouldProcess($"{target} (planned offline{(current is null ? string.Empty : " from -Snapshot")}; no cluster: {why})", $"Repair {finding.RuleId}: {change}");
     }
 
     protected override void EndProcessing()
