@@ -48,11 +48,11 @@ $stage = Join-Path $root "out/KubeSecurity/$version"
 foreach ($step in $Task) {
     switch ($step) {
         'Build' {
-            Invoke-Dotnet build $solution -c $Configuration --nologo -v quiet
+            Invoke-Dotnet build $solution -c $Configuration --nologo --verbosity quiet
             Write-Host "Module staged at $stage"
         }
         'Demo' {
-            Invoke-Dotnet build (Join-Path $root 'tools/KubeSecurity.HelpCompiler/KubeSecurity.HelpCompiler.csproj') -c $Configuration --nologo -v quiet
+            Invoke-Dotnet build (Join-Path $root 'tools/KubeSecurity.HelpCompiler/KubeSecurity.HelpCompiler.csproj') -c $Configuration --nologo --verbosity quiet
             $report = Join-Path $root 'out/demo-report.html'
             # A child pwsh, so this session never holds the module's assemblies (a rebuild can replace them).
             $script = {
@@ -83,7 +83,7 @@ foreach ($step in $Task) {
             # Always a Release build, staged apart from the development stage that tests import.
             $releaseStage = Join-Path $root "out/release/KubeSecurity/$version"
             if (Test-Path $releaseStage) { Remove-Item -Recurse -Force $releaseStage }
-            Invoke-Dotnet build (Join-Path $root 'tools/KubeSecurity.HelpCompiler/KubeSecurity.HelpCompiler.csproj') -c Release --nologo -v quiet "-p:StagedModuleDir=$releaseStage/"
+            Invoke-Dotnet build (Join-Path $root 'tools/KubeSecurity.HelpCompiler/KubeSecurity.HelpCompiler.csproj') -c Release --nologo --verbosity quiet "-p:StagedModuleDir=$releaseStage/"
             $null = Test-ModuleManifest -Path (Join-Path $releaseStage 'KubeSecurity.psd1')
             $packages = Join-Path $root 'out/packages'
             New-Item -ItemType Directory -Force -Path $packages | Out-Null

@@ -25,11 +25,16 @@ function Invoke-ChildPwsh {
     $arguments += '-NoProfile', '-NonInteractive'
     $arguments += $ArgumentList
     Push-Location $WorkingDirectory
+    $savedNoColor = $env:NO_COLOR
+    $env:NO_COLOR = '1'
     try {
-        $output = & $process @arguments 2>&1 | ForEach-Object { "$_" }
+        $output = & $process @arguments 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;]*m', '' }
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join [Environment]::NewLine) }
     }
-    finally { Pop-Location }
+    finally {
+        $env:NO_COLOR = $savedNoColor
+        Pop-Location
+    }
 }
 
 <# Renders objects as the console would at a given width, without ANSI colour. #>

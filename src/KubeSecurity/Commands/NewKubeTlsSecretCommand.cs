@@ -80,7 +80,7 @@ public sealed class NewKubeTlsSecretCommand : LiveChangeCmdletBase
             WriteVerbose($"{result.Action} Secret {Namespace}/{Name} on {Connection.Server}{(result.Previous is null ? string.Empty : "; the previous version is in the output's Previous property")}.");
             WriteObject(result);
         }
-        catch (Core.Live.KubeApiException ex)
+        catch (Core.Live.KubeApiException ex) when (!WhatIfWithoutCluster(ex, $"Secret {Namespace}/{Name}", "Create or replace TLS secret"))
         {
             WriteError(ApiError(ex, $"{Namespace}/{Name}"));
         }

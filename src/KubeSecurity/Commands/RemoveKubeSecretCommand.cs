@@ -80,7 +80,7 @@ public sealed class RemoveKubeSecretCommand : LiveChangeCmdletBase
             WriteVerbose($"Deleted {target}; the output's Previous property holds it{(IncludeSecretValues ? " with its values" : " with values redacted (use -IncludeSecretValues to keep them)")}.");
             WriteObject(result with { Current = backup, Previous = backup });
         }
-        catch (KubeApiException ex)
+        catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, target, "Delete secret (after checking that nothing references it)"))
         {
             WriteError(ApiError(ex, target));
         }

@@ -155,11 +155,6 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
         WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { change }, applied.Previous, applied.Current, true));
     }
 
-    private bool WhatIfRequested =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
-            ? LanguagePrimitives.IsTrue(whatIf)
-            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
-
     /// <summary>The -WhatIf line when no cluster can be reached: field changes planned on -Snapshot's copy of the object when given, else the rule's fix.</summary>
     private void WhatIfOffline(Finding finding, string why)
     {

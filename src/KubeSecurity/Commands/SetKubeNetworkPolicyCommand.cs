@@ -40,7 +40,7 @@ public sealed class SetKubeNetworkPolicyCommand : LiveChangeCmdletBase
                 WriteVerbose($"{result.Action} NetworkPolicy {policy.Namespace}/{policy.Name}.");
                 WriteObject(result);
             }
-            catch (KubeApiException ex)
+            catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, $"NetworkPolicy {policy.Namespace}/{policy.Name}", "Create or update"))
             {
                 WriteError(ApiError(ex, policy.ToResourceRef().ToString()));
             }

@@ -60,7 +60,7 @@ public sealed class SetKubeServiceAccountCommand : LiveChangeCmdletBase
                 WriteVerbose($"{result.Action} {target}.");
                 WriteObject(result);
             }
-            catch (KubeApiException ex)
+            catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, target, $"Set automountServiceAccountToken to {AutomountServiceAccountToken}"))
             {
                 WriteError(ApiError(ex, target));
             }

@@ -54,6 +54,28 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
     /// <summary>How ShouldProcess names a connection's cluster.</summary>
     internal static string NameOf(KubeConnection connection) => connection.Context ?? connection.Server;
 
+    /// <summary>True under -WhatIf (the parameter, or $WhatIfPreference).</summary>
+    internal bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+            ? LanguagePrimitives.IsTrue(whatIf)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    /// <summary>
+    /// -WhatIf changes nothing, so it needs no cluster: when the cluster cannot be reached (no
+    /// kubeconfig, unreachable, TLS, timeout), shows what would be done and returns true; the caller
+    /// then stops without an error. Any other failure, or a real run, returns false.
+    /// </summary>
+    internal bool WhatIfWithoutCluster(KubeApiException ex, string target, string action)
+    {
+        if (!WhatIfRequested || ex.Failure is not (ApiFailure.Configuration or ApiFailure.Unreachable or ApiFailure.TlsFailure or ApiFailure.Timeout))
+        {
+            return false;
+        }
+
+        ShouldProcess($"{target} on {Context ?? "the current context"} (not reachable, so planned offline: {ex.Message})", action);
+        return true;
+    }
+
     protected override void EndProcessing()
     {
         foreach (KubeConnection connection in connections.Values)
