@@ -80,9 +80,12 @@ public sealed class NewKubeTlsSecretCommand : LiveChangeCmdletBase
             WriteVerbose($"{result.Action} Secret {Namespace}/{Name} on {Connection.Server}{(result.Previous is null ? string.Empty : "; the previous version is in the output's Previous property")}.");
             WriteObject(result);
         }
-        catch (Core.Live.KubeApiException ex) when (!WhatIfWithoutCluster(ex, $"Secret {Namespace}/{Name}", "Create or replace TLS secret"))
+        catch (Core.Live.KubeApiException ex)
         {
-            WriteError(ApiError(ex, $"{Namespace}/{Name}"));
+            if (!WhatIfWithoutCluster(ex, $"Secret {Namespace}/{Name}", "Create or replace TLS secret"))
+            {
+                WriteError(ApiError(ex, $"{Namespace}/{Name}"));
+            }
         }
     }
 }

@@ -65,9 +65,12 @@ public sealed class RemoveKubeRbacBindingCommand : LiveChangeCmdletBase
             WriteVerbose($"{result.Action} {target}; the binding as it was is in the output's Previous property.");
             WriteObject(result);
         }
-        catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, target, subject is null ? "Delete the binding" : $"Remove subject {subject} (the binding is deleted when no subject remains)"))
+        catch (KubeApiException ex)
         {
-            WriteError(ApiError(ex, target));
+            if (!WhatIfWithoutCluster(ex, target, subject is null ? "Delete the binding" : $"Remove subject {subject} (the binding is deleted when no subject remains)"))
+            {
+                WriteError(ApiError(ex, target));
+            }
         }
         catch (BindingSubjectNotFoundException ex)
         {

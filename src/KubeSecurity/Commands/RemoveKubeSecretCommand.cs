@@ -80,9 +80,12 @@ public sealed class RemoveKubeSecretCommand : LiveChangeCmdletBase
             WriteVerbose($"Deleted {target}; the output's Previous property holds it{(IncludeSecretValues ? " with its values" : " with values redacted (use -IncludeSecretValues to keep them)")}.");
             WriteObject(result with { Current = backup, Previous = backup });
         }
-        catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, target, "Delete secret (after checking that nothing references it)"))
+        catch (KubeApiException ex)
         {
-            WriteError(ApiError(ex, target));
+            if (!WhatIfWithoutCluster(ex, target, "Delete secret (after checking that nothing references it)"))
+            {
+                WriteError(ApiError(ex, target));
+            }
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
     [Parameter]
     public SwitchParameter AsManifest { get; set; }
 
-    /// <summary>With -AsManifest: the snapshot holding the objects to repair.</summary>
+    /// <summary>With -AsManifest: the snapshot holding the objects to repair; with -WhatIf and no reachable cluster, the objects the plan is shown for.</summary>
     [Parameter]
     public KubeSnapshot? Snapshot { get; set; }
 
@@ -61,16 +61,7 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             KubeConnection? connection = null;
             if (!AsManifest)
             {
-                try
-                {
-                    connection = ConnectionFor(finding.Context);
-                }
-                catch (KubeApiException ex) when (WhatIfRequested)
-                {
-                    // -WhatIf changes nothing, so it needs no cluster: show the plan from what is known.
-                    WhatIfOffline(finding, ex.Message);
-                    return;
-                }
+                connection = ConnectionFor(finding.Context);
             }
 
             if (finding.Kind is "RoleBinding" or "ClusterRoleBinding")
@@ -81,6 +72,11 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             {
                 RepairObject(finding, connection);
             }
+        }
+        catch (KubeApiException ex) when (WhatIfRequested && IsUnreachable(ex))
+        {
+            // -WhatIf changes nothing, so it needs no cluster: show the plan from what is known.
+            WhatIfOffline(finding, ex.Message);
         }
         catch (KubeApiException ex)
         {

@@ -40,9 +40,12 @@ public sealed class SetKubeNetworkPolicyCommand : LiveChangeCmdletBase
                 WriteVerbose($"{result.Action} NetworkPolicy {policy.Namespace}/{policy.Name}.");
                 WriteObject(result);
             }
-            catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, $"NetworkPolicy {policy.Namespace}/{policy.Name}", "Create or update"))
+            catch (KubeApiException ex)
             {
-                WriteError(ApiError(ex, policy.ToResourceRef().ToString()));
+                if (!WhatIfWithoutCluster(ex, $"NetworkPolicy {policy.Namespace}/{policy.Name}", "Create or update"))
+                {
+                    WriteError(ApiError(ex, policy.ToResourceRef().ToString()));
+                }
             }
         }
     }

@@ -60,9 +60,12 @@ public sealed class SetKubeServiceAccountCommand : LiveChangeCmdletBase
                 WriteVerbose($"{result.Action} {target}.");
                 WriteObject(result);
             }
-            catch (KubeApiException ex) when (!WhatIfWithoutCluster(ex, target, $"Set automountServiceAccountToken to {AutomountServiceAccountToken}"))
+            catch (KubeApiException ex)
             {
-                WriteError(ApiError(ex, target));
+                if (!WhatIfWithoutCluster(ex, target, $"Set automountServiceAccountToken to {AutomountServiceAccountToken}"))
+                {
+                    WriteError(ApiError(ex, target));
+                }
             }
         }
     }

@@ -60,6 +60,10 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
             ? LanguagePrimitives.IsTrue(whatIf)
             : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
+    /// <summary>The cluster could not be reached at all (as opposed to answering with an error).</summary>
+    internal static bool IsUnreachable(KubeApiException ex) =>
+        ex.Failure is ApiFailure.Configuration or ApiFailure.Unreachable or ApiFailure.TlsFailure or ApiFailure.Timeout;
+
     /// <summary>
     /// -WhatIf changes nothing, so it needs no cluster: when the cluster cannot be reached (no
     /// kubeconfig, unreachable, TLS, timeout), shows what would be done and returns true; the caller
@@ -67,7 +71,7 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
     /// </summary>
     internal bool WhatIfWithoutCluster(KubeApiException ex, string target, string action)
     {
-        if (!WhatIfRequested || ex.Failure is not (ApiFailure.Configuration or ApiFailure.Unreachable or ApiFailure.TlsFailure or ApiFailure.Timeout))
+        if (!WhatIfRequested || !IsUnreachable(ex))
         {
             return false;
         }
