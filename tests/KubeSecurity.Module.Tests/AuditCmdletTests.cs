@@ -110,22 +110,6 @@ public class HtmlReportCmdletTests
         session.Run("Invoke-KubeSecurityAudit -Path $args[0] | Export-KubeSecurityReport -Format Html -Path $args[1] -NoClobber", ModuleSession.DemoCluster, file);
         Assert.Equal("FileExists,KubeSecurity.Commands.ExportKubeSecurityReportCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);
     }
-
-    [Fact]
-    public void The_README_quick_start_command_writes_the_demo_report()
-    {
-        string readme = File.ReadAllText(Path.Combine(ModuleSession.RepoRoot, "README.md"));
-        string command = System.Text.RegularExpressions.Regex.Match(readme, "pwsh -NoProfile -Command \"([^\"]+)\"").Groups[1].Value;
-        Assert.Contains("Invoke-KubeSecurityAudit -Path ./samples/demo-cluster", command, StringComparison.Ordinal);
-
-        // Run from the repository root as the README does, with the report written elsewhere.
-        string report = Path.Combine(ModuleSession.TempDirectory(), "demo-report.html");
-        using var session = new ModuleSession(import: false);
-        session.Run("$null = $ExecutionContext.SessionState.Path.SetLocation($args[0]); " + command.Replace("./demo-report.html", "$args[1]", StringComparison.Ordinal), ModuleSession.RepoRoot, report);
-        Assert.Empty(session.Errors);
-        Assert.Contains("KSEC-RBAC-001", File.ReadAllText(report), StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(ModuleSession.RepoRoot, "demo-report.html")));
-    }
 }
 
 /// <summary>Repair-KubeSecurityFinding through the staged module, as manifests and on the local API test server.</summary>

@@ -32,7 +32,8 @@ public sealed class GetKubeSecurityRuleCommand : PSCmdlet
         var categories = (Category ?? Array.Empty<string>()).Select(c => new WildcardPattern(c, WildcardOptions.IgnoreCase)).ToList();
         IEnumerable<SecurityRule> rules = RuleCatalog.All
             .Where(r => categories.Count == 0 || categories.Any(p => p.IsMatch(r.Category)))
-            .Where(r => MinimumSeverity is null || r.Severity >= MinimumSeverity);
+            // A rule whose findings can reach the severity counts: its range, not only its default.
+            .Where(r => MinimumSeverity is null || r.MaximumSeverity >= MinimumSeverity);
 
         if (Id is null)
         {
