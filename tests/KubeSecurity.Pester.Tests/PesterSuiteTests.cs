@@ -34,20 +34,7 @@ public sealed class PesterSuiteTests
     [MemberData(nameof(PesterFiles))]
     public void Pester_file_passes_in_real_pwsh(string file)
     {
-        Assert.True(File.Exists(PesterManifest), $"Pester was not restored from NuGet: {PesterManifest} is missing.");
-        string runner = Path.Combine(RepoRoot, "tests", "pester", "Invoke-PesterSuite.ps1");
-        string path = Path.Combine(RepoRoot, "tests", "pester", file);
-        (int exitCode, string stdout, string stderr) = Pwsh.Run(RepoRoot, TimeSpan.FromMinutes(10), "-NoProfile", "-NonInteractive", "-File", runner, "-Path", path, "-PesterManifest", PesterManifest);
-
-        string? resultLine = stdout.Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.StartsWith("PESTER-RESULT ", StringComparison.Ordinal));
-        if (resultLine is null)
-        {
-            output.WriteLine(stdout);
-            Assert.Fail($"pwsh exited {exitCode} without a Pester result for {file}.{Environment.NewLine}{stderr}");
-        }
-
-        using JsonDocument result = JsonDocument.Parse(resultLine["PESTER-RESULT ".Length..]);
-        JsonElement root = result.RootElement;
+        (int exitCode, string stdout, JsonElement root) = RunPester(Path.Combine(RepoRoot, "tests", "pester", file));
         int passed = root.GetProperty("Passed").GetInt32();
         int failed = root.GetProperty("Failed").GetInt32();
         int skipped = root.GetProperty("Skipped").GetInt32();
@@ -66,6 +53,33 @@ public sealed class PesterSuiteTests
         }
 
         Assert.True(passed > 0, $"{file} ran no Pester test.");
+    }
+
+    [Theory]
+    [InlineData("OneFailing.Tests.ps1", 1, 1)]
+    [InlineData("BrokenSetup.Tests.ps1", 0, 1)]
+    public void A_failing_Pester_test_or_setup_is_reported_as_a_failure(string fixture, int expectedPassed, int expectedFailed)
+    {
+        (int exitCode, _, JsonElement root) = RunPester(Path.Combine(AppContext.BaseDirectory, "Fixtures", fixture));
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(expectedPassed, root.GetProperty("Passed").GetInt32());
+        Assert.True(root.GetProperty("Failed").GetInt32() >= expectedFailed);
+        Assert.Contains(root.GetProperty("Failures").EnumerateArray(), f => f.GetProperty("Message").GetString()!.Contains("on purpose", StringComparison.Ordinal) || f.GetProperty("Message").GetString()!.Contains("Expected 2", StringComparison.Ordinal));
+    }
+
+    private (int ExitCode, string Stdout, JsonElement Result) RunPester(string path)
+    {
+        Assert.True(File.Exists(PesterManifest), $"Pester was not restored from NuGet: {PesterManifest} is missing.");
+        string runner = Path.Combine(RepoRoot, "tests", "pester", "Invoke-PesterSuite.ps1");
+        (int exitCode, string stdout, string stderr) = Pwsh.Run(RepoRoot, TimeSpan.FromMinutes(10), "-NoProfile", "-NonInteractive", "-File", runner, "-Path", path, "-PesterManifest", PesterManifest);
+        string? resultLine = stdout.Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.StartsWith("PESTER-RESULT ", StringComparison.Ordinal));
+        if (resultLine is null)
+        {
+            output.WriteLine(stdout);
+            Assert.Fail($"pwsh exited {exitCode} without a Pester result for {path}.{Environment.NewLine}{stderr}");
+        }
+
+        return (exitCode, stdout, JsonDocument.Parse(resultLine["PESTER-RESULT ".Length..]).RootElement.Clone());
     }
 
     private static string Metadata(string key) =>
