@@ -55,3 +55,28 @@ public class RuleCatalogTests
         Assert.True(Severity.Low > Severity.Info);
     }
 }
+
+public class RuleSeverityRangeTests
+{
+    [Fact]
+    public void Rules_that_grade_their_findings_state_the_range_and_why()
+    {
+        SecurityRule sec = RuleCatalog.Get(SecretRules.BroadSecretAccess);
+        Assert.Equal((Severity.High, Severity.High, Severity.Critical), (sec.Severity, sec.MinimumSeverity, sec.MaximumSeverity));
+        Assert.Contains("every authenticated", sec.SeverityNote, StringComparison.Ordinal);
+        SecurityRule plain = RuleCatalog.Get(RbacRules.UnusedRole);
+        Assert.Equal(plain.Severity, plain.MinimumSeverity);
+        Assert.Equal(plain.Severity, plain.MaximumSeverity);
+        Assert.Null(plain.SeverityNote);
+        Assert.All(RuleCatalog.All, r => Assert.InRange(r.Severity, r.MinimumSeverity, r.MaximumSeverity));
+    }
+
+    [Fact]
+    public void A_finding_outside_its_rule_s_range_is_refused_in_test_builds()
+    {
+        var resource = new ResourceRef("Namespace", null, "x");
+        Assert.Equal(Severity.Critical, RuleCatalog.CreateFinding(SecretRules.BroadSecretAccess, resource, "m", severity: Severity.Critical).Severity);
+        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => RuleCatalog.CreateFinding(RbacRules.UnusedRole, resource, "m", severity: Severity.Critical));
+        Assert.Contains("KSEC-RBAC-018", refused.Message, StringComparison.Ordinal);
+    }
+}

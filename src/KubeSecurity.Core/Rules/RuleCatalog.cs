@@ -32,7 +32,20 @@ public static class RuleCatalog
         IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
     {
         SecurityRule rule = Get(ruleId);
+        CheckSeverityRange(rule, severity ?? rule.Severity);
         return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, message, rule.Remediation, rule.References, evidence);
+    }
+
+    // One fact, one place: the catalog states what severities a rule's findings carry (SeverityRanges).
+    // Development and test builds refuse a finding outside that range, so every test that runs an
+    // analysis checks the catalog against what is emitted; a release build never fails an audit for it.
+    [System.Diagnostics.Conditional("DEBUG")]
+    private static void CheckSeverityRange(SecurityRule rule, Severity severity)
+    {
+        if (severity < rule.MinimumSeverity || severity > rule.MaximumSeverity)
+        {
+            throw new InvalidOperationException($"{rule.Id} emitted a {severity} finding, outside the catalog's range {rule.MinimumSeverity}-{rule.MaximumSeverity}; state it in SeverityRanges.");
+        }
     }
 
     private static void Register(SecurityRule rule)

@@ -92,17 +92,19 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter PassThru { get; set; }
 
-    private string? Target => ParameterSetName switch
-    {
-        PathSet => OutputFile.Resolve(this, Path!),
-        LiteralPathSet => OutputFile.Resolve(this, LiteralPath!),
-        _ => null,
-    };
+    // The file of -Path/-LiteralPath, resolved once against the location the command started in.
+    private string? Target { get; set; }
 
     private string? format;
 
     protected override void BeginProcessing()
     {
+        Target = ParameterSetName switch
+        {
+            PathSet => OutputFile.Resolve(this, Path!),
+            LiteralPathSet => OutputFile.Resolve(this, LiteralPath!),
+            _ => null,
+        };
         format = Format;
         if (format is null && Target is string target)
         {
