@@ -5,6 +5,7 @@ using BenchmarkDotNet.Engines;
 using KubeSecurity.Core.Rbac;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Benchmarks;
 

@@ -1,9 +1,10 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using KubeSecurity.Core.Secrets;
+using KubeSecurity.Core.Redaction;
 using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Tests;
 
@@ -19,7 +20,7 @@ public class SnapshotFileTests
     private static (KubeSnapshot Snapshot, byte[] Bytes) RoundTrip(KubeSnapshot snapshot, bool includeSecrets)
     {
         using var stream = new MemoryStream();
-        SnapshotFile.Write(snapshot, stream, includeSecrets, "0.1.0-test");
+        RedactedSnapshotFile.Write(snapshot, stream, includeSecrets, "0.1.0-test");
         byte[] bytes = stream.ToArray();
         return (SnapshotFile.Read(bytes, "saved.ksnap", InputLimits.Default), bytes);
     }
@@ -126,7 +127,7 @@ public class SnapshotFileTests
     public void A_truncated_file_and_a_decompression_bomb_fail_cleanly()
     {
         using var stream = new MemoryStream();
-        SnapshotFile.Write(Demo(), stream, false, "test");
+        RedactedSnapshotFile.Write(Demo(), stream, false, "test");
         byte[] truncated = stream.ToArray()[..(int)(stream.Length / 2)];
         Assert.Throws<SnapshotFormatException>(() => SnapshotFile.Read(truncated, "cut.ksnap", InputLimits.Default));
 
@@ -142,7 +143,7 @@ public class SnapshotFileTests
         string path = Path.Combine(directory, "demo" + SnapshotFile.Extension);
         using (FileStream file = File.Create(path))
         {
-            SnapshotFile.Write(Demo(), file, false, "test");
+            RedactedSnapshotFile.Write(Demo(), file, false, "test");
         }
 
         ManifestReadResult result = new ManifestReader().ReadPaths(new[] { directory });

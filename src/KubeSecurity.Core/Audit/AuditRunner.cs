@@ -6,6 +6,7 @@ using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Audit;
 

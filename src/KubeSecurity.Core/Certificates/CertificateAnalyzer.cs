@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using KubeSecurity.Core.Rules;
-using KubeSecurity.Core.Secrets;
+using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
 using Org.BouncyCastle.X509;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Certificates;
 
@@ -280,7 +281,6 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static readonly string[] WorkloadKinds = { "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" };
 
     /// <summary>
     /// For each webhook served by a Service: the TLS secrets mounted by the pods that Service selects
@@ -347,7 +347,7 @@ public static class CertificateAnalyzer
 
         var wanted = selector.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString(), StringComparer.Ordinal);
         var secrets = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind).Where(w => w.Namespace == ns))
+        foreach (KubeObject workload in WorkloadKinds.All.Prepend("Pod").SelectMany(snapshot.OfKind).Where(w => w.Namespace == ns))
         {
             JsonElement? podSpec = PodTemplate(workload, out IReadOnlyDictionary<string, string> labels);
             if (podSpec is not JsonElement pod || !wanted.All(w => labels.TryGetValue(w.Key, out string? value) && value == w.Value)
@@ -377,7 +377,8 @@ public static class CertificateAnalyzer
             return workload.Json.TryGetProperty("spec"u8, out JsonElement podSpec) ? podSpec : null;
         }
 
-        if (!workload.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("template"u8, out JsonElement template))
+        JsonElement template = WorkloadKinds.Template(workload);
+        if (template.ValueKind != JsonValueKind.Object)
         {
             return null;
         }

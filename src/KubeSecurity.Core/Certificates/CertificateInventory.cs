@@ -5,6 +5,7 @@ using k8s.KubeConfigModels;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Model;
 using Org.BouncyCastle.X509;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Certificates;
 

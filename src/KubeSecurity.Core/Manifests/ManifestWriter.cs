@@ -5,6 +5,7 @@ using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using KubeSecurity.Core.Redaction;
 
 namespace KubeSecurity.Core.Manifests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
 
 namespace KubeSecurity.Core.Network;
@@ -16,12 +17,11 @@ internal sealed record PodInstance(string Namespace, string? PodName, ResourceRe
 /// </summary>
 internal static class WorkloadPods
 {
-    private static readonly string[] WorkloadKinds = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController" };
 
     public static List<PodInstance> Find(KubeSnapshot snapshot)
     {
         var owners = new Dictionary<(string Kind, string? Ns, string Name), ResourceRef?>();
-        foreach (KubeObject o in WorkloadKinds.SelectMany(snapshot.OfKind))
+        foreach (KubeObject o in WorkloadKinds.All.SelectMany(snapshot.OfKind))
         {
             owners[(o.Kind, o.Namespace, o.Name)] = Owner(o.Json);
         }
@@ -39,7 +39,7 @@ internal static class WorkloadPods
                 ip is not null && IPAddress.TryParse(ip, out IPAddress? address) ? address : null));
         }
 
-        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind))
+        foreach (KubeObject workload in WorkloadKinds.All.SelectMany(snapshot.OfKind))
         {
             ResourceRef reference = workload.ToResourceRef() with { Namespace = workload.Namespace ?? "default" };
             // Owned workloads (a Deployment's ReplicaSets) are represented by their owner.
@@ -63,21 +63,7 @@ internal static class WorkloadPods
     }
 
     /// <summary>The pod template of a workload (a CronJob's is inside its job template).</summary>
-    public static JsonElement Template(KubeObject workload)
-    {
-        if (!workload.Json.TryGetProperty("spec"u8, out JsonElement spec))
-        {
-            return default;
-        }
-
-        if (workload.Kind == "CronJob")
-        {
-            return spec.TryGetProperty("jobTemplate"u8, out JsonElement job) && job.TryGetProperty("spec"u8, out JsonElement jobSpec)
-                && jobSpec.TryGetProperty("template"u8, out JsonElement t) ? t : default;
-        }
-
-        return spec.TryGetProperty("template"u8, out JsonElement template) ? template : default;
-    }
+    public static JsonElement Template(KubeObject workload) => WorkloadKinds.Template(workload);
 
     private static ResourceRef? Owner(JsonElement obj)
     {

@@ -33,7 +33,7 @@ public static class AuditLogRoleGenerator
         var namesByRule = new Dictionary<RuleKey, SortedSet<string>>();
         string userName = subject.UserName;
         var counting = new LineCountingReader(log);
-        foreach (AuditEvent e in Audit.AuditLogReader.Read(counting, source, result.Problems, cancellationToken))
+        foreach (AuditEvent e in AuditLog.AuditLogReader.Read(counting, source, result.Problems, cancellationToken))
         {
             // Impersonated requests are authorized as the impersonated user; each request counts once.
             if (e.EffectiveUser != userName || (e.AuditId is not null && !seen.Add(e.AuditId)))

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Secrets;
 
@@ -61,7 +62,7 @@ public static class CredentialLeakScanner
                     {
                         if (Snapshots.JsonRead.String(variable, "name") is string name && Snapshots.JsonRead.String(variable, "value") is string value)
                         {
-                            Check(result, detector, seen, site.Owner, name, value, $"{path}.env[{name}]", redactedMeansCredential: false);
+                            Check(result, detector, seen, site.Owner, name, value, $"{path}.env[{name}]", redactedMeansCredential: true);
                         }
                     }
                 }
@@ -69,9 +70,15 @@ public static class CredentialLeakScanner
                 foreach (string field in new[] { "command", "args" })
                 {
                     List<string> words = Snapshots.JsonRead.Strings(container, field);
+                    // A saved snapshot redacts the words of a command line that hold a credential.
+                    foreach (string redacted in words.Where(RedactedValue.IsRedacted))
+                    {
+                        Check(result, detector, seen, site.Owner, field, redacted, $"{path}.{field}", redactedMeansCredential: true);
+                    }
+
                     if (words.Count > 0)
                     {
-                        Check(result, detector, seen, site.Owner, field, string.Join(" ", words), $"{path}.{field}", redactedMeansCredential: false);
+                        Check(result, detector, seen, site.Owner, field, string.Join(" ", words.Where(w => !RedactedValue.IsRedacted(w))), $"{path}.{field}", redactedMeansCredential: false);
                     }
                 }
             }
@@ -87,7 +94,7 @@ public static class CredentialLeakScanner
                 }
                 else
                 {
-                    Check(result, detector, seen, item, name, value, $"metadata.annotations[{name}]", redactedMeansCredential: false);
+                    Check(result, detector, seen, item, name, value, $"metadata.annotations[{name}]", redactedMeansCredential: true);
                 }
             }
         }
@@ -100,7 +107,8 @@ public static class CredentialLeakScanner
         string location = $"metadata.annotations[{LastApplied}]";
         if (RedactedValue.IsRedacted(value))
         {
-            result.RedactedValues++;
+            // A Secret's copy is always redacted; any other object's only when it held a credential.
+            Check(result, detector, seen, item, LastApplied, value, location, redactedMeansCredential: item.Kind != "Secret");
             return;
         }
 
@@ -179,7 +187,7 @@ public static class CredentialLeakScanner
             result.RedactedValues++;
             if (redactedMeansCredential && RedactedValue.TryParse(value, out int length, out string fingerprint) && seen.Add((item.ToResourceRef(), fingerprint)))
             {
-                // Saved snapshots redact ConfigMap values only when they look like credentials.
+                // Saved snapshots redact values outside Secrets only when the recogniser flags them.
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
                     $"{location} of {item.ToResourceRef()} was redacted when the snapshot was saved because it looked like a credential ({length} characters).",
                     new Dictionary<string, string> { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture) }));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Secrets;
 

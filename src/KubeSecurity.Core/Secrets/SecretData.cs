@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Secrets;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Redaction;
 
 namespace KubeSecurity.Core.Secrets;
 

@@ -28,8 +28,12 @@ public static class SnapshotFile
         return start >= 0 && bytes[start..].StartsWith("{\"kubesecuritySnapshot\""u8);
     }
 
-    /// <summary>Writes the snapshot. Returns how many values were redacted.</summary>
-    public static int Write(KubeSnapshot snapshot, Stream destination, bool includeSecretValues, string toolVersion)
+    /// <summary>
+    /// Writes the snapshot, each object through <paramref name="redact"/> when given (it returns the
+    /// redacted JSON, or null to keep the object as it is). Returns how many objects were redacted.
+    /// Redaction is the caller's (see Redaction.RedactedSnapshotFile): this base folder knows no credentials.
+    /// </summary>
+    public static int Write(KubeSnapshot snapshot, Stream destination, Func<KubeObject, JsonObject?>? redact, string toolVersion)
     {
         int redactedObjects = 0;
         using var gzip = new GZipStream(destination, CompressionLevel.Optimal, leaveOpen: true);
@@ -42,7 +46,7 @@ public static class SnapshotFile
         WriteOptional(writer, "context", snapshot.Context);
         WriteOptional(writer, "server", snapshot.Server);
         writer.WriteString("collectedAt", snapshot.CollectedAt.ToString("O", CultureInfo.InvariantCulture));
-        writer.WriteBoolean("secretValuesRedacted", snapshot.SecretValuesRedacted || !includeSecretValues);
+        writer.WriteBoolean("secretValuesRedacted", snapshot.SecretValuesRedacted || redact is not null);
         WriteStrings(writer, "namespaceScope", snapshot.NamespaceScope);
         WriteStrings(writer, "origins", snapshot.Origins);
         WriteStrings(writer, "inputProblems", snapshot.InputProblems);
@@ -64,7 +68,7 @@ public static class SnapshotFile
         writer.WriteStartArray("objects");
         foreach (KubeObject item in snapshot.Objects)
         {
-            JsonObject? redacted = includeSecretValues ? null : SnapshotRedactor.Redact(item);
+            JsonObject? redacted = redact?.Invoke(item);
             if (redacted is not null)
             {
                 redactedObjects++;

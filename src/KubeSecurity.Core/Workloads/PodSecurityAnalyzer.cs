@@ -113,7 +113,7 @@ public static class PodSecurityAnalyzer
 
     /// <summary>The annotations the pods get: the pod's own, or the workload template's.</summary>
     private static IReadOnlyDictionary<string, string> PodAnnotations(PodSpecSite site) =>
-        site.Owner.Kind == "Pod" ? site.Owner.Annotations : Network.WorkloadPods.Template(site.Owner) is { ValueKind: JsonValueKind.Object } template
+        site.Owner.Kind == "Pod" ? site.Owner.Annotations : WorkloadKinds.Template(site.Owner) is { ValueKind: JsonValueKind.Object } template
             && template.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("annotations"u8, out JsonElement annotations) && annotations.ValueKind == JsonValueKind.Object
             ? annotations.EnumerateObject().Where(a => a.Value.ValueKind == JsonValueKind.String).ToDictionary(a => a.Name, a => a.Value.GetString()!)
             : new Dictionary<string, string>();

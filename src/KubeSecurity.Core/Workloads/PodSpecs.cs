@@ -34,22 +34,21 @@ public sealed record PodSpecSite(KubeObject Owner, JsonElement Spec, string Path
 /// </summary>
 public static class PodSpecs
 {
-    private static readonly string[] WorkloadKinds = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController" };
 
     public static List<PodSpecSite> Find(KubeSnapshot snapshot)
     {
         var sites = new List<PodSpecSite>();
-        foreach (KubeObject workload in WorkloadKinds.SelectMany(snapshot.OfKind))
+        foreach (KubeObject workload in WorkloadKinds.All.SelectMany(snapshot.OfKind))
         {
             if (HasOwner(workload))
             {
                 continue; // a Deployment's ReplicaSet, a CronJob's Job
             }
 
-            JsonElement template = Network.WorkloadPods.Template(workload);
+            JsonElement template = WorkloadKinds.Template(workload);
             if (template.ValueKind == JsonValueKind.Object && template.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
             {
-                sites.Add(new PodSpecSite(workload, spec, workload.Kind == "CronJob" ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec"));
+                sites.Add(new PodSpecSite(workload, spec, WorkloadKinds.PodSpecPath(workload.Kind)));
             }
         }
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Core.Redaction;
 using KubeSecurity.Infrastructure;
 using KubeSecurity.Model;
 
@@ -53,7 +53,7 @@ public sealed class ExportKubeSnapshotCommand : KubeCmdletBase
                     WriteWarning($"{target} will hold Secret values as the cluster stores them (base64, not encrypted). Protect it like the secrets themselves.");
                 }
 
-                redacted = SnapshotFile.Write(Snapshot!, stream, IncludeSecretValues, version);
+                redacted = RedactedSnapshotFile.Write(Snapshot!, stream, IncludeSecretValues, version);
             }))
         {
             WriteVerbose($"Saved {Snapshot!.ObjectCount} object(s) to {target}{(IncludeSecretValues ? string.Empty : $"; redacted values in {redacted} Secret/ConfigMap object(s)")}.");

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Infrastructure;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Commands;
 

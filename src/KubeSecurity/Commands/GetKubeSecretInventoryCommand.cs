@@ -3,6 +3,7 @@ using KubeSecurity.Core.Rbac;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Infrastructure;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Commands;
 

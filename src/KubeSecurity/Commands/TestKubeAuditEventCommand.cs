@@ -3,6 +3,7 @@ using System.Net;
 using KubeSecurity.Core.Audit;
 using KubeSecurity.Infrastructure;
 using KubeSecurity.Model;
+using KubeSecurity.Core.AuditLog;
 
 namespace KubeSecurity.Commands;
 

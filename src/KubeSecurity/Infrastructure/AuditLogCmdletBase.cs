@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using KubeSecurity.Core.Audit;
 using KubeSecurity.Model;
+using KubeSecurity.Core.AuditLog;
 
 namespace KubeSecurity.Infrastructure;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using KubeSecurity.Core.Audit;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Model;
+using KubeSecurity.Core.AuditLog;
 
 namespace KubeSecurity.Core.Tests.Audit;
 

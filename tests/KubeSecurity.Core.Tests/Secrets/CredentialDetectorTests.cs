@@ -1,5 +1,6 @@
 using KubeSecurity.Core.Secrets;
 using Xunit.Abstractions;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Tests.Secrets;
 

@@ -3,6 +3,7 @@ using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Core.Tests.Rbac;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Tests.Secrets;
 

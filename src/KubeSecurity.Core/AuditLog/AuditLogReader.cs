@@ -4,7 +4,7 @@ using System.Text.Json;
 using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
 
-namespace KubeSecurity.Core.Audit;
+namespace KubeSecurity.Core.AuditLog;
 
 /// <summary>
 /// Streams Kubernetes audit logs (JSON lines, plain or gzip): one event per line, a problem naming

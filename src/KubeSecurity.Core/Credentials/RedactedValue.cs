@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace KubeSecurity.Core.Secrets;
+namespace KubeSecurity.Core.Credentials;
 
 /// <summary>
 /// The stand-in written where a secret value was: its length and a SHA-256 fingerprint, enough to

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KubeSecurity.Core.Secrets;
+namespace KubeSecurity.Core.Credentials;
 
 /// <summary>One credential found in a value: which detector, and where in the value (never the value itself outside the engine).</summary>
 public readonly record struct CredentialMatch(string Detector, int Index, int Length);

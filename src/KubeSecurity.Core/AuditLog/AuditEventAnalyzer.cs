@@ -3,7 +3,7 @@ using System.Net;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Model;
 
-namespace KubeSecurity.Core.Audit;
+namespace KubeSecurity.Core.AuditLog;
 
 /// <summary>Options of audit-log review.</summary>
 public sealed record AuditEventReviewOptions

@@ -1,0 +1,155 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Redaction;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Secrets;
+using KubeSecurity.Core.Snapshots;
+using KubeSecurity.Core.Tests.Rbac;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Tests.Redaction;
+
+/// <summary>
+/// A "redacted" snapshot must not keep what the leak scanner calls a credential: every value of the
+/// labelled corpus, planted where the scanner looks (ConfigMap data, env values, command lines,
+/// annotations), is redacted on export when the scanner flags it, and the reloaded snapshot still
+/// reports it at the same place.
+/// </summary>
+public class RedactionCorpusTests
+{
+    private static List<(bool Expected, string Key, string Value)> Corpus() =>
+        File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "Secrets", "credential-corpus.tsv"))
+            .Where(l => !l.StartsWith('#') && l.Length > 0)
+            .Select(l => l.Split('\t'))
+            .Select(p => (p[0] == "1", p[1], p[2].Replace("\\n", "\n", StringComparison.Ordinal)))
+            .ToList();
+
+    // Values the scanner has flagged in the past but the old redactor kept in clear.
+    public static TheoryData<string, string> Regressions => new()
+    {
+        { "GITHUB_TOKEN", "github_pat_" + new string('A', 22) + "_" + new string('b', 59) },
+        { "notify", "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx" },
+        { "signing.asc", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBGXYZabc\n-----END PGP PRIVATE KEY BLOCK-----" },
+        { "role", "AROA" + "ABCDEFGHIJKLMNOP" },
+    };
+
+    private static KubeSnapshot Plant(IEnumerable<(string Key, string Value)> values)
+    {
+        var items = new JsonArray();
+        int i = 0;
+        foreach ((string key, string value) in values)
+        {
+            items.Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = $"cm-{i}", ["namespace"] = "apps" }, ["data"] = new JsonObject { [key] = value } });
+            items.Add(new JsonObject
+            {
+                ["apiVersion"] = "apps/v1", ["kind"] = "Deployment",
+                ["metadata"] = new JsonObject { ["name"] = $"dep-{i}", ["namespace"] = "apps" },
+                ["spec"] = new JsonObject
+                {
+                    ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = $"a{i}" } },
+                    ["template"] = new JsonObject
+                    {
+                        ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = $"a{i}" } },
+                        ["spec"] = new JsonObject
+                        {
+                            ["containers"] = new JsonArray(new JsonObject
+                            {
+                                ["name"] = "app", ["image"] = "registry.example/app:1",
+                                ["env"] = new JsonArray(new JsonObject { ["name"] = key, ["value"] = value }),
+                                ["args"] = new JsonArray("serve", "--verbose", value),
+                            }),
+                        },
+                    },
+                },
+            });
+            items.Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = $"svc-{i}", ["namespace"] = "apps", ["annotations"] = new JsonObject { [$"example.com/{key}"] = value } } });
+            i++;
+        }
+
+        return RbacFixtures.FromYaml(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = items }.ToJsonString());
+    }
+
+    private static (KubeSnapshot Reloaded, string Saved) SaveAndLoad(KubeSnapshot snapshot)
+    {
+        using var stream = new MemoryStream();
+        RedactedSnapshotFile.Write(snapshot, stream, includeSecretValues: false, "test");
+        byte[] bytes = stream.ToArray();
+        using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return (SnapshotFile.Read(bytes, "saved.ksnap", InputLimits.Default), reader.ReadToEnd());
+    }
+
+    private static void AssertEveryFlaggedValueIsRedacted(List<(string Key, string Value)> values)
+    {
+        var detector = new CredentialDetector();
+        KubeSnapshot original = Plant(values);
+        LeakScanResult before = CredentialLeakScanner.Scan(original, detector);
+        (KubeSnapshot reloaded, string saved) = SaveAndLoad(original);
+
+        // At each place, a value the recogniser flags (under the key the scanner reads it with) is redacted.
+        for (int i = 0; i < values.Count; i++)
+        {
+            (string key, string value) = values[i];
+            string annotation = $"example.com/{key}";
+            JsonElement data = reloaded.OfKind("ConfigMap").Single(c => c.Name == $"cm-{i}").Json.GetProperty("data");
+            JsonElement container = reloaded.OfKind("Deployment").Single(d => d.Name == $"dep-{i}").Json
+                .GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
+            KubeObject service = reloaded.OfKind("Service").Single(d => d.Name == $"svc-{i}");
+            AssertRedactedWhenFlagged(detector.Scan(key, value).Count > 0, data.GetProperty(key).GetString(), $"ConfigMap data '{key}'");
+            AssertRedactedWhenFlagged(detector.Scan(key, value).Count > 0, container.GetProperty("env")[0].GetProperty("value").GetString(), $"env '{key}'");
+            AssertRedactedWhenFlagged(detector.Scan("args", $"serve --verbose {value}").Any(m => m.Index + m.Length > "serve --verbose ".Length), container.GetProperty("args")[2].GetString(), $"args of '{key}'");
+            AssertRedactedWhenFlagged(detector.Scan(annotation, value).Count > 0, service.Annotations[annotation], $"annotation '{annotation}'");
+        }
+
+        // Redaction leaves no flagged text anywhere in the file: a fresh scan of the saved text finds only stand-ins.
+        Assert.DoesNotContain(CredentialLeakScanner.Scan(reloaded, detector).Findings, f => f.Evidence.TryGetValue("Detector", out string? d) && d != "RedactedAsCredential");
+
+        // Every finding of the original is still reported, at the same object and place, from the redacted copy.
+        LeakScanResult after = CredentialLeakScanner.Scan(reloaded, detector);
+        var reported = after.Findings.Select(f => (f.Resource.ToString(), f.Evidence["Location"])).ToHashSet();
+        foreach (Finding finding in before.Findings.Where(f => f.RuleId == SecretRules.CredentialLeak))
+        {
+            Assert.Contains((finding.Resource.ToString(), finding.Evidence["Location"]), reported);
+        }
+    }
+
+    private static void AssertRedactedWhenFlagged(bool flagged, string? saved, string where)
+    {
+        if (flagged)
+        {
+            Assert.True(RedactedValue.IsRedacted(saved), $"{where}: the scanner flags it, but the saved snapshot keeps it in clear");
+        }
+        else
+        {
+            Assert.False(RedactedValue.IsRedacted(saved), $"{where}: the scanner does not flag it, so it should be kept for the analyses");
+        }
+    }
+
+    [Fact]
+    public void Every_corpus_value_the_scanner_flags_is_redacted_on_export_wherever_it_was_planted()
+    {
+        List<(bool Expected, string Key, string Value)> corpus = Corpus();
+        Assert.True(corpus.Count >= 80);
+        AssertEveryFlaggedValueIsRedacted(corpus.Select(c => (c.Key, c.Value)).ToList());
+    }
+
+    [Theory]
+    [MemberData(nameof(Regressions))]
+    public void Values_the_old_redactor_missed_are_redacted(string key, string value)
+    {
+        Assert.NotEmpty(new CredentialDetector().Scan(key, value));
+        AssertEveryFlaggedValueIsRedacted(new List<(string, string)> { (key, value) });
+    }
+
+    [Fact]
+    public void Values_the_scanner_does_not_flag_are_kept_so_analyses_still_see_them()
+    {
+        (KubeSnapshot reloaded, _) = SaveAndLoad(Plant(new[] { ("LOG_LEVEL", "debug"), ("DATABASE_PASSWORD_FILE", "/run/secrets/db") }));
+        KubeObject configMap = reloaded.OfKind("ConfigMap").First(c => c.Name == "cm-0");
+        Assert.Equal("debug", configMap.Json.GetProperty("data").GetProperty("LOG_LEVEL").GetString());
+        KubeObject deployment = reloaded.OfKind("Deployment").First(d => d.Name == "dep-1");
+        Assert.Contains("/run/secrets/db", deployment.Json.GetRawText(), StringComparison.Ordinal);
+    }
+}
