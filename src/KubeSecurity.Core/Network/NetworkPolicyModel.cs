@@ -28,7 +28,7 @@ public sealed record PolicyPeer(LabelSelector? PodSelector, LabelSelector? Names
 /// <summary>One port entry: a protocol and a number, a named port, a range (endPort), or every port of the protocol.</summary>
 public sealed record PolicyPort(string Protocol, int? Port, string? Name, int? EndPort)
 {
-    public override string ToString() => $"{Protocol}/{(Name ?? (Port is null ? "any" : EndPort is null ? Port.ToString() : $"{Port}-{EndPort}"))}";
+    public override string ToString() => $"{Protocol}/{(Name ?? (Port is null ? "any" : EndPort is null ? Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Port}-{EndPort}")))}";
 }
 
 /// <summary>One ingress or egress rule. Null peers: every source or destination; null ports: every port.</summary>

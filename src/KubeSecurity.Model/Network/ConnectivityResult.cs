@@ -15,7 +15,7 @@ public sealed record ConnectivityResult(
     string IngressVerdict,
     IReadOnlyList<string> AllowedPorts)
 {
-    public override string ToString() => $"{(Allowed ? "allowed" : "denied")}: {Source} -> {Destination} {Protocol}/{(Port?.ToString() ?? "any")} - {Reason}";
+    public override string ToString() => $"{(Allowed ? "allowed" : "denied")}: {Source} -> {Destination} {Protocol}/{(Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "any")} - {Reason}";
 }
 
 /// <summary>
