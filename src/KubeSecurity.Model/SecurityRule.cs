@@ -50,8 +50,14 @@ public sealed class SecurityRule
     public string Remediation { get; }
     public IReadOnlyList<string> References { get; }
 
-    /// <summary>The rule's documentation page, relative to the repository root.</summary>
+    /// <summary>Where the rule pages are published: the repository's docs/rules folder.</summary>
+    public const string DocumentationBase = "https://github.com/kubesecurity/KubeSecurity/blob/main/docs/rules/";
+
+    /// <summary>The rule's documentation page, relative to the repository root (for tools working in a checkout).</summary>
     public string HelpPath => $"docs/rules/{Id}.md";
+
+    /// <summary>The rule's documentation page online: what reports link to, since an installed module has no docs folder.</summary>
+    public string HelpUri => DocumentationBase + Id + ".md";
 
     /// <summary>The same rule, stating that its findings range from <paramref name="minimum"/> to <paramref name="maximum"/> and why.</summary>
     public SecurityRule WithSeverityRange(Severity minimum, Severity maximum, string note) => new(this, minimum, maximum, note);

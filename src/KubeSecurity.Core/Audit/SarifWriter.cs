@@ -47,7 +47,7 @@ public static class SarifWriter
             writer.WriteString("text", $"{rule?.Description}\n\nHow to fix: {remediation}");
             writer.WriteString("markdown", $"{rule?.Description}\n\n**How to fix:** {remediation}\n\n{string.Join("\n", (rule?.References ?? sample.References).Select(x => $"- {x}"))}");
             writer.WriteEndObject();
-            string? uri = (rule?.References ?? sample.References).FirstOrDefault(x => x.StartsWith("https://", StringComparison.Ordinal));
+            string? uri = rule?.HelpUri ?? sample.References.FirstOrDefault(x => x.StartsWith("https://", StringComparison.Ordinal));
             if (uri is not null)
             {
                 writer.WriteString("helpUri", uri);
