@@ -33,7 +33,7 @@ $solution = Join-Path $root 'KubeSecurity.sln'
 
 function Get-ModuleVersion {
     $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
-    $props.Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
+    $props.SelectSingleNode('/Project/PropertyGroup/VersionPrefix').InnerText
 }
 
 function Invoke-Dotnet {

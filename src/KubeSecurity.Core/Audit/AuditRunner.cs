@@ -46,15 +46,6 @@ public sealed class AuditResult
 /// </summary>
 public static class AuditRunner
 {
-    private static readonly (string Area, string Category, string[] Kinds)[] Areas =
-    {
-        ("Certificates", CertificateRules.Category, new[] { "Secret", "ConfigMap", "CertificateSigningRequest", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "Ingress" }),
-        ("RBAC", RbacRules.Category, new[] { "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding" }),
-        ("Network", NetworkRules.Category, new[] { "NetworkPolicy", "Pod", "Namespace" }),
-        ("Secrets", SecretRules.Category, new[] { "Secret", "ConfigMap", "ServiceAccount" }),
-        ("Workloads", WorkloadRules.Category, new[] { "Pod", "Deployment", "DaemonSet", "StatefulSet", "Namespace" }),
-    };
-
     public static AuditResult Run(KubeSnapshot snapshot, AuditOptions options, IOperationReporter? reporter = null, CancellationToken cancellationToken = default)
     {
         reporter ??= NullReporter.Instance;
@@ -63,64 +54,34 @@ public static class AuditRunner
         var raw = new List<Finding>(CoverageRules.Evaluate(snapshot));
         var skipped = new List<string>();
         var ran = new List<string>();
-        RbacPolicy? policy = null;
+        var context = new AuditContext(snapshot, options, cancellationToken);
         int step = 0;
-        foreach ((string area, string category, string[] kinds) in Areas)
+        foreach (AuditArea area in AuditAreas.All)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (options.Categories is { Count: > 0 } && !options.Categories.Contains(category, StringComparer.OrdinalIgnoreCase) && !(area == "RBAC" && options.Categories.Contains("Secrets", StringComparer.OrdinalIgnoreCase)))
+            // The RBAC area also runs for -Category Secrets: secret exposure is decided by RBAC.
+            if (options.Categories is { Count: > 0 } && !options.Categories.Contains(area.Category, StringComparer.OrdinalIgnoreCase)
+                && !(area == AuditAreas.Rbac && options.Categories.Contains(AuditAreas.Secrets.Category, StringComparer.OrdinalIgnoreCase)))
             {
-                skipped.Add($"{area}: not selected (-Category)");
+                skipped.Add($"{area.Name}: not selected (-Category)");
                 continue;
             }
 
-            reporter.Progress(new OperationProgress("Security audit", $"{area} ({++step} of {Areas.Length})", step * 100 / (Areas.Length + 1)));
-            List<MissingKind> missing = snapshot.MissingKinds.Where(m => kinds.Contains(m.Kind, StringComparer.Ordinal)).ToList();
+            reporter.Progress(new OperationProgress("Security audit", $"{area.Name} ({++step} of {AuditAreas.All.Count})", step * 100 / (AuditAreas.All.Count + 1)));
+            List<MissingKind> missing = snapshot.MissingKinds.Where(m => area.Kinds.Contains(m.Kind, StringComparer.Ordinal)).ToList();
             if (missing.Count > 0)
             {
-                skipped.Add($"{area}: partial, {string.Join(", ", missing.Select(m => m.Kind))} not collected");
+                skipped.Add($"{area.Name}: partial, {string.Join(", ", missing.Select(m => m.Kind))} not collected");
             }
-            else if (!kinds.Any(snapshot.HasKind))
+            else if (!area.Kinds.Any(snapshot.HasKind))
             {
-                skipped.Add($"{area}: nothing to check (no {string.Join("/", kinds)} in the input)");
+                skipped.Add($"{area.Name}: nothing to check (no {string.Join("/", area.Kinds)} in the input)");
             }
 
-            ran.Add(area);
-            switch (area)
-            {
-                case "Certificates":
-                    var inventory = new CertificateInventory();
-                    inventory.AddSnapshot(snapshot);
-                    List<CertificateInfo> certificates = inventory.Build(options.AsOf);
-                    var problems = new List<CertificateProblem>(inventory.Problems);
-                    raw.AddRange(CertificateAnalyzer.Analyze(snapshot, certificates, new CertificateCheckOptions { AsOf = options.AsOf }, problems));
-                    (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(snapshot, options.AsOf);
-                    raw.AddRange(CsrAnalyzer.Analyze(requests));
-                    result.Problems.AddRange(problems.Concat(csrProblems).Select(p => p.ToString()));
-                    break;
-                case "RBAC":
-                    policy = RbacPolicy.Build(snapshot);
-                    result.Problems.AddRange(policy.Problems.Select(p => p.ToString()));
-                    raw.AddRange(RbacRiskAnalyzer.Analyze(policy));
-                    break;
-                case "Network":
-                    NetworkModel model = NetworkModel.Build(snapshot);
-                    result.Problems.AddRange(model.Problems.Select(p => p.ToString()));
-                    raw.AddRange(NetworkRiskAnalyzer.Analyze(model));
-                    break;
-                case "Secrets":
-                    policy ??= RbacPolicy.Build(snapshot);
-                    SecretReviewResult review = SecretAnalyzer.Analyze(snapshot, policy, new SecretReviewOptions { AsOf = options.AsOf });
-                    result.Problems.AddRange(review.Problems);
-                    raw.AddRange(review.Findings);
-                    LeakScanResult leaks = CredentialLeakScanner.Scan(snapshot, new CredentialDetector(), cancellationToken);
-                    result.Problems.AddRange(leaks.Problems);
-                    raw.AddRange(leaks.Findings);
-                    break;
-                case "Workloads":
-                    raw.AddRange(PodSecurityAnalyzer.Analyze(snapshot, options.RestrictedPodSecurity));
-                    break;
-            }
+            ran.Add(area.Name);
+            AreaOutcome outcome = area.Run(context);
+            raw.AddRange(outcome.Findings);
+            result.Problems.AddRange(outcome.Problems);
         }
 
         IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity).Select(f => FindingOrigin.Stamp(f, snapshot));

@@ -26,15 +26,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    private static readonly Dictionary<string, string> FormatByExtension = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".html"] = "Html", [".htm"] = "Html", [".json"] = "Json", [".sarif"] = "Sarif", [".csv"] = "Csv",
-        [".xml"] = "JUnit", [".md"] = "Markdown", [".prom"] = "Prometheus",
-    };
-
-    private readonly List<Finding> findings = new();
-    private readonly List<(CertificateInfo Certificate, string? Cluster)> certificates = new();
-    private readonly List<AuditSummary> summaries = new();
+    private ReportInput report = new();
     private int ignored;
     private bool pendingSinceLastWrite;
     private bool written;
@@ -106,9 +98,16 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             _ => null,
         };
         format = Format;
+        report = new ReportInput
+        {
+            Snapshot = Snapshot,
+            Cluster = Cluster,
+            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            ToolVersion = typeof(Finding).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+        };
         if (format is null && Target is string target)
         {
-            FormatByExtension.TryGetValue(System.IO.Path.GetExtension(target), out format);
+            format = ReportFormats.FromExtension(target);
         }
 
         if (format is null)
@@ -129,11 +128,11 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             case null:
                 return;
             case Finding finding:
-                findings.Add(finding);
+                report.Findings.Add(finding);
                 pendingSinceLastWrite = true;
                 break;
             case AuditSummary audit:
-                summaries.Add(audit);
+                report.Summaries.Add(audit);
                 pendingSinceLastWrite = true;
                 // An audit's summary is its last object: write now, so an error the audit raises
                 // after it (-FailOn) cannot stop the report from being written.
@@ -146,7 +145,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             case CertificateInfo certificate:
                 // Certificates from a cluster carry its name as a note property (see OutputOrigin).
                 PSObject marked = PSObject.AsPSObject(InputObject);
-                certificates.Add((certificate, (marked.Properties["Cluster"]?.Value ?? marked.Properties["Context"]?.Value) as string));
+                report.Certificates.Add((certificate, (marked.Properties["Cluster"]?.Value ?? marked.Properties["Context"]?.Value) as string));
                 pendingSinceLastWrite = true;
                 break;
             default:
@@ -164,7 +163,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
 
         if (Target is null)
         {
-            if (findings.Count + summaries.Count + certificates.Count > 0 || AllowEmpty)
+            if (!report.IsEmpty || AllowEmpty)
             {
                 WriteObject(Render());
             }
@@ -176,7 +175,7 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             return;
         }
 
-        if (!written && findings.Count + summaries.Count + certificates.Count == 0 && !AllowEmpty)
+        if (!written && report.IsEmpty && !AllowEmpty)
         {
             WriteEmptyInputError(Target);
             return;
@@ -209,14 +208,13 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
         }
 
         string target = Target!;
-        string report = Render();
-        string action = $"Write a {format} report of {findings.Count} finding(s)";
-        // -PassThru returns the file once, at the end; intermediate writes stay quiet.
-        if (OutputFile.Write(this, target, Force, NoClobber && !written, passThru: false, action, stream => stream.Write(new UTF8Encoding(false).GetBytes(report))))
+        string action = $"Write a {format} report of {report.Findings.Count} finding(s)";
+        // Rendered only once ShouldProcess agreed; -PassThru returns the file once, at the end.
+        if (OutputFile.Write(this, target, Force, NoClobber && !written, passThru: false, action, stream => stream.Write(new UTF8Encoding(false).GetBytes(Render()))))
         {
             written = true;
             pendingSinceLastWrite = false;
-            WriteVerbose($"Wrote a {format} report of {findings.Count} finding(s) and {summaries.Count} audit summary(ies) to {target}.");
+            WriteVerbose($"Wrote a {format} report of {report.Findings.Count} finding(s) and {report.Summaries.Count} audit summary(ies) to {target}.");
         }
         else
         {
@@ -225,38 +223,5 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
         }
     }
 
-    private string Render()
-    {
-        AuditSummary? summary = AuditSummaries.Combine(summaries);
-        switch (format)
-        {
-            case "Json":
-                using (var stream = new MemoryStream())
-                {
-                    ReportJson.Write(stream, findings, summary, summaries);
-                    return Encoding.UTF8.GetString(stream.ToArray());
-                }
-
-            case "Csv":
-                return ReportWriters.Csv(findings);
-            case "Html":
-                return HtmlReportWriter.Write(findings, summary);
-            case "Sarif":
-                using (var stream = new MemoryStream())
-                {
-                    Dictionary<ResourceRef, string>? origins = Snapshot?.Objects.Where(o => o.Origin is not null)
-                        .GroupBy(o => o.ToResourceRef()).ToDictionary(g => g.Key, g => g.First().Origin!);
-                    string version = typeof(Finding).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-                    SarifWriter.Write(stream, findings, origins, SessionState.Path.CurrentFileSystemLocation.ProviderPath, version);
-                    return Encoding.UTF8.GetString(stream.ToArray());
-                }
-
-            case "JUnit":
-                return ReportWriters.JUnit(findings, summary);
-            case "Prometheus":
-                return ReportWriters.Prometheus(findings, certificates, summaries, Cluster);
-            default:
-                return ReportWriters.Markdown(findings, summary);
-        }
-    }
+    private string Render() => ReportFormats.Render(format!, report);
 }

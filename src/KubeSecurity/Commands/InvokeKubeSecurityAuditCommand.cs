@@ -15,7 +15,8 @@ namespace KubeSecurity.Commands;
 public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
 {
     [Parameter]
-    [ValidateSet("Certificates", "RBAC", "Network", "Secrets", "Workloads", "Coverage")]
+    [ValidateAuditCategory]
+    [ArgumentCompleter(typeof(Completers.AuditCategoryCompleter))]
     public string[]? Category { get; set; }
 
     [Parameter]

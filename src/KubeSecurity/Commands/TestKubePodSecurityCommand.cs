@@ -18,16 +18,12 @@ public sealed class TestKubePodSecurityCommand : SnapshotInputCmdlet
     [ValidateSet("Baseline", "Restricted")]
     public string Level { get; set; } = "Baseline";
 
-    protected override IReadOnlyList<string>? RequiredKinds => new[]
-    {
-        "Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ResourceQuota", "LimitRange",
-        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    };
+    protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.Workloads.Kinds;
 
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
         List<Finding> findings = PodSecurityAnalyzer.Analyze(snapshot, Level == "Restricted");
-        WriteVerbose($"Checked {PodSpecs.Find(snapshot).Count} workload(s) against the Pod Security Standards ({Level}): {findings.Count} finding(s).");
+        WriteVerbose($"Checked the pod specs of {snapshot} against the Pod Security Standards ({Level}): {findings.Count} finding(s).");
         IEnumerable<Finding> result = findings;
         if (Namespace is { Length: > 0 })
         {

@@ -23,10 +23,7 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
     [Parameter(ParameterSetName = LiveSet)]
     public SwitchParameter AllContexts { get; set; }
 
-    protected override IReadOnlyList<string>? RequiredKinds { get; } = new[]
-    {
-        "Secret", "ConfigMap", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "CertificateSigningRequest", "Ingress",
-    };
+    protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.Certificates.Kinds;
 
     protected override bool ClaimsFile(string path) =>
         CertificateExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));

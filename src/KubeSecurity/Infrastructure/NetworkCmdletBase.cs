@@ -11,10 +11,7 @@ namespace KubeSecurity.Infrastructure;
 /// </summary>
 public abstract class NetworkCmdletBase : SnapshotInputCmdlet
 {
-    internal static readonly string[] NetworkKinds =
-    {
-        "Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
-    };
+    internal static IReadOnlyList<string> NetworkKinds => Core.Audit.AuditAreas.Network.Kinds;
 
     protected override IReadOnlyList<string>? RequiredKinds => NetworkKinds;
 

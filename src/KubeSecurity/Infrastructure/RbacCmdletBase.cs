@@ -11,9 +11,9 @@ namespace KubeSecurity.Infrastructure;
 /// </summary>
 public abstract class RbacCmdletBase : SnapshotInputCmdlet
 {
-    internal static readonly string[] RbacKinds = { "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding" };
+    internal static IReadOnlyList<string> RbacKinds => Core.Audit.AuditAreas.RbacObjects;
 
-    protected override IReadOnlyList<string>? RequiredKinds => RbacKinds.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).ToList();
+    protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.Rbac.Kinds;
 
     internal RbacPolicy BuildPolicy(KubeSnapshot snapshot)
     {

@@ -98,7 +98,10 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
         }
         else if (ParameterSetName == LiveSet)
         {
-            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = RequiredKinds ?? Array.Empty<string>() };
+            // An area may read kinds the collector does not list (a deprecated ReplicationController,
+            // a CRD): they are analysed when files hold them, and not asked of a live cluster.
+            IReadOnlyList<string> kinds = RequiredKinds?.Where(k => Core.Snapshots.KnownKinds.TryGet(k, out _)).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>();
+            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = kinds };
             SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, AnalyzeOnWorker, Process);
         }
     }

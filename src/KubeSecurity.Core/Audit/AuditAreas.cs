@@ -1,0 +1,103 @@
+using KubeSecurity.Core.Certificates;
+using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Network;
+using KubeSecurity.Core.Rbac;
+using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Secrets;
+using KubeSecurity.Core.Workloads;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Audit;
+
+/// <summary>What one area's run of an audit produced.</summary>
+public sealed record AreaOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// One analysis area of the security audit: its name, the category of its findings, the kinds it
+/// reads (the kinds a live collection for it fetches, and whose absence makes its answer partial),
+/// and how it runs on a snapshot.
+/// </summary>
+public sealed record AuditArea(string Name, string Category, IReadOnlyList<string> Kinds, Func<AuditContext, AreaOutcome> Run);
+
+/// <summary>What areas of one audit share: the snapshot, the options, and models built once (the RBAC policy).</summary>
+public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, CancellationToken cancellationToken)
+{
+    private RbacPolicy? policy;
+
+    public KubeSnapshot Snapshot { get; } = snapshot;
+    public AuditOptions Options { get; } = options;
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>The RBAC policy of the snapshot, built on first use (RBAC and Secrets both need it).</summary>
+    public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot);
+}
+
+/// <summary>
+/// The registry of audit areas. The security audit, its -Category choices, each area cmdlet's
+/// collected kinds and the partial-result notes all derive from it: adding an area is one entry here.
+/// </summary>
+public static class AuditAreas
+{
+    /// <summary>The category of findings about the input itself (kinds not collected, unreadable documents), reported by every audit.</summary>
+    public const string CoverageCategory = "Coverage";
+
+    /// <summary>The kinds that hold RBAC grants; without one of them an RBAC answer is partial.</summary>
+    public static IReadOnlyList<string> RbacObjects { get; } = new[] { "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding" };
+
+    public static AuditArea Certificates { get; } = new("Certificates", CertificateRules.Category,
+        new[] { "Secret", "ConfigMap", "CertificateSigningRequest", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "Ingress" },
+        RunCertificates);
+
+    public static AuditArea Rbac { get; } = new("RBAC", RbacRules.Category,
+        RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).ToArray(),
+        context =>
+        {
+            RbacPolicy policy = context.Policy;
+            return new AreaOutcome(RbacRiskAnalyzer.Analyze(policy), policy.Problems.Select(p => p.ToString()).ToList());
+        });
+
+    public static AuditArea Network { get; } = new("Network", NetworkRules.Category,
+        new[] { "Namespace", "Pod", "NetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
+        context =>
+        {
+            NetworkModel model = NetworkModel.Build(context.Snapshot);
+            return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model), model.Problems.Select(p => p.ToString()).ToList());
+        });
+
+    public static AuditArea Secrets { get; } = new("Secrets", SecretRules.Category,
+        new[] { "Secret", "ConfigMap", "ServiceAccount", "Pod", "Namespace" }.Concat(WorkloadKinds.All).Concat(RbacObjects).ToArray(),
+        RunSecrets);
+
+    public static AuditArea Workloads { get; } = new("Workloads", WorkloadRules.Category,
+        new[] { "Namespace", "Pod" }.Concat(WorkloadKinds.All).Concat(new[] { "ResourceQuota", "LimitRange", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" }).ToArray(),
+        context => new AreaOutcome(PodSecurityAnalyzer.Analyze(context.Snapshot, context.Options.RestrictedPodSecurity), Array.Empty<string>()));
+
+    /// <summary>Every area, in the order an audit runs them.</summary>
+    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads };
+
+    /// <summary>The categories a user can choose (-Category): each area's, and Coverage.</summary>
+    public static IReadOnlyList<string> Categories { get; } = All.Select(a => a.Category).Append(CoverageCategory).ToArray();
+
+    /// <summary>The area of a name or category (case-insensitive), or null.</summary>
+    public static AuditArea? Find(string nameOrCategory) =>
+        All.FirstOrDefault(a => string.Equals(a.Name, nameOrCategory, StringComparison.OrdinalIgnoreCase) || string.Equals(a.Category, nameOrCategory, StringComparison.OrdinalIgnoreCase));
+
+    private static AreaOutcome RunCertificates(AuditContext context)
+    {
+        var inventory = new CertificateInventory();
+        inventory.AddSnapshot(context.Snapshot);
+        List<CertificateInfo> certificates = inventory.Build(context.Options.AsOf);
+        var problems = new List<CertificateProblem>(inventory.Problems);
+        var findings = new List<Finding>(CertificateAnalyzer.Analyze(context.Snapshot, certificates, new CertificateCheckOptions { AsOf = context.Options.AsOf }, problems));
+        (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(context.Snapshot, context.Options.AsOf);
+        findings.AddRange(CsrAnalyzer.Analyze(requests));
+        return new AreaOutcome(findings, problems.Concat(csrProblems).Select(p => p.ToString()).ToList());
+    }
+
+    private static AreaOutcome RunSecrets(AuditContext context)
+    {
+        SecretReviewResult review = SecretAnalyzer.Analyze(context.Snapshot, context.Policy, new SecretReviewOptions { AsOf = context.Options.AsOf });
+        LeakScanResult leaks = CredentialLeakScanner.Scan(context.Snapshot, new CredentialDetector(), context.CancellationToken);
+        return new AreaOutcome(review.Findings.Concat(leaks.Findings).ToList(), review.Problems.Concat(leaks.Problems).ToList());
+    }
+}
