@@ -61,8 +61,9 @@ public sealed class KubeConnection : IDisposable
                     throw new KubeApiException(ApiFailure.Configuration, $"The kubeconfig file '{paths[0]}' does not exist.");
                 }
 
-                (string file, contextName, clusterName) = Kubeconfig.SelectContext(paths, contextName);
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file, contextName);
+                (_, contextName, clusterName) = Kubeconfig.SelectContext(paths, contextName);
+                // All the files, merged as kubectl merges them: a context may use another file's cluster or user.
+                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(Kubeconfig.Merge(paths), contextName);
             }
         }
         catch (KubeApiException)

@@ -48,6 +48,78 @@ public static class Kubeconfig
         return (defining?.File ?? paths[0], chosen, defining?.Cluster);
     }
 
+    /// <summary>
+    /// The kubeconfig files merged as kubectl merges $KUBECONFIG: for clusters, users and contexts the
+    /// first file that names one wins; current-context is the first one set. Relative certificate,
+    /// key and exec-command paths are resolved against the file that holds them, so a context in
+    /// one file may use a cluster or user from another.
+    /// </summary>
+    public static K8SConfiguration Merge(IReadOnlyList<string> paths)
+    {
+        var clusters = new Dictionary<string, Cluster>(StringComparer.Ordinal);
+        var users = new Dictionary<string, User>(StringComparer.Ordinal);
+        var contexts = new Dictionary<string, Context>(StringComparer.Ordinal);
+        string? current = null;
+        foreach (string path in paths)
+        {
+            K8SConfiguration config = KubernetesClientConfiguration.LoadKubeConfig(path, useRelativePaths: false);
+            string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            current = string.IsNullOrEmpty(current) ? config.CurrentContext : current;
+            foreach (Cluster cluster in config.Clusters ?? Enumerable.Empty<Cluster>())
+            {
+                if (cluster.Name is not null && !clusters.ContainsKey(cluster.Name))
+                {
+                    if (cluster.ClusterEndpoint is { } endpoint)
+                    {
+                        endpoint.CertificateAuthority = Absolute(directory, endpoint.CertificateAuthority);
+                    }
+
+                    clusters[cluster.Name] = cluster;
+                }
+            }
+
+            foreach (User user in config.Users ?? Enumerable.Empty<User>())
+            {
+                if (user.Name is not null && !users.ContainsKey(user.Name))
+                {
+                    if (user.UserCredentials is { } credentials)
+                    {
+                        credentials.ClientCertificate = Absolute(directory, credentials.ClientCertificate);
+                        credentials.ClientKey = Absolute(directory, credentials.ClientKey);
+                        if (credentials.ExternalExecution is { Command: { } command } exec && command.Contains('/', StringComparison.Ordinal))
+                        {
+                            // kubectl: a command with a path separator is relative to its kubeconfig; a bare name is looked up on PATH.
+                            exec.Command = Absolute(directory, command);
+                        }
+                    }
+
+                    users[user.Name] = user;
+                }
+            }
+
+            foreach (Context context in config.Contexts ?? Enumerable.Empty<Context>())
+            {
+                if (context.Name is not null)
+                {
+                    contexts.TryAdd(context.Name, context);
+                }
+            }
+        }
+
+        return new K8SConfiguration
+        {
+            ApiVersion = "v1",
+            Kind = "Config",
+            CurrentContext = current,
+            Clusters = clusters.Values.ToList(),
+            Users = users.Values.ToList(),
+            Contexts = contexts.Values.ToList(),
+        };
+    }
+
+    private static string? Absolute(string directory, string? path) =>
+        string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(directory, path));
+
     /// <summary>Context names and the current context, for completers and defaults. Unreadable files yield nothing.</summary>
     public static (IReadOnlyList<ContextInfo> Contexts, string? Current) ReadContexts(string? explicitPath) => ReadContexts(ResolvePaths(explicitPath));
 
