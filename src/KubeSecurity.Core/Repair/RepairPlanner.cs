@@ -10,6 +10,12 @@ namespace KubeSecurity.Core.Repair;
 /// <summary>A mechanical fix: the object to change (or create), the object as it should be, and what changes.</summary>
 public sealed record RepairPlan(string Action, ResourceRef Target, KubeObject? Before, KubeObject After, IReadOnlyList<string> Changes);
 
+/// <summary>A binding repair: the subject that goes (null: every subject, so the binding), what remains, and the change in words.</summary>
+public sealed record BindingRepairPlan(ResourceRef Binding, RbacSubject? Subject, JsonArray RemainingSubjects, string Change)
+{
+    public bool DeletesBinding => RemainingSubjects.Count == 0;
+}
+
 /// <summary>
 /// The fixes rules declare when they are mechanical: drop privilege from a container, require
 /// non-root, drop capabilities, set a seccomp profile, switch off token automount, label a
@@ -28,6 +34,25 @@ public static class RepairPlanner
         ContainerRules.Contains(finding.RuleId) || finding.RuleId is WorkloadRules.SeccompRequired or SecretRules.UnneededTokenMount
             or NetworkRules.NamespaceWithoutPolicy or WorkloadRules.PsaEnforceMissing or WorkloadRules.PsaPrivileged
             or RbacRules.DefaultServiceAccountBound or RbacRules.AnonymousBinding or RbacRules.AllAuthenticatedBinding or RbacRules.MissingServiceAccount or RbacRules.MissingRole;
+
+    /// <summary>Whether the fix edits an RBAC binding (removing a subject, or the binding).</summary>
+    public static bool IsBindingRepair(Finding finding) => finding.Kind is "RoleBinding" or "ClusterRoleBinding";
+
+    /// <summary>The subject a binding repair removes; null when the whole binding goes (a binding to a missing role).</summary>
+    public static RbacSubject? SubjectToRemove(Finding finding) =>
+        finding.RuleId != RbacRules.MissingRole && finding.Evidence.TryGetValue("Subject", out string? text) && RbacSubject.TryParse(text, out RbacSubject? subject) ? subject : null;
+
+    /// <summary>Plans a binding repair on the binding as it is; throws <see cref="Live.BindingSubjectNotFoundException"/> when the subject is no longer in it.</summary>
+    public static BindingRepairPlan PlanBinding(Finding finding, KubeObject binding)
+    {
+        RbacSubject? subject = SubjectToRemove(finding);
+        JsonArray remaining = Live.BindingEditor.RemainingSubjects(binding, subject, out _);
+        return new BindingRepairPlan(finding.Resource, subject, remaining, remaining.Count == 0 ? "delete the binding" : $"remove subject {subject}");
+    }
+
+    /// <summary>The binding repair in words when the binding cannot be read (planning offline).</summary>
+    public static string DescribeBindingRepair(Finding finding) =>
+        SubjectToRemove(finding) is { } subject ? $"remove subject {subject} (the binding is deleted when no subject remains)" : "delete the binding";
 
     /// <summary>The object a repair starts from (null when the fix creates one).</summary>
     public static ResourceRef? TargetOf(Finding finding) =>

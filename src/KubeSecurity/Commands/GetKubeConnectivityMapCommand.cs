@@ -25,6 +25,13 @@ public sealed class GetKubeConnectivityMapCommand : NetworkCmdletBase
             return Task.FromResult(result);
         });
         WriteVerbose($"{map.Count} allowed connection(s) between workloads and address ranges.");
+        IReadOnlyList<ResourceRef> hostNetwork = ConnectivityVerdict.OutOfScopeWorkloads(model);
+        if (hostNetwork.Count > 0)
+        {
+            // Test-KubeNetworkConnectivity answers "allowed (out of scope)" for these; the map says why they are absent.
+            WriteWarning($"{hostNetwork.Count} workload(s) run on the host network, where NetworkPolicy does not apply, and are not in the map (out of scope): {string.Join(", ", hostNetwork.Take(10))}{(hostNetwork.Count > 10 ? ", ..." : string.Empty)}.");
+        }
+
         switch (As)
         {
             case "Dot":

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeSecurity.Core.Live;
 using KubeSecurity.Core.Repair;
-using KubeSecurity.Core.Rules;
 using KubeSecurity.Infrastructure;
 using KubeSecurity.Model;
 
@@ -64,7 +63,7 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
                 connection = ConnectionFor(finding.Context);
             }
 
-            if (finding.Kind is "RoleBinding" or "ClusterRoleBinding")
+            if (RepairPlanner.IsBindingRepair(finding))
             {
                 RepairBinding(finding, connection);
             }
@@ -115,14 +114,13 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
 
     private void RepairBinding(Finding finding, KubeConnection? connection)
     {
-        RbacSubject? subject = finding.RuleId != RbacRules.MissingRole && finding.Evidence.TryGetValue("Subject", out string? text) && RbacSubject.TryParse(text, out RbacSubject? parsed) ? parsed : null;
         KubeObject current = AsManifest
             ? Snapshot!.Objects.FirstOrDefault(o => o.ToResourceRef() == finding.Resource) ?? throw new KubeApiException(ApiFailure.NotFound, $"{finding.Resource} is not in the snapshot.")
             : RunEngine((_, token) => BindingEditor.GetAsync(connection!, finding.Kind, finding.Namespace, finding.Name, token));
-        System.Text.Json.Nodes.JsonArray remaining;
+        BindingRepairPlan plan;
         try
         {
-            remaining = BindingEditor.RemainingSubjects(current, subject, out _);
+            plan = RepairPlanner.PlanBinding(finding, current);
         }
         catch (BindingSubjectNotFoundException ex)
         {
@@ -130,39 +128,36 @@ public sealed class RepairKubeSecurityFindingCommand : LiveChangeCmdletBase
             return;
         }
 
-        string change = remaining.Count == 0 ? "delete the binding" : $"remove subject {subject}";
         if (AsManifest)
         {
-            WriteVerbose($"{finding.Resource}: {change}{(remaining.Count == 0 ? " (remove its manifest from the repository)" : string.Empty)}.");
-            if (remaining.Count > 0)
+            WriteVerbose($"{finding.Resource}: {plan.Change}{(plan.DeletesBinding ? " (remove its manifest from the repository)" : string.Empty)}.");
+            if (!plan.DeletesBinding)
             {
-                WriteObject(BindingEditor.WithSubjects(current, remaining));
+                WriteObject(BindingEditor.WithSubjects(current, plan.RemainingSubjects));
             }
 
             return;
         }
 
-        if (!ShouldProcess($"{finding.Resource} on {NameOf(connection!)}", $"Repair {finding.RuleId}: {change}"))
+        if (!ShouldProcess($"{finding.Resource} on {NameOf(connection!)}", $"Repair {finding.RuleId}: {plan.Change}"))
         {
             return;
         }
 
-        ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(connection!, current, remaining, token));
-        WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { change }, applied.Previous, applied.Current, true));
+        ApplyResult applied = RunEngine((_, token) => BindingEditor.RemoveSubjectAsync(connection!, current, plan.RemainingSubjects, token));
+        WriteObject(new RepairResult(finding.RuleId, finding.Resource, applied.Action, new[] { plan.Change }, applied.Previous, applied.Current, true));
     }
 
     /// <summary>The -WhatIf line when no cluster can be reached: field changes planned on -Snapshot's copy of the object when given, else the rule's fix.</summary>
     private void WhatIfOffline(Finding finding, string why)
     {
-        bool binding = finding.Kind is "RoleBinding" or "ClusterRoleBinding";
+        bool binding = RepairPlanner.IsBindingRepair(finding);
         ResourceRef target = (binding ? null : RepairPlanner.TargetOf(finding)) ?? finding.Resource;
         KubeObject? current = Snapshot?.Objects.FirstOrDefault(o => o.ToResourceRef() == target);
         string change;
         if (binding)
         {
-            change = finding.Evidence.TryGetValue("Subject", out string? subject) && finding.RuleId != RbacRules.MissingRole
-                ? $"remove subject {subject} (the binding is deleted when no subject remains)"
-                : "delete the binding";
+            change = RepairPlanner.DescribeBindingRepair(finding);
         }
         else if (current is not null && RepairPlanner.Plan(finding, current, out _) is { } plan)
         {

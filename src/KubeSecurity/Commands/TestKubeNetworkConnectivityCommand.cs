@@ -49,7 +49,7 @@ public sealed class TestKubeNetworkConnectivityCommand : NetworkCmdletBase
         {
             foreach (NetworkEndpoint destination in destinations)
             {
-                results.Add(Decide(model, source, destination));
+                results.Add(ConnectivityVerdict.Decide(model, source, destination, Protocol, Port));
             }
         }
 
@@ -66,39 +66,6 @@ public sealed class TestKubeNetworkConnectivityCommand : NetworkCmdletBase
         {
             WriteObject(results, enumerateCollection: true);
         }
-    }
-
-    private ConnectivityResult Decide(NetworkModel model, NetworkEndpoint source, NetworkEndpoint destination)
-    {
-        if (source.Pods?.HostNetwork == true || destination.Pods?.HostNetwork == true)
-        {
-            return new ConnectivityResult(source.Label, destination.Label, Protocol, Port, true,
-                "a host-network pod is involved: NetworkPolicy does not apply to it, so nothing here restricts the connection (out of scope)", "out of scope", "out of scope", new[] { "any" });
-        }
-
-        (PortSet allowed, SideVerdict egress, SideVerdict ingress) = model.Evaluate(source, destination);
-        string egressText = egress.Describe("egress", source.Label);
-        string ingressText = ingress.Describe("ingress", destination.Label);
-        bool ok = Port is int port ? allowed.Contains(Protocol, port) : !allowed.IsEmpty;
-        string reason;
-        if (ok)
-        {
-            reason = $"{egressText}; {ingressText}";
-        }
-        else if (Port is int p && !egress.Allowed.Contains(Protocol, p))
-        {
-            reason = $"denied by egress: {egressText}";
-        }
-        else if (Port is int q && !ingress.Allowed.Contains(Protocol, q))
-        {
-            reason = $"denied by ingress: {ingressText}";
-        }
-        else
-        {
-            reason = $"no port is allowed by both sides ({egress.Allowed} by egress, {ingress.Allowed} by ingress)";
-        }
-
-        return new ConnectivityResult(source.Label, destination.Label, Protocol, Port, ok, reason, egressText, ingressText, allowed.Describe());
     }
 
     private List<NetworkEndpoint>? Resolve(NetworkModel model, string text)

@@ -1,4 +1,5 @@
 using KubeSecurity.Core.Network;
+using KubeSecurity.Model;
 using static KubeSecurity.Core.Tests.Network.NetworkFixtures;
 
 namespace KubeSecurity.Core.Tests.Network;
@@ -222,5 +223,19 @@ public class NetworkSemanticsTests
         Assert.True(model.Evaluate(web, Ip("2001:db8:1::1")).Allowed.IsEmpty);
         Assert.True(model.Classes.Single(c => c.HostNetwork).Workloads.Single().Name == "node-agent");
         Assert.Empty(model.EgressPoliciesOf(model.Classes.Single(c => c.HostNetwork)));
+    }
+
+    [Fact]
+    public void A_host_network_pod_is_out_of_scope_for_the_verdict_and_the_map_alike()
+    {
+        NetworkModel model = Build(Cluster + Pods + Pod("default", "node-agent", "{app: agent}", hostNetwork: true));
+        ConnectivityResult toAgent = ConnectivityVerdict.Decide(model, At(model, "default/web"), At(model, "default/node-agent"), "TCP", 80);
+        Assert.True(toAgent.Allowed);
+        Assert.Contains("out of scope", toAgent.Reason, StringComparison.Ordinal);
+        Assert.Equal("node-agent", Assert.Single(ConnectivityVerdict.OutOfScopeWorkloads(model)).Name);
+        Assert.DoesNotContain(ConnectivityMapper.Map(model), c => c.SourceName == "node-agent" || c.DestinationName == "node-agent");
+
+        ConnectivityResult between = ConnectivityVerdict.Decide(model, At(model, "default/web"), At(model, "default/db"), "TCP", 5432);
+        Assert.DoesNotContain("out of scope", between.Reason, StringComparison.Ordinal);
     }
 }
