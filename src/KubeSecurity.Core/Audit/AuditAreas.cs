@@ -29,7 +29,7 @@ public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, Ca
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>The RBAC policy of the snapshot, built on first use (RBAC and Secrets both need it).</summary>
-    public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot);
+    public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot, CancellationToken);
 }
 
 /// <summary>
@@ -60,7 +60,7 @@ public static class AuditAreas
         new[] { "Namespace", "Pod", "NetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
         context =>
         {
-            NetworkModel model = NetworkModel.Build(context.Snapshot);
+            NetworkModel model = NetworkModel.Build(context.Snapshot, null, context.CancellationToken);
             return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model), model.Problems.Select(p => p.ToString()).ToList());
         });
 
@@ -86,9 +86,9 @@ public static class AuditAreas
     {
         var inventory = new CertificateInventory();
         inventory.AddSnapshot(context.Snapshot);
-        List<CertificateInfo> certificates = inventory.Build(context.Options.AsOf);
+        List<CertificateInfo> certificates = inventory.Build(context.Options.AsOf, context.CancellationToken);
         var problems = new List<CertificateProblem>(inventory.Problems);
-        var findings = new List<Finding>(CertificateAnalyzer.Analyze(context.Snapshot, certificates, new CertificateCheckOptions { AsOf = context.Options.AsOf }, problems));
+        var findings = new List<Finding>(CertificateAnalyzer.Analyze(context.Snapshot, certificates, new CertificateCheckOptions { AsOf = context.Options.AsOf }, problems, context.CancellationToken));
         (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(context.Snapshot, context.Options.AsOf);
         findings.AddRange(CsrAnalyzer.Analyze(requests));
         return new AreaOutcome(findings, problems.Concat(csrProblems).Select(p => p.ToString()).ToList());

@@ -34,7 +34,7 @@ public sealed record CertificateCheckOptions
 public static class CertificateAnalyzer
 {
     /// <param name="problems">Receives what could not be checked (an unreadable or unsupported key), when given.</param>
-    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null)
+    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null, CancellationToken cancellationToken = default)
     {
         var findings = new List<Finding>();
         foreach (CertificateInfo certificate in certificates)
@@ -59,7 +59,7 @@ public static class CertificateAnalyzer
 
         CheckIssuerExpiry(certificates, findings);
         CheckDuplicateSerials(certificates, findings);
-        CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>());
+        CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>(), cancellationToken);
         // The certificates of each secret's tls.crt, in order (leaf first): both checks below need them.
         ILookup<ResourceRef, CertificateInfo> tlsChains = certificates.Where(c => c.DataKey == "tls.crt" && c.Resource is not null).ToLookup(c => c.Resource!);
         CheckIngresses(snapshot, tlsChains, options, findings);
@@ -141,12 +141,12 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings, List<CertificateProblem> problems)
+    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings, List<CertificateProblem> problems, CancellationToken cancellationToken)
     {
         // Deriving public keys costs a scalar multiplication each: check the secrets on all cores.
         var results = new System.Collections.Concurrent.ConcurrentBag<(int Order, Finding? Finding, CertificateProblem? Problem)>();
         IReadOnlyList<KubeObject> secrets = snapshot.OfKind("Secret");
-        Parallel.For(0, secrets.Count, i =>
+        Parallel.For(0, secrets.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             (Finding? finding, CertificateProblem? problem) = CheckTlsSecretKey(secrets[i]);
             if (finding is not null || problem is not null)

@@ -225,7 +225,7 @@ public sealed class CertificateInventory
     }
 
     /// <summary>Every certificate found, with its chain status decided against all the others.</summary>
-    public List<CertificateInfo> Build(DateTimeOffset asOf)
+    public List<CertificateInfo> Build(DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         var bySubject = found.Select(f => f.Certificate)
             .DistinctBy(c => Convert.ToHexString(c.GetSignature()))
@@ -234,7 +234,7 @@ public sealed class CertificateInventory
         // Signature checks and descriptions are independent per certificate: spread them over the cores.
         var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<X509Certificate, (string Status, string? By)>();
         var result = new CertificateInfo[found.Count];
-        Parallel.For(0, found.Count, i =>
+        Parallel.For(0, found.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             (X509Certificate certificate, string source, ResourceRef? resource, string? dataKey) = found[i];
             (string status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject));

@@ -41,7 +41,7 @@ public sealed class NetworkModel
     /// <summary>Calico policies found but not evaluated (they use what is not modeled): answers do not include their effect.</summary>
     public IReadOnlyList<ResourceRef> Unmodeled { get; private set; } = Array.Empty<ResourceRef>();
 
-    public static NetworkModel Build(KubeSnapshot snapshot, IEnumerable<KubeObject>? replacementPolicies = null)
+    public static NetworkModel Build(KubeSnapshot snapshot, IEnumerable<KubeObject>? replacementPolicies = null, CancellationToken cancellationToken = default)
     {
         var model = new NetworkModel();
         var problems = new List<NetworkProblem>();
@@ -59,6 +59,7 @@ public sealed class NetworkModel
 
         foreach (KubeObject policy in policyObjects)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (NetworkPolicyReader.Read(policy, problems) is NetworkPolicyModel parsed)
             {
                 model.policies.Add(parsed);
@@ -69,6 +70,7 @@ public sealed class NetworkModel
         var byKey = new Dictionary<string, PodClass>(StringComparer.Ordinal);
         foreach (PodInstance pod in WorkloadPods.Find(snapshot))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             model.EnsureNamespace(pod.Namespace);
             string key = $"{pod.Namespace}\n{pod.HostNetwork}\n{string.Join("\n", pod.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value))}\n"
                 + string.Join(",", pod.NamedPorts.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Port).Select(p => $"{p.Name}:{p.Port}/{p.Protocol}"));
@@ -100,6 +102,7 @@ public sealed class NetworkModel
         model.egressOf = new List<NetworkPolicyModel>[model.classes.Count];
         foreach (PodClass podClass in model.classes)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var selecting = podClass.HostNetwork ? new List<NetworkPolicyModel>()
                 : model.policies.Where(p => p.Namespace == podClass.Namespace && p.PodSelector.Matches(podClass.Labels)).ToList();
             model.ingressOf[podClass.Id] = selecting.Where(p => p.AffectsIngress).ToList();

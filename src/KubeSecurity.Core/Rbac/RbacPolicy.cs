@@ -51,13 +51,14 @@ public sealed class RbacPolicy
 
     public static bool IsClusterScopedResource(string resource) => ClusterScopedResources.Contains(resource);
 
-    public static RbacPolicy Build(KubeSnapshot snapshot)
+    public static RbacPolicy Build(KubeSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         var policy = new RbacPolicy();
         var problems = new List<RbacProblem>();
         var roles = new List<RbacRole>();
         foreach (KubeObject o in snapshot.OfKind("ClusterRole").Concat(snapshot.OfKind("Role")))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (o.ApiGroup != "rbac.authorization.k8s.io")
             {
                 continue;
@@ -75,6 +76,7 @@ public sealed class RbacPolicy
         var bindings = new List<RbacBinding>();
         foreach (KubeObject o in snapshot.OfKind("ClusterRoleBinding").Concat(snapshot.OfKind("RoleBinding")))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (o.ApiGroup != "rbac.authorization.k8s.io")
             {
                 continue;

@@ -55,7 +55,7 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
             AddLiveSources(inventory, snapshot);
         }
 
-        List<CertificateInfo> certificates = inventory.Build(asOf);
+        List<CertificateInfo> certificates = RunEngine((_, token) => Task.FromResult(inventory.Build(asOf, token)));
         foreach (CertificateProblem problem in inventory.Problems)
         {
             WriteCertificateProblem(problem);
@@ -89,7 +89,7 @@ public abstract class CertificateCmdletBase : SnapshotInputCmdlet
             ThrowTerminatingError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));
         }
 
-        return inventory.Build(asOf).Where(c => c.IsCertificateAuthority).ToList();
+        return RunEngine((_, token) => Task.FromResult(inventory.Build(asOf, token))).Where(c => c.IsCertificateAuthority).ToList();
     }
 
     private void AddLiveSources(CertificateInventory inventory, KubeSnapshot snapshot)

@@ -17,7 +17,7 @@ public abstract class NetworkCmdletBase : SnapshotInputCmdlet
 
     internal NetworkModel BuildModel(KubeSnapshot snapshot, IEnumerable<KubeObject>? proposed = null)
     {
-        NetworkModel model = NetworkModel.Build(snapshot, proposed);
+        NetworkModel model = RunEngine((_, token) => Task.FromResult(NetworkModel.Build(snapshot, proposed, token)));
         foreach (NetworkProblem problem in model.Problems)
         {
             WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), ErrorIds.NetworkPolicyInvalid, ErrorCategory.InvalidData, problem.Resource.ToString()));

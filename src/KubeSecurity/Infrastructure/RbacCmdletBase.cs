@@ -17,7 +17,7 @@ public abstract class RbacCmdletBase : SnapshotInputCmdlet
 
     internal RbacPolicy BuildPolicy(KubeSnapshot snapshot)
     {
-        RbacPolicy policy = RbacPolicy.Build(snapshot);
+        RbacPolicy policy = RunEngine((_, token) => Task.FromResult(RbacPolicy.Build(snapshot, token)));
         foreach (RbacProblem problem in policy.Problems)
         {
             WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), ErrorIds.RbacObjectInvalid, ErrorCategory.InvalidData, problem.Resource.ToString()));
