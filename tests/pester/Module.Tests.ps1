@@ -15,6 +15,17 @@ Describe 'Help' {
         }
     }
 
+    It 'documents every parameter of every cmdlet, the shared input parameters from one page' {
+        foreach ($command in Get-Command -Module KubeSecurity) {
+            $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+            foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+                $text = (Get-Help $command.Name -Parameter $name).description.Text -join ' '
+                $text | Should -Not -BeNullOrEmpty -Because "$($command.Name) -$name needs help"
+            }
+        }
+        (Get-Help Test-KubeRbac -Parameter Kubeconfig).description.Text | Should -Match 'merged as kubectl merges them'
+    }
+
     It 'lets Get-Help -Online find the page (it fails only to start a browser here)' {
         $env:BROWSER = 'false'
         try {

@@ -34,6 +34,10 @@ var root = new XElement(msh + "helpItems", new XAttribute("schema", "maml"),
 
 XElement Paras(IEnumerable<string> paragraphs) => new(maml + "description", paragraphs.Select(p => new XElement(maml + "para", p)));
 
+// Parameters many cmdlets share (the input parameters) are documented once; a cmdlet's own page may say more.
+string commonPage = Path.Combine(docsDir, "cmdlets", "common-parameters.md");
+MarkdownHelp common = File.Exists(commonPage) ? MarkdownHelp.Parse(File.ReadAllText(commonPage)) : new MarkdownHelp();
+
 foreach (CmdletInfo cmdlet in module.ExportedCmdlets.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
 {
     string page = Path.Combine(docsDir, "cmdlets", cmdlet.Name + ".md");
@@ -57,6 +61,10 @@ foreach (CmdletInfo cmdlet in module.ExportedCmdlets.Values.OrderBy(c => c.Name,
     Dictionary<string, ParameterMetadata> parameters = cmdlet.Parameters
         .Where(p => !Cmdlet.CommonParameters.Contains(p.Key) && !Cmdlet.OptionalCommonParameters.Contains(p.Key))
         .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+    foreach (string name in parameters.Keys.Where(n => !help.Parameters.ContainsKey(n) && common.Parameters.ContainsKey(n)).ToList())
+    {
+        help.Parameters[name] = common.Parameters[name];
+    }
     foreach (string name in parameters.Keys.Where(n => !help.Parameters.ContainsKey(n)))
     {
         problems.Add($"{cmdlet.Name}: parameter -{name} is not documented");
