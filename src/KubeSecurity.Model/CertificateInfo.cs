@@ -112,12 +112,13 @@ public sealed class CertificateInfo
     public string? DataKey { get; }
 
     /// <summary>
-    /// Verified (signature checks out against an issuer found alongside it), SelfSigned,
-    /// SignatureInvalid, or IssuerNotFound. Set by the inventory once all certificates are known.
+    /// Verified (signature checks out against a CA found alongside it), SelfSigned, IssuerNotCA (the
+    /// signature checks out, but against a certificate that may not sign others, which TLS clients
+    /// reject), SignatureInvalid, or IssuerNotFound. Set by the inventory once all certificates are known.
     /// </summary>
     public string ChainStatus { get; private set; } = "IssuerNotFound";
 
-    /// <summary>The subject of the certificate that verified this one's signature, when found.</summary>
+    /// <summary>The subject of the certificate that verified this one's signature, when found (the non-CA signer with IssuerNotCA).</summary>
     public string? VerifiedBy { get; private set; }
 
     public bool IsSelfSigned => ChainStatus == "SelfSigned";

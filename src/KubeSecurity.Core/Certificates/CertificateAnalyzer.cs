@@ -45,6 +45,11 @@ public static class CertificateAnalyzer
             {
                 findings.Add(Create(CertificateRules.SignatureInvalid, certificate, $"The signature of '{certificate.Subject}' does not verify with the key of any CA named '{certificate.Issuer}'."));
             }
+            else if (certificate.ChainStatus == "IssuerNotCA")
+            {
+                findings.Add(Create(CertificateRules.SignatureInvalid, certificate,
+                    $"'{certificate.Subject}' is signed by '{certificate.VerifiedBy}', which is not a CA (its basicConstraints do not allow it to sign certificates): TLS clients, the API server among them, reject the chain."));
+            }
 
             if (certificate.DataKey == "client-certificate" && certificate.Source.StartsWith("kubeconfig ", StringComparison.Ordinal))
             {

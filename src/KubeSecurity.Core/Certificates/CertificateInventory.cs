@@ -253,6 +253,7 @@ public sealed class CertificateInventory
         }
 
         bool anyCandidate = false;
+        X509Certificate? signedByNonCa = null;
         foreach (X509Certificate candidate in bySubject[issuer])
         {
             if (candidate.Equals(certificate))
@@ -263,8 +264,19 @@ public sealed class CertificateInventory
             anyCandidate = true;
             if (ChainVerifier.SignedBy(certificate, candidate))
             {
-                return ("Verified", CertificateDescriber.FormatName(candidate.SubjectDN));
+                if (ChainVerifier.MayIssue(candidate))
+                {
+                    return ("Verified", CertificateDescriber.FormatName(candidate.SubjectDN));
+                }
+
+                signedByNonCa ??= candidate;
             }
+        }
+
+        // The signature is right but the signer is no CA: TLS clients (the API server among them) reject the chain.
+        if (signedByNonCa is not null)
+        {
+            return ("IssuerNotCA", CertificateDescriber.FormatName(signedByNonCa.SubjectDN));
         }
 
         return anyCandidate ? ("SignatureInvalid", null) : ("IssuerNotFound", null);

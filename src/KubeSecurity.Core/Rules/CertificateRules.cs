@@ -59,7 +59,7 @@ public static class CertificateRules
             "Put the matching key and certificate in the secret together (kubectl create secret tls --cert --key validates them).",
             new[] { "https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets" }),
         new SecurityRule(SignatureInvalid, "Certificate signature does not verify against its issuer", Severity.High, Category,
-            "A CA certificate with the issuer's name was found, but the certificate's signature does not verify with its key: the certificate was tampered with, or was signed by a different CA with the same name (a CA that was replaced without reissuing).",
+            "A CA certificate with the issuer's name was found, but the certificate's signature does not verify with its key: the certificate was tampered with, or was signed by a different CA with the same name (a CA that was replaced without reissuing). Or the signature verifies, but the signer is not a CA (its basicConstraints do not allow it to sign certificates), so TLS clients, the API server among them, reject the chain.",
             "Find the CA that really issued it; reissue the certificate from the CA clients trust.",
             new[] { CertDocs }),
         new SecurityRule(IssuerExpiresFirst, "CA expires before a certificate it signed", Severity.Medium, Category,
