@@ -53,7 +53,7 @@ public static class CertificateAnalyzer
 
             if (certificate.DataKey == "client-certificate" && certificate.Source.StartsWith("kubeconfig ", StringComparison.Ordinal))
             {
-                bool masters = Organizations(certificate.Subject).Contains("system:masters");
+                bool masters = Organizations(certificate).Contains("system:masters");
                 findings.Add(Create(CertificateRules.KubeconfigClientCertificate, certificate,
                     masters
                         ? $"{certificate.Source} authenticates as '{certificate.Subject}' in group system:masters: cluster-admin that RBAC cannot limit and nobody can revoke until {certificate.NotAfter:yyyy-MM-dd}."
@@ -107,7 +107,7 @@ public static class CertificateAnalyzer
         }
 
         bool serverCertificate = !certificate.IsCertificateAuthority
-            && (certificate.ExtendedKeyUsage.Contains("TLS Web Server Authentication") || certificate.DataKey == "tls.crt");
+            && (certificate.ExtendedKeyUsage.Contains(CertificateDescriber.ServerAuthentication) || certificate.DataKey == "tls.crt");
         if (serverCertificate && !certificate.SubjectAlternativeNames.Any(n => n.StartsWith("DNS:", StringComparison.Ordinal) || n.StartsWith("IP Address:", StringComparison.Ordinal)))
         {
             findings.Add(Create(CertificateRules.NoSubjectAlternativeName, certificate, $"'{certificate.Subject}' names its host only in the subject; clients that ignore the CN cannot verify it."));
@@ -404,24 +404,10 @@ public static class CertificateAnalyzer
     /// <summary>RFC 6125 matching: exact DNS name, or a wildcard covering exactly one left-most label.</summary>
     public static bool Covers(CertificateInfo certificate, string host)
     {
-        foreach (string name in certificate.SubjectAlternativeNames.Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n[4..]))
-        {
-            if (string.Equals(name, host, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            if (name.StartsWith("*.", StringComparison.Ordinal))
-            {
-                int dot = host.IndexOf('.', StringComparison.Ordinal);
-                if (dot > 0 && string.Equals(host[(dot + 1)..], name[2..], StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        // The platform's RFC 6125 matcher: DNS and IP SANs, one left-most wildcard label; the subject CN
+        // is not consulted, as Go's TLS (the API server's, most ingress controllers') no longer does.
+        using var x509 = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate.GetRawData());
+        return x509.MatchesHostname(host, allowWildcards: true, allowCommonName: false);
     }
 
     private static byte[]? DataValue(KubeObject secret, string key)
@@ -447,8 +433,10 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static List<string> Organizations(string subject) =>
-        subject.Split(", ").Where(p => p.StartsWith("O=", StringComparison.Ordinal)).Select(p => p[2..]).ToList();
+    // The O values of the subject, read from the DER name: a display string cannot be split safely (an O may hold ", ").
+    private static List<string> Organizations(CertificateInfo certificate) =>
+        new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(certificate.GetRawData()).SubjectDN
+            .GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.O).ToList();
 
     private static Finding Create(string ruleId, CertificateInfo certificate, string message, Severity? severity = null, Dictionary<string, string>? evidence = null)
     {

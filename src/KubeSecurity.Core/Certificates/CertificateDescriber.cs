@@ -39,9 +39,15 @@ public static class CertificateDescriber
         "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only",
     };
 
+    /// <summary>The OID of the server-authentication extended key usage (id-kp-serverAuth).</summary>
+    public const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
+
+    /// <summary>How <see cref="CertificateInfo.ExtendedKeyUsage"/> names id-kp-serverAuth (openssl's name), derived from its OID.</summary>
+    public static string ServerAuthentication => ExtendedKeyUsageNames[ServerAuthenticationOid];
+
     private static readonly Dictionary<string, string> ExtendedKeyUsageNames = new(StringComparer.Ordinal)
     {
-        ["1.3.6.1.5.5.7.3.1"] = "TLS Web Server Authentication",
+        [ServerAuthenticationOid] = "TLS Web Server Authentication",
         ["1.3.6.1.5.5.7.3.2"] = "TLS Web Client Authentication",
         ["1.3.6.1.5.5.7.3.3"] = "Code Signing",
         ["1.3.6.1.5.5.7.3.4"] = "E-mail Protection",

@@ -50,6 +50,22 @@ public class ChainVerifierTests
         Assert.DoesNotContain(findings, f => f.RuleId == CertificateRules.SignatureInvalid && f.Message.Contains("'CN=ordinary-leaf' is signed", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("shop.demo.example", true)]
+    [InlineData("SHOP.demo.example", true)]
+    [InlineData("api.shop.demo.example", true)]
+    [InlineData("a.b.shop.demo.example", false)]
+    [InlineData("shop.demo.example.evil", false)]
+    [InlineData("cn-only.example", false)]
+    public void Host_matching_follows_RFC_6125_without_the_common_name(string host, bool covered)
+    {
+        using X509Certificate2 certificate = Leaf(null, "CN=cn-only.example", new[] { "shop.demo.example", "*.shop.demo.example" });
+        var inventory = new CertificateInventory();
+        inventory.AddSnapshot(Snapshot(TlsSecret("apps", "web", Pem(certificate))));
+        CertificateInfo info = Assert.Single(inventory.Build(Now));
+        Assert.Equal(covered, CertificateAnalyzer.Covers(info, host));
+    }
+
     private static (int Exit, string Output) Openssl(string dir, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("openssl") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
