@@ -28,7 +28,7 @@ public static class SnapshotRedactor
         bool core = item.ApiGroup.Length == 0;
         bool secret = core && item.Kind == "Secret";
         bool configMap = core && item.Kind == "ConfigMap";
-        bool podTemplate = (core && item.Kind == "Pod") || WorkloadKinds.All.Contains(item.Kind);
+        bool podTemplate = ((core && item.Kind == "Pod") || WorkloadKinds.All.Contains(item.Kind)) && ContainersHoldCredential(item);
         if (!secret && !configMap && !podTemplate && !HasFlaggedAnnotation(item))
         {
             return null;
@@ -74,6 +74,47 @@ public static class SnapshotRedactor
 
     private static bool HasFlaggedAnnotation(KubeObject item) =>
         item.Annotations.Any(a => a.Key == LastApplied ? LastAppliedHoldsCredential(a.Value) : Flags(a.Key, a.Value));
+
+    // A read-only look first, so the common pod with nothing to redact costs no mutable copy.
+    private static bool ContainersHoldCredential(KubeObject item)
+    {
+        JsonElement spec = item.Json;
+        foreach (string part in WorkloadKinds.PodSpecPath(item.Kind).Split('.'))
+        {
+            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty(part, out spec))
+            {
+                return false;
+            }
+        }
+
+        foreach (string list in ContainerLists)
+        {
+            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty(list, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement container in containers.EnumerateArray())
+            {
+                if (container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array
+                    && env.EnumerateArray().Any(v => JsonRead.String(v, "name") is string name && JsonRead.String(v, "value") is string value && Flags(name, value)))
+                {
+                    return true;
+                }
+
+                foreach (string field in new[] { "command", "args" })
+                {
+                    List<string> words = JsonRead.Strings(container, field);
+                    if (words.Count > 0 && Detector.Scan(field, string.Join(" ", words)).Count > 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
 
     private static bool RedactContainers(JsonObject spec)
     {

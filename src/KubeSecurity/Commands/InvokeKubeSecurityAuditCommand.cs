@@ -7,8 +7,8 @@ namespace KubeSecurity.Commands;
 
 /// <summary>
 /// Runs every area on one snapshot, streams the findings and ends with a summary; suppressions
-/// apply uniformly; -FailOn ends with a terminating error when findings at or above a severity
-/// remain (only new ones with -Baseline).
+/// apply uniformly; -FailOn ends, after all output, with the non-terminating error AuditFailed when
+/// findings at or above a severity remain (only new ones with -Baseline).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "KubeSecurityAudit", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Invoke-KubeSecurityAudit.md")]
 [OutputType(typeof(Finding), typeof(AuditSummary))]
