@@ -57,6 +57,16 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
     [Parameter(ParameterSetName = LiveSet)]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>Items requested per list page when reading a live cluster (as Get-KubeSnapshot takes it).</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 10000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>How many list requests run at the same time against one API server (as Get-KubeSnapshot takes it).</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 64)]
+    public int RequestConcurrency { get; set; } = 8;
+
     /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -101,7 +111,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
             // An area may read kinds the collector does not list (a deprecated ReplicationController,
             // a CRD): they are analysed when files hold them, and not asked of a live cluster.
             IReadOnlyList<string> kinds = RequiredKinds?.Where(k => Core.Snapshots.KnownKinds.TryGet(k, out _)).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>();
-            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = kinds };
+            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = kinds, PageSize = PageSize, MaxConcurrency = RequestConcurrency };
             SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, AnalyzeOnWorker, Process);
         }
     }
