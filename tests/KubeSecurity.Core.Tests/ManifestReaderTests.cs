@@ -335,3 +335,62 @@ public class ManifestReaderTests
         Assert.Contains(snapshot.OfKind("ClusterRole"), r => r.Name == "cluster-admin");
     }
 }
+
+/// <summary>Hostile and broken YAML fails the document it is in, with a clear message, and never the batch.</summary>
+public class HostileYamlTests
+{
+    private static ManifestReadResult ReadFolder(params (string Name, string Text)[] files)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ksec-hostile-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        foreach ((string name, string text) in files)
+        {
+            File.WriteAllText(Path.Combine(dir, name), text);
+        }
+
+        return new ManifestReader().ReadPaths(new[] { dir });
+    }
+
+    private const string Good = "apiVersion: v1\nkind: Namespace\nmetadata: {name: good}\n";
+
+    [Fact]
+    public void An_unclosed_flow_sequence_is_a_problem_of_its_file_and_the_other_files_load()
+    {
+        ManifestReadResult result = ReadFolder(("broken.yaml", "a: [x\nb: 1\n"), ("good.yaml", Good));
+        Assert.Equal("good", Assert.Single(result.Objects).Name);
+        LoadProblem problem = Assert.Single(result.Problems);
+        Assert.EndsWith("broken.yaml", problem.Source, StringComparison.Ordinal);
+        Assert.Contains("malformed YAML", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_duplicate_key_fails_its_document_as_kubectl_s_strict_decoding_does()
+    {
+        const string Duplicate = "apiVersion: v1\nkind: Pod\nmetadata: {name: dup, namespace: default}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      privileged: true\n      privileged: false\n";
+        ManifestReadResult result = ReadFolder(("pods.yaml", Duplicate + "---\n" + Good));
+        Assert.Equal("good", Assert.Single(result.Objects).Name);
+        LoadProblem problem = Assert.Single(result.Problems);
+        Assert.Equal(1, problem.DocumentIndex);
+        Assert.Contains("the key 'privileged' appears twice", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("line 10", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_large_scalar_aliased_thousands_of_times_fails_against_a_character_budget()
+    {
+        string hostile = "a: &big \"" + new string('x', 1 << 20) + "\"\nb: [" + string.Join(",", Enumerable.Repeat("*big", 3000)) + "]\n";
+        long before = GC.GetTotalAllocatedBytes();
+        ManifestReadResult result = ReadFolder(("aliases.yaml", hostile), ("good.yaml", Good));
+        long allocated = GC.GetTotalAllocatedBytes() - before;
+        Assert.Equal("good", Assert.Single(result.Objects).Name);
+        Assert.Contains("characters through aliases", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+        Assert.True(allocated < 2L << 30, $"reading allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_suppression_file_the_parser_cannot_finish_is_reported_as_invalid_YAML()
+    {
+        Core.Audit.SuppressionFileException invalid = Assert.Throws<Core.Audit.SuppressionFileException>(() => Core.Audit.Suppressions.Parse("a: [x\nb: 1\n", "accepted.yaml"));
+        Assert.Contains("accepted.yaml is not valid YAML", invalid.Message, StringComparison.Ordinal);
+    }
+}

@@ -16,4 +16,11 @@ public sealed record InputLimits
 
     /// <summary>Most nodes a YAML document may expand to through aliases (stops "billion laughs").</summary>
     public int MaxAliasExpandedNodes { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Most characters of scalar text a YAML document may produce through aliases: a few large
+    /// scalars aliased thousands of times blow up memory long before the node count does.
+    /// 64 Mi characters is far above any real manifest's use of anchors.
+    /// </summary>
+    public long MaxAliasExpandedCharacters { get; init; } = 64L << 20;
 }

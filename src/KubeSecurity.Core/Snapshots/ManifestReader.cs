@@ -106,7 +106,15 @@ public sealed class ManifestReader
             return;
         }
 
-        ReadBytes(bytes, path, result);
+        try
+        {
+            ReadBytes(bytes, path, result);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+        {
+            // One unreadable file never costs the others: whatever a parser throws becomes this file's problem.
+            result.Problems.Add(new LoadProblem(path, null, $"could not be read: {FirstSentence(ex.Message)}", LoadProblemKind.Syntax));
+        }
     }
 
     /// <summary>Reads manifest text that did not come from a file (a string, the pipeline, a test).</summary>
@@ -305,7 +313,7 @@ public sealed class ManifestReader
         catch (YamlException ex)
         {
             long line = ex.Start.Line + chunk.FirstLine - 1;
-            string message = $"malformed YAML at line {line}, column {ex.Start.Column}: {FirstSentence(ex.InnerException?.Message ?? ex.Message)}";
+            string message = $"malformed YAML at line {line}, column {ex.Start.Column}: {FirstSentence(ex.InnerException is null or InvalidOperationException ? ex.Message : ex.InnerException.Message)}";
             return (null, new LoadProblem(source, chunk.Index, message, LoadProblemKind.Syntax));
         }
         catch (InputLimitException ex)

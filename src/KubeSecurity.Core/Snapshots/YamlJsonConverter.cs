@@ -30,6 +30,20 @@ internal sealed partial class YamlJsonConverter
     /// <exception cref="InputLimitException">A safety limit was exceeded.</exception>
     public JsonDocument ConvertStream(string streamText, out int documents)
     {
+        try
+        {
+            return Convert(streamText, out documents);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser can end in an invalid state on some malformed input (an unclosed
+            // flow sequence, for one) instead of throwing a YamlException: report it as malformed YAML.
+            throw new YamlException(Mark.Empty, Mark.Empty, $"the YAML parser could not continue ({ex.Message})", ex);
+        }
+    }
+
+    private JsonDocument Convert(string streamText, out int documents)
+    {
         var parser = new Parser(new StringReader(streamText));
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, streamText.Length));
         documents = 0;
@@ -106,6 +120,24 @@ internal sealed partial class YamlJsonConverter
         public int AliasNodesWritten { get; set; }
 
         public int AliasDepth { get; set; }
+
+        /// <summary>Scalar characters written while expanding aliases: what a large aliased scalar multiplies.</summary>
+        public long AliasCharactersWritten { get; set; }
+
+        private readonly List<KeySet> keySets = new();
+
+        /// <summary>The (cleared) key set for a mapping at this depth: mappings at one depth are read one after another, so one set per depth serves them all.</summary>
+        public KeySet KeysAt(int depth)
+        {
+            while (keySets.Count <= depth)
+            {
+                keySets.Add(new KeySet());
+            }
+
+            KeySet set = keySets[depth];
+            set.Clear();
+            return set;
+        }
     }
 
     private void WriteNode(Utf8JsonWriter writer, DocumentState state, EventSource source, ParsingEvent current, int depth)
@@ -132,6 +164,11 @@ internal sealed partial class YamlJsonConverter
         switch (current)
         {
             case Scalar scalar:
+                if (state.AliasDepth > 0 && (state.AliasCharactersWritten += scalar.Value.Length) > limits.MaxAliasExpandedCharacters)
+                {
+                    throw new InputLimitException($"the document expands to more than {limits.MaxAliasExpandedCharacters:N0} characters through aliases");
+                }
+
                 WriteScalar(writer, scalar);
                 break;
             case AnchorAlias alias:
@@ -156,9 +193,18 @@ internal sealed partial class YamlJsonConverter
                 break;
             case MappingStart:
                 writer.WriteStartObject();
+                KeySet seen = state.KeysAt(depth);
                 for (ParsingEvent key = source.Next(); key is not MappingEnd; key = source.Next())
                 {
-                    writer.WritePropertyName(KeyText(state, source, key));
+                    string name = KeyText(state, source, key);
+                    if (!seen.Add(name))
+                    {
+                        // kubectl's strict decoding rejects it too: which of the two values counts is ambiguous
+                        // (privileged: true then privileged: false would hide a privileged container).
+                        throw new YamlException(key.Start, key.End, $"the key '{name}' appears twice in one mapping");
+                    }
+
+                    writer.WritePropertyName(name);
                     WriteNode(writer, state, source, source.Next(), depth + 1);
                 }
 
@@ -173,6 +219,49 @@ internal sealed partial class YamlJsonConverter
             LiveEvents owner = (LiveEvents)source;
             owner.Recordings.Remove(recording);
             state.Anchors[((NodeEvent)current).Anchor.Value] = recording;
+        }
+    }
+
+    /// <summary>The keys of one mapping: a short list scanned linearly (most mappings are small), a set beyond that.</summary>
+    private sealed class KeySet
+    {
+        private readonly List<string> few = new(8);
+        private readonly HashSet<string> many = new(StringComparer.Ordinal);
+        private bool large;
+
+        public void Clear()
+        {
+            few.Clear();
+            if (large)
+            {
+                many.Clear();
+                large = false;
+            }
+        }
+
+        public bool Add(string key)
+        {
+            if (large)
+            {
+                return many.Add(key);
+            }
+
+            foreach (string known in few)
+            {
+                if (string.Equals(known, key, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            few.Add(key);
+            if (few.Count > 16)
+            {
+                many.UnionWith(few);
+                large = true;
+            }
+
+            return true;
         }
     }
 
