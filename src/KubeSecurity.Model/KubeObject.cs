@@ -135,13 +135,13 @@ public sealed class KubeObject
         string? kind = ReadRepeatedString(json, "kind"u8, ref lastKind) ?? fallbackKind;
         if (string.IsNullOrEmpty(kind))
         {
-            problem = "the document has no 'kind'";
+            problem = WrongType(json, "kind"u8, "kind") ?? "the document has no 'kind'";
             return false;
         }
 
         if (string.IsNullOrEmpty(apiVersion))
         {
-            problem = $"the {kind} has no 'apiVersion'";
+            problem = WrongType(json, "apiVersion"u8, "apiVersion") ?? $"the {kind} has no 'apiVersion'";
             return false;
         }
 
@@ -154,7 +154,10 @@ public sealed class KubeObject
 
         if (string.IsNullOrEmpty(name))
         {
-            problem = $"the {kind} has no metadata.name";
+            problem = (json.TryGetProperty("metadata"u8, out JsonElement found) && found.ValueKind != JsonValueKind.Object
+                    ? $"the {kind}'s 'metadata' is {Article(found.ValueKind)}, not a mapping"
+                    : metadata.ValueKind == JsonValueKind.Object ? WrongType(metadata, "name"u8, "metadata.name") : null)
+                ?? $"the {kind} has no metadata.name";
             return false;
         }
 
@@ -168,6 +171,21 @@ public sealed class KubeObject
         TryCreate(json, origin, out KubeObject? created, out string? problem)
             ? created!
             : throw new ArgumentException(problem, nameof(json));
+
+    // A field that is there but not a string says so, rather than "has no".
+    private static string? WrongType(JsonElement obj, ReadOnlySpan<byte> property, string name) =>
+        obj.TryGetProperty(property, out JsonElement value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
+            ? $"'{name}' is {Article(value.ValueKind)}, not a string"
+            : null;
+
+    private static string Article(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "a mapping",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static string? ReadString(JsonElement obj, string property) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

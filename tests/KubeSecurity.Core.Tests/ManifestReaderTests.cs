@@ -394,3 +394,44 @@ public class HostileYamlTests
         Assert.Contains("accepted.yaml is not valid YAML", invalid.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>One vocabulary for YAML and JSON: the same depth limit, the same UTF-8 rule, and messages that name a wrong type as wrong.</summary>
+public class ReaderMessageTests
+{
+    private static ManifestReadResult Read(string text)
+    {
+        var result = new ManifestReadResult();
+        new ManifestReader().ReadBytes(Encoding.UTF8.GetBytes(text), "input", result);
+        return result;
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: 5\nmetadata: {name: x}\n", "'kind' is a number, not a string")]
+    [InlineData("apiVersion: [v1]\nkind: Pod\nmetadata: {name: x}\n", "'apiVersion' is a list, not a string")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: [x]\n", "the Pod's 'metadata' is a list, not a mapping")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: {a: b}}\n", "'metadata.name' is a mapping, not a string")]
+    [InlineData("apiVersion: v1\nkind: List\nitems: 5\n", "the List's 'items' is a number, not a list")]
+    [InlineData("{\"apiVersion\": \"v1\", \"kind\": 5, \"metadata\": {\"name\": \"x\"}}", "'kind' is a number, not a string")]
+    public void A_field_of_the_wrong_type_is_named_as_such(string text, string expected) =>
+        Assert.Contains(expected, Assert.Single(Read(text).Problems).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void JSON_and_YAML_share_the_depth_limit_and_its_message()
+    {
+        string deepJson = string.Concat(Enumerable.Repeat("{\"a\":", 300)) + "1" + new string('}', 300);
+        string deepYaml = string.Concat(Enumerable.Repeat("[", 300)) + "1" + new string(']', 300);
+        Assert.Equal("the document nests deeper than 200 levels", Assert.Single(Read(deepJson).Problems).Message);
+        Assert.Contains("nests deeper than 200 levels", Assert.Single(Read(deepYaml).Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_UTF8_is_refused_in_JSON_as_in_YAML()
+    {
+        byte[] json = Encoding.UTF8.GetBytes("{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"X\"}}");
+        json[^5] = 0xFF;
+        var result = new ManifestReadResult();
+        new ManifestReader().ReadBytes(json, "input.json", result);
+        Assert.Contains("not UTF-8", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+        Assert.Empty(result.Objects);
+    }
+}

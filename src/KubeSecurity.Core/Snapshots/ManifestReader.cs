@@ -14,6 +14,45 @@ namespace KubeSecurity.Core.Snapshots;
 public sealed class ManifestReader
 {
     private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json", SnapshotFile.Extension };
+    // Nesting beyond the YAML reader's limit is the same limit, with the same message, for JSON.
+    private bool IsTooDeep(ReadOnlySpan<byte> json)
+    {
+        int depth = 0;
+        bool inString = false;
+        for (int i = 0; i < json.Length; i++)
+        {
+            byte b = json[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)'{' or (byte)'[')
+            {
+                if (++depth > limits.MaxDepth)
+                {
+                    return true;
+                }
+            }
+            else if (b is (byte)'}' or (byte)']')
+            {
+                depth--;
+            }
+        }
+
+        return false;
+    }
+
     private static readonly JsonDocumentOptions StrictJson = new() { MaxDepth = 256 };
 
     // Hand-edited JSON sometimes has comments or trailing commas; tolerating them slows the
@@ -148,19 +187,31 @@ public sealed class ManifestReader
         ReadYaml(text, source, result);
     }
 
-    private static void ReadJson(ReadOnlyMemory<byte> bytes, string source, ManifestReadResult result)
+    private void ReadJson(ReadOnlyMemory<byte> bytes, string source, ManifestReadResult result)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            // The same rule as for YAML: text that is not UTF-8 is refused, not silently repaired.
+            result.Problems.Add(new LoadProblem(source, null, "the file is not UTF-8 text (binary or another encoding)", LoadProblemKind.Syntax));
+            return;
+        }
+
         JsonDocument document;
         try
         {
             try
             {
-                document = JsonDocument.Parse(bytes, StrictJson);
+                document = JsonDocument.Parse(bytes, StrictJson with { MaxDepth = limits.MaxDepth });
             }
-            catch (JsonException)
+            catch (JsonException) when (!IsTooDeep(bytes.Span))
             {
-                document = JsonDocument.Parse(bytes, LenientJson);
+                document = JsonDocument.Parse(bytes, LenientJson with { MaxDepth = limits.MaxDepth });
             }
+        }
+        catch (JsonException) when (IsTooDeep(bytes.Span))
+        {
+            result.Problems.Add(new LoadProblem(source, null, $"the document nests deeper than {limits.MaxDepth} levels", LoadProblemKind.LimitExceeded));
+            return;
         }
         catch (JsonException ex)
         {
@@ -337,6 +388,13 @@ public sealed class ManifestReader
         if (IsList(element, out string? listApiVersion, out string? itemKind, out JsonElement items))
         {
             AddListItems(items, listApiVersion, itemKind, source, documentIndex, origin, result);
+            return;
+        }
+
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("kind", out JsonElement listKind) && listKind.ValueKind == JsonValueKind.String
+            && listKind.GetString()!.EndsWith("List", StringComparison.Ordinal) && element.TryGetProperty("items", out JsonElement wrongItems))
+        {
+            result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: the {listKind.GetString()}'s 'items' is {wrongItems.ValueKind switch { JsonValueKind.Object => "a mapping", JsonValueKind.Number => "a number", JsonValueKind.String => "a string", JsonValueKind.True or JsonValueKind.False => "a boolean", _ => wrongItems.ValueKind.ToString().ToLowerInvariant() }}, not a list", LoadProblemKind.NotAnObject));
             return;
         }
 
