@@ -38,6 +38,7 @@ public static class PodSecurityAnalyzer
         var findings = new List<Finding>();
         foreach (PodSpecSite site in PodSpecs.Find(snapshot))
         {
+            WrongTypes(site, findings);
             Workload(site, restricted, findings);
         }
 
@@ -56,6 +57,60 @@ public static class PodSecurityAnalyzer
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) ? value : default;
 
     private static bool IsTrue(JsonElement obj, string name) => Get(obj, name).ValueKind == JsonValueKind.True;
+
+    private static readonly string[] PodBooleans = { "hostNetwork", "hostPID", "hostIPC" };
+    private static readonly string[] ContextBooleans = { "privileged", "allowPrivilegeEscalation", "runAsNonRoot", "readOnlyRootFilesystem" };
+    private static readonly string[] ContainerLists = { "initContainers", "containers", "ephemeralContainers" };
+
+    /// <summary>
+    /// A security switch that is not a boolean (privileged: "yes please") is rejected by the API server
+    /// and would otherwise be analysed silently as if unset: say so on the object.
+    /// </summary>
+    private static void WrongTypes(PodSpecSite site, List<Finding> findings)
+    {
+        void Check(JsonElement obj, string name, string path, string? container)
+        {
+            JsonElement value = Get(obj, name);
+            if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False)
+            {
+                return;
+            }
+
+            string shown = value.ValueKind == JsonValueKind.String ? $"the string '{value.GetString()}'" : $"a {value.ValueKind.ToString().ToLowerInvariant()}";
+            Add(findings, CoverageRules.InputNotRead, site,
+                $"{path}.{name} is {shown}, not a boolean. The API server rejects this object; it was analysed as if {name} were unset.", $"{path}.{name}", container);
+        }
+
+        foreach (string name in PodBooleans)
+        {
+            Check(site.Spec, name, site.Path, null);
+        }
+
+        JsonElement podContext = Get(site.Spec, "securityContext");
+        Check(podContext, "runAsNonRoot", $"{site.Path}.securityContext", null);
+        Check(Get(podContext, "windowsOptions"), "hostProcess", $"{site.Path}.securityContext.windowsOptions", null);
+        foreach (string list in ContainerLists)
+        {
+            JsonElement containers = Get(site.Spec, list);
+            if (containers.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (JsonElement container in containers.EnumerateArray())
+            {
+                string name = JsonRead.String(container, "name") ?? "?";
+                string path = $"{site.Path}.{list}[{name}].securityContext";
+                JsonElement context = Get(container, "securityContext");
+                foreach (string field in ContextBooleans)
+                {
+                    Check(context, field, path, name);
+                }
+
+                Check(Get(context, "windowsOptions"), "hostProcess", $"{path}.windowsOptions", name);
+            }
+        }
+    }
 
     private static void Workload(PodSpecSite site, bool restricted, List<Finding> findings)
     {

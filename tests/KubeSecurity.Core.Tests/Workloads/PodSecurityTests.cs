@@ -83,4 +83,26 @@ public class PodSecurityTests
         Assert.Contains(findings, f => f.RuleId == WorkloadRules.ImageNotPinned && f.Evidence["Container"] == "override");
         Assert.DoesNotContain(PodSecurityAnalyzer.Analyze(snapshot, restricted: false), f => f.RuleId is WorkloadRules.VolumeTypes or WorkloadRules.RunAsNonRoot);
     }
+
+    [Fact]
+    public void A_security_switch_that_is_not_a_boolean_is_reported_not_silently_read_as_unset()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: odd, namespace: apps}
+            spec:
+              hostPID: "true"
+              containers:
+              - name: app
+                image: registry.example/app:1
+                securityContext: {privileged: "yes please", runAsNonRoot: true}
+            """);
+        List<Finding> findings = PodSecurityAnalyzer.Analyze(snapshot, restricted: false);
+        List<Finding> wrong = findings.Where(f => f.RuleId == CoverageRules.InputNotRead).ToList();
+        Assert.Equal(2, wrong.Count);
+        Assert.Contains(wrong, f => f.Message.Contains("securityContext.privileged is the string 'yes please', not a boolean", StringComparison.Ordinal) && f.Evidence["Container"] == "app");
+        Assert.Contains(wrong, f => f.Message.Contains("spec.hostPID is the string 'true'", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.RuleId == WorkloadRules.Privileged);
+    }
 }
