@@ -24,7 +24,7 @@ public static class CoverageRules
             "No action is needed unless those kinds carry security-relevant configuration; then check them with a tool that models them.",
             Array.Empty<string>()),
         new SecurityRule(InputNotRead, "An input document could not be read", Severity.Medium, "Coverage",
-            "A file or a document in a file was malformed or not a Kubernetes object, so the objects it describes were not analysed.",
+            "A file or a document in a file was malformed or not a Kubernetes object, so the objects it describes were not analysed; or a security field of an object has the wrong type (privileged: \"yes please\"), which the API server rejects, so the object was analysed as if the field were unset.",
             "Fix the document named in the finding (the message gives the line) and run the audit again.",
             Array.Empty<string>()),
         new SecurityRule(ExpiredSuppression, "Expired suppression", Severity.Low, "Coverage",
