@@ -1,12 +1,6 @@
-using KubeSecurity.Core.Certificates;
 using KubeSecurity.Core.Diagnostics;
-using KubeSecurity.Core.Network;
-using KubeSecurity.Core.Rbac;
 using KubeSecurity.Core.Rules;
-using KubeSecurity.Core.Secrets;
-using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
-using KubeSecurity.Core.Credentials;
 
 namespace KubeSecurity.Core.Audit;
 
