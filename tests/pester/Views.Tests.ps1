@@ -144,6 +144,18 @@ Describe 'Exports' {
         (Get-Command Export-KubeSecurityReport).DefaultParameterSet | Should -Be 'Text'
     }
 
+    It 'creates files that hold secret values readable by their owner only' -Skip:$IsWindows {
+        $withValues = Join-Path $TestDrive 'with-values.ksnap'
+        $snapshot | Export-KubeSnapshot -Path $withValues -IncludeSecretValues -WarningAction SilentlyContinue
+        (Get-Item $withValues).UnixMode | Should -Be '-rw-------'
+        $manifest = Join-Path $TestDrive 'secrets.yaml'
+        $snapshot | Get-KubeObject -Kind Secret | Export-KubeManifest -Path $manifest -IncludeSecretValues -WarningAction SilentlyContinue
+        (Get-Item $manifest).UnixMode | Should -Be '-rw-------'
+        $redacted = Join-Path $TestDrive 'redacted.ksnap'
+        $snapshot | Export-KubeSnapshot -Path $redacted
+        (Get-Item $redacted).UnixMode | Should -Not -Be '-rw-------' -Because 'a redacted snapshot holds no secret value'
+    }
+
     It 'runs without -Path in a non-interactive pwsh and exits without waiting for input' {
         $run = Invoke-ChildPwsh -ArgumentList '-Command', "Import-Module '$(Get-StagedManifest)'; Invoke-KubeSecurityAudit -Path '$(Get-DemoCluster)' -Category RBAC | Export-KubeSecurityReport -Format Csv | Select-Object -First 1"
         $run.ExitCode | Should -Be 0 -Because $run.Output

@@ -91,7 +91,7 @@ public sealed class ExportKubeManifestCommand : KubeCmdletBase
         }
 
         string target = OutputFile.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath! : Path!);
-        if (OutputFile.Write(this, target, Force, NoClobber, PassThru, $"Write {objects.Count} object(s) as YAML", stream => stream.Write(new UTF8Encoding(false).GetBytes(yaml))))
+        if (OutputFile.Write(this, target, Force, NoClobber, PassThru, $"Write {objects.Count} object(s) as YAML", stream => stream.Write(new UTF8Encoding(false).GetBytes(yaml)), ownerOnly: IncludeSecretValues))
         {
             WriteVerbose($"Wrote {objects.Count} object(s) to {target}.");
         }

@@ -54,7 +54,7 @@ public sealed class ExportKubeSnapshotCommand : KubeCmdletBase
                 }
 
                 redacted = RedactedSnapshotFile.Write(Snapshot!, stream, IncludeSecretValues, version);
-            }))
+            }, ownerOnly: IncludeSecretValues))
         {
             WriteVerbose($"Saved {Snapshot!.ObjectCount} object(s) to {target}{(IncludeSecretValues ? string.Empty : $"; redacted values in {redacted} Secret/ConfigMap object(s)")}.");
         }

@@ -8,11 +8,12 @@ namespace KubeSecurity.Infrastructure;
 /// first (so -WhatIf writes nothing), and the content goes to a temporary file that replaces the
 /// target only once complete, so an interrupted or failed write never leaves a truncated file
 /// (a previous report or snapshot stays intact). -PassThru returns the file as Get-Item does.
+/// A file that holds secret values is created owner-only (0600 on Unix).
 /// </summary>
 internal static class OutputFile
 {
     /// <summary>Returns true when the file was written; every refusal or failure is a non-terminating error.</summary>
-    public static bool Write(PSCmdlet cmdlet, string target, bool force, bool noClobber, bool passThru, string action, Action<Stream> write)
+    public static bool Write(PSCmdlet cmdlet, string target, bool force, bool noClobber, bool passThru, string action, Action<Stream> write, bool ownerOnly = false)
     {
         if (noClobber && File.Exists(target))
         {
@@ -34,7 +35,14 @@ internal static class OutputFile
         string temporary = Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            using (FileStream stream = new(temporary, FileMode.CreateNew, FileAccess.Write))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                // A file holding secret values is readable by its owner alone from the moment it exists (0600).
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (FileStream stream = new(temporary, options))
             {
                 write(stream);
             }
