@@ -48,7 +48,7 @@ internal static class WorkloadPods
                 continue;
             }
 
-            JsonElement template = Template(workload);
+            JsonElement template = WorkloadKinds.Template(workload);
             if (template.ValueKind != JsonValueKind.Object)
             {
                 continue;
@@ -61,9 +61,6 @@ internal static class WorkloadPods
 
         return instances;
     }
-
-    /// <summary>The pod template of a workload (a CronJob's is inside its job template).</summary>
-    public static JsonElement Template(KubeObject workload) => WorkloadKinds.Template(workload);
 
     private static ResourceRef? Owner(JsonElement obj)
     {

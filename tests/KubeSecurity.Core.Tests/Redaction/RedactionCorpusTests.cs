@@ -19,12 +19,7 @@ namespace KubeSecurity.Core.Tests.Redaction;
 /// </summary>
 public class RedactionCorpusTests
 {
-    private static List<(bool Expected, string Key, string Value)> Corpus() =>
-        File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "Secrets", "credential-corpus.tsv"))
-            .Where(l => !l.StartsWith('#') && l.Length > 0)
-            .Select(l => l.Split('\t'))
-            .Select(p => (p[0] == "1", p[1], p[2].Replace("\\n", "\n", StringComparison.Ordinal)))
-            .ToList();
+    private static List<(bool Expected, string Key, string Value)> Corpus() => Secrets.CredentialCorpus.Read().ToList();
 
     // Values the scanner has flagged in the past but the old redactor kept in clear.
     public static TheoryData<string, string> Regressions => new()

@@ -7,11 +7,7 @@ namespace KubeSecurity.Core.Tests.Secrets;
 /// <summary>The credential detector on a labelled corpus of synthetic positives and negatives.</summary>
 public class CredentialDetectorTests(ITestOutputHelper output)
 {
-    private static IEnumerable<(bool Expected, string Key, string Value)> Corpus() =>
-        File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "Secrets", "credential-corpus.tsv"))
-            .Where(l => !l.StartsWith('#') && l.Length > 0)
-            .Select(l => l.Split('\t'))
-            .Select(p => (p[0] == "1", p[1], p[2].Replace("\\n", "\n", StringComparison.Ordinal)));
+    private static IEnumerable<(bool Expected, string Key, string Value)> Corpus() => CredentialCorpus.Read();
 
     [Fact]
     public void Precision_and_recall_on_the_corpus_stay_high()
