@@ -16,7 +16,7 @@ public static class SnapshotFile
     public const string Extension = ".ksnap";
     private const string FormatProperty = "kubesecuritySnapshot";
 
-    /// <summary>Gzip magic, or an uncompressed file that starts with the format property.</summary>
+    /// <summary>Gzip magic, or an uncompressed file whose first property is the format property (pretty-printed or not).</summary>
     public static bool IsSnapshot(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
@@ -25,7 +25,14 @@ public static class SnapshotFile
         }
 
         int start = bytes.IndexOfAnyExcept(" \t\r\n"u8);
-        return start >= 0 && bytes[start..].StartsWith("{\"kubesecuritySnapshot\""u8);
+        if (start < 0 || bytes[start] != (byte)'{')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = bytes[(start + 1)..];
+        int property = rest.IndexOfAnyExcept(" \t\r\n"u8);
+        return property >= 0 && rest[property..].StartsWith("\"kubesecuritySnapshot\""u8);
     }
 
     /// <summary>
