@@ -26,6 +26,7 @@ public sealed class CertificateInfo
         string? authorityKeyId,
         string thumbprint,
         string source,
+        CertificateSourceKind sourceKind,
         ResourceRef? resource,
         string? dataKey,
         DateTimeOffset asOf,
@@ -49,6 +50,7 @@ public sealed class CertificateInfo
         AuthorityKeyId = authorityKeyId;
         Thumbprint = thumbprint;
         Source = source;
+        SourceKind = sourceKind;
         Resource = resource;
         DataKey = dataKey;
         AsOf = asOf;
@@ -100,6 +102,9 @@ public sealed class CertificateInfo
     /// <summary>Where the certificate was found: <c>Secret shop/shop-tls key tls.crt</c>, a file path, a kubeconfig context.</summary>
     public string Source { get; }
 
+    /// <summary>The kind of place <see cref="Source"/> names.</summary>
+    public CertificateSourceKind SourceKind { get; }
+
     /// <summary>The Kubernetes object holding the certificate, when it came from one.</summary>
     public ResourceRef? Resource { get; }
 
@@ -111,17 +116,13 @@ public sealed class CertificateInfo
     /// <summary>The data key, annotation or field the certificate was read from.</summary>
     public string? DataKey { get; }
 
-    /// <summary>
-    /// Verified (signature checks out against a CA found alongside it), SelfSigned, IssuerNotCA (the
-    /// signature checks out, but against a certificate that may not sign others, which TLS clients
-    /// reject), SignatureInvalid, or IssuerNotFound. Set by the inventory once all certificates are known.
-    /// </summary>
-    public string ChainStatus { get; private set; } = "IssuerNotFound";
+    /// <summary>The result of checking the signature against the other certificates; set by the inventory once all certificates are known.</summary>
+    public CertificateChainStatus ChainStatus { get; private set; } = CertificateChainStatus.IssuerNotFound;
 
     /// <summary>The subject of the certificate that verified this one's signature, when found (the non-CA signer with IssuerNotCA).</summary>
     public string? VerifiedBy { get; private set; }
 
-    public bool IsSelfSigned => ChainStatus == "SelfSigned";
+    public bool IsSelfSigned => ChainStatus == CertificateChainStatus.SelfSigned;
 
     /// <summary>The DER encoding (a public certificate: not secret).</summary>
     public byte[] GetRawData() => (byte[])rawData.Clone();
@@ -134,7 +135,7 @@ public sealed class CertificateInfo
     }
 
     /// <summary>A copy carrying the chain result; the inventory makes it once it has seen every certificate.</summary>
-    public CertificateInfo WithChainStatus(string status, string? verifiedBy)
+    public CertificateInfo WithChainStatus(CertificateChainStatus status, string? verifiedBy)
     {
         var copy = (CertificateInfo)MemberwiseClone();
         copy.ChainStatus = status;

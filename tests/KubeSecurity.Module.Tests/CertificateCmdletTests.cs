@@ -58,10 +58,10 @@ public class CertificateCmdletTests
         Assert.Contains(certificates, c => c.Source == $"kubeconfig {kubeconfig} cluster kubesecurity-test certificate-authority" && c.IsSelfSigned);
         CertificateInfo client = Assert.Single(certificates, c => c.Source == $"kubeconfig {kubeconfig} user test-admin client-certificate");
         Assert.Equal("O=system:masters, CN=test-admin", client.Subject); // encoded order, as openssl prints it
-        Assert.Equal("Verified", client.ChainStatus);
+        Assert.Equal(CertificateChainStatus.Verified, client.ChainStatus);
         CertificateInfo serving = Assert.Single(certificates, c => c.Source.StartsWith($"API server https://127.0.0.1:{server.BaseAddress.Port} TLS chain", StringComparison.Ordinal));
         Assert.Contains("IP Address:127.0.0.1", serving.SubjectAlternativeNames);
-        Assert.Equal(("Verified", "CN=kubesecurity-test-ca"), (serving.ChainStatus, serving.VerifiedBy));
+        Assert.Equal((CertificateChainStatus.Verified, "CN=kubesecurity-test-ca"), (serving.ChainStatus, serving.VerifiedBy));
     }
 
     [Fact]

@@ -41,17 +41,17 @@ public static class CertificateAnalyzer
         {
             CheckValidity(certificate, options, findings);
             CheckStrength(certificate, findings);
-            if (certificate.ChainStatus == "SignatureInvalid")
+            if (certificate.ChainStatus == CertificateChainStatus.SignatureInvalid)
             {
                 findings.Add(Create(CertificateRules.SignatureInvalid, certificate, $"The signature of '{certificate.Subject}' does not verify with the key of any CA named '{certificate.Issuer}'."));
             }
-            else if (certificate.ChainStatus == "IssuerNotCA")
+            else if (certificate.ChainStatus == CertificateChainStatus.IssuerNotCA)
             {
                 findings.Add(Create(CertificateRules.SignatureInvalid, certificate,
                     $"'{certificate.Subject}' is signed by '{certificate.VerifiedBy}', which is not a CA (its basicConstraints do not allow it to sign certificates): TLS clients, the API server among them, reject the chain."));
             }
 
-            if (certificate.DataKey == "client-certificate" && certificate.Source.StartsWith("kubeconfig ", StringComparison.Ordinal))
+            if (certificate.SourceKind == CertificateSourceKind.Kubeconfig && certificate.DataKey == "client-certificate")
             {
                 bool masters = Organizations(certificate).Contains("system:masters");
                 findings.Add(Create(CertificateRules.KubeconfigClientCertificate, certificate,
@@ -117,7 +117,7 @@ public static class CertificateAnalyzer
     private static void CheckIssuerExpiry(IReadOnlyList<CertificateInfo> certificates, List<Finding> findings)
     {
         ILookup<string, CertificateInfo> authorities = certificates.Where(c => c.IsCertificateAuthority).ToLookup(c => c.Subject, StringComparer.Ordinal);
-        foreach (CertificateInfo certificate in certificates.Where(c => c.ChainStatus == "Verified" && c.VerifiedBy is not null))
+        foreach (CertificateInfo certificate in certificates.Where(c => c.ChainStatus == CertificateChainStatus.Verified && c.VerifiedBy is not null))
         {
             List<CertificateInfo> issuers = authorities[certificate.VerifiedBy!].ToList();
             if (issuers.Count > 0 && issuers.All(i => i.NotAfter < certificate.NotAfter))

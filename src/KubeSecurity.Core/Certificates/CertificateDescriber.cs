@@ -56,7 +56,7 @@ public static class CertificateDescriber
         ["2.5.29.37.0"] = "Any Extended Key Usage",
     };
 
-    public static CertificateInfo Describe(X509Certificate certificate, string source, ResourceRef? resource, string? dataKey, DateTimeOffset asOf)
+    public static CertificateInfo Describe(X509Certificate certificate, string source, CertificateSourceKind sourceKind, ResourceRef? resource, string? dataKey, DateTimeOffset asOf)
     {
         byte[] der = certificate.GetEncoded();
         (string algorithm, int? size, string? curve) = DescribeKey(certificate.GetPublicKey());
@@ -82,6 +82,7 @@ public static class CertificateDescriber
             KeyIdentifier(certificate, X509Extensions.AuthorityKeyIdentifier),
             Convert.ToHexString(SHA256.HashData(der)),
             source,
+            sourceKind,
             resource,
             dataKey,
             asOf,

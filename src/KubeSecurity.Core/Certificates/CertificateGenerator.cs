@@ -130,8 +130,8 @@ public static class CertificateGenerator
         };
         X509Certificate certificate = generator.Generate(new Asn1SignatureFactory(algorithm, signingKey, Random));
         string certificatePem = ToPem(certificate);
-        CertificateInfo info = CertificateDescriber.Describe(certificate, "generated", null, null, DateTimeOffset.UtcNow)
-            .WithChainStatus(issuerCertificate is null ? "SelfSigned" : "Verified", issuerCertificate is null ? null : CertificateDescriber.FormatName(issuerCertificate.SubjectDN));
+        CertificateInfo info = CertificateDescriber.Describe(certificate, "generated", CertificateSourceKind.Generated, null, null, DateTimeOffset.UtcNow)
+            .WithChainStatus(issuerCertificate is null ? CertificateChainStatus.SelfSigned : CertificateChainStatus.Verified, issuerCertificate is null ? null : CertificateDescriber.FormatName(issuerCertificate.SubjectDN));
         return new GeneratedCertificate(info, certificatePem, PrivateKeyPem(keys.Private));
     }
 

@@ -21,7 +21,7 @@ public sealed record CertificateProblem(string Source, string Message)
 /// </summary>
 public sealed class CertificateInventory
 {
-    private readonly List<(X509Certificate Certificate, string Source, ResourceRef? Resource, string? DataKey)> found = new();
+    private readonly List<(X509Certificate Certificate, string Source, CertificateSourceKind Kind, ResourceRef? Resource, string? DataKey)> found = new();
 
     public List<CertificateProblem> Problems { get; } = new();
 
@@ -55,7 +55,7 @@ public sealed class CertificateInventory
 
                 if (expected || CertificateReader.ContainsPemCertificate(Encoding.ASCII.GetString(bytes)))
                 {
-                    AddBytes(bytes, Describe(secret, key), secret.ToResourceRef(), key, null);
+                    AddBytes(bytes, Describe(secret, key), CertificateSourceKind.Secret, secret.ToResourceRef(), key, null);
                 }
             }
         }
@@ -66,7 +66,7 @@ public sealed class CertificateInventory
             {
                 if (CertificateReader.ContainsPemCertificate(value))
                 {
-                    AddBytes(Encoding.ASCII.GetBytes(value), Describe(configMap, key), configMap.ToResourceRef(), key, null);
+                    AddBytes(Encoding.ASCII.GetBytes(value), Describe(configMap, key), CertificateSourceKind.ConfigMap, configMap.ToResourceRef(), key, null);
                 }
             }
         }
@@ -83,7 +83,7 @@ public sealed class CertificateInventory
                 string webhookName = webhook.TryGetProperty("name"u8, out JsonElement n) ? n.GetString() ?? "?" : "?";
                 if (webhook.TryGetProperty("clientConfig"u8, out JsonElement clientConfig))
                 {
-                    AddBase64Field(clientConfig, "caBundle", webhookConfiguration, $"webhook {webhookName} caBundle");
+                    AddBase64Field(clientConfig, "caBundle", webhookConfiguration, $"webhook {webhookName} caBundle", CertificateSourceKind.Webhook);
                 }
             }
         }
@@ -92,7 +92,7 @@ public sealed class CertificateInventory
         {
             if (apiService.Json.TryGetProperty("spec"u8, out JsonElement spec))
             {
-                AddBase64Field(spec, "caBundle", apiService, "caBundle");
+                AddBase64Field(spec, "caBundle", apiService, "caBundle", CertificateSourceKind.ApiService);
             }
         }
 
@@ -100,7 +100,7 @@ public sealed class CertificateInventory
         {
             if (request.Json.TryGetProperty("status"u8, out JsonElement status))
             {
-                AddBase64Field(status, "certificate", request, "status.certificate");
+                AddBase64Field(status, "certificate", request, "status.certificate", CertificateSourceKind.CertificateSigningRequest);
             }
         }
     }
@@ -126,7 +126,7 @@ public sealed class CertificateInventory
             return;
         }
 
-        AddBytes(bytes, path, null, null, password);
+        AddBytes(bytes, path, CertificateSourceKind.File, null, null, password);
     }
 
     /// <summary>Cluster CAs and client certificates of a kubeconfig: one context, or all of them.</summary>
@@ -176,7 +176,7 @@ public sealed class CertificateInventory
                 return;
             }
 
-            AddBytes(bytes, source, null, key, null);
+            AddBytes(bytes, source, CertificateSourceKind.Kubeconfig, null, key, null);
         }
         else if (!string.IsNullOrEmpty(file))
         {
@@ -185,7 +185,7 @@ public sealed class CertificateInventory
             AddFile(full, null);
             for (int i = before; i < found.Count; i++)
             {
-                found[i] = found[i] with { Source = $"{source} ({full})", DataKey = key };
+                found[i] = found[i] with { Source = $"{source} ({full})", Kind = CertificateSourceKind.Kubeconfig, DataKey = key };
             }
         }
     }
@@ -198,13 +198,13 @@ public sealed class CertificateInventory
         string source = $"API server {server.GetLeftPart(UriPartial.Authority)} TLS chain";
         for (int i = 0; i < chain.Count; i++)
         {
-            found.Add((chain[i], chain.Count > 1 ? $"{source} [{i + 1}/{chain.Count}]" : source, null, null));
+            found.Add((chain[i], chain.Count > 1 ? $"{source} [{i + 1}/{chain.Count}]" : source, CertificateSourceKind.ServerChain, null, null));
         }
 
         return chain.Count;
     }
 
-    public void AddBytes(byte[] bytes, string source, ResourceRef? resource, string? dataKey, char[]? password)
+    public void AddBytes(byte[] bytes, string source, CertificateSourceKind kind, ResourceRef? resource, string? dataKey, char[]? password)
     {
         CertificateReadResult read = CertificateReader.Read(bytes, password);
         foreach (string problem in read.Problems)
@@ -220,7 +220,7 @@ public sealed class CertificateInventory
         for (int i = 0; i < read.Certificates.Count; i++)
         {
             string where = read.Certificates.Count > 1 ? $"{source} [{i + 1}/{read.Certificates.Count}]" : source;
-            found.Add((read.Certificates[i], where, resource, dataKey));
+            found.Add((read.Certificates[i], where, kind, resource, dataKey));
         }
     }
 
@@ -232,24 +232,24 @@ public sealed class CertificateInventory
             .ToLookup(c => Convert.ToHexString(c.SubjectDN.GetEncoded()));
 
         // Signature checks and descriptions are independent per certificate: spread them over the cores.
-        var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<X509Certificate, (string Status, string? By)>();
+        var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<X509Certificate, (CertificateChainStatus Status, string? By)>();
         var result = new CertificateInfo[found.Count];
         Parallel.For(0, found.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            (X509Certificate certificate, string source, ResourceRef? resource, string? dataKey) = found[i];
-            (string status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject));
-            result[i] = CertificateDescriber.Describe(certificate, source, resource, dataKey, asOf).WithChainStatus(status, by);
+            (X509Certificate certificate, string source, CertificateSourceKind kind, ResourceRef? resource, string? dataKey) = found[i];
+            (CertificateChainStatus status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject));
+            result[i] = CertificateDescriber.Describe(certificate, source, kind, resource, dataKey, asOf).WithChainStatus(status, by);
         });
 
         return result.ToList();
     }
 
-    private static (string Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)
+    private static (CertificateChainStatus Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)
     {
         string issuer = Convert.ToHexString(certificate.IssuerDN.GetEncoded());
         if (issuer == Convert.ToHexString(certificate.SubjectDN.GetEncoded()) && ChainVerifier.SignedBy(certificate, certificate))
         {
-            return ("SelfSigned", null);
+            return (CertificateChainStatus.SelfSigned, null);
         }
 
         bool anyCandidate = false;
@@ -266,7 +266,7 @@ public sealed class CertificateInventory
             {
                 if (ChainVerifier.MayIssue(candidate))
                 {
-                    return ("Verified", CertificateDescriber.FormatName(candidate.SubjectDN));
+                    return (CertificateChainStatus.Verified, CertificateDescriber.FormatName(candidate.SubjectDN));
                 }
 
                 signedByNonCa ??= candidate;
@@ -276,13 +276,13 @@ public sealed class CertificateInventory
         // The signature is right but the signer is no CA: TLS clients (the API server among them) reject the chain.
         if (signedByNonCa is not null)
         {
-            return ("IssuerNotCA", CertificateDescriber.FormatName(signedByNonCa.SubjectDN));
+            return (CertificateChainStatus.IssuerNotCA, CertificateDescriber.FormatName(signedByNonCa.SubjectDN));
         }
 
-        return anyCandidate ? ("SignatureInvalid", null) : ("IssuerNotFound", null);
+        return anyCandidate ? (CertificateChainStatus.SignatureInvalid, null) : (CertificateChainStatus.IssuerNotFound, null);
     }
 
-    private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field)
+    private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field, CertificateSourceKind kind)
     {
         if (!parent.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
         {
@@ -297,7 +297,7 @@ public sealed class CertificateInventory
             return;
         }
 
-        AddBytes(bytes, source, owner.ToResourceRef(), field, null);
+        AddBytes(bytes, source, kind, owner.ToResourceRef(), field, null);
     }
 
     private static string Describe(KubeObject owner, string key) => $"{owner.Kind} {owner.Namespace}/{owner.Name} key {key}";

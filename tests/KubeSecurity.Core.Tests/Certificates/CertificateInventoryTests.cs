@@ -28,12 +28,12 @@ public class CertificateInventoryTests
         Assert.True(expired.IsExpired);
         Assert.Equal(new ResourceRef("Secret", "shop", "shop-tls-legacy"), expired.Resource);
         // Its issuer, the legacy CA, is in the monitoring CA bundle, so the chain can be checked.
-        Assert.Equal(("Verified", "O=Demo Corp, CN=demo-legacy-ca"), (expired.ChainStatus, expired.VerifiedBy));
+        Assert.Equal((CertificateChainStatus.Verified, "O=Demo Corp, CN=demo-legacy-ca"), (expired.ChainStatus, expired.VerifiedBy));
 
         CertificateInfo expiring = Assert.Single(certificates, c => c.Source == "Secret shop/shop-tls key tls.crt");
         Assert.Equal(26, expiring.DaysRemaining);
         Assert.Equal(new[] { "DNS:shop.demo.example", "DNS:www.shop.demo.example" }, expiring.SubjectAlternativeNames);
-        Assert.Equal(("Verified", "O=Demo Corp, CN=demo-platform-ca"), (expiring.ChainStatus, expiring.VerifiedBy));
+        Assert.Equal((CertificateChainStatus.Verified, "O=Demo Corp, CN=demo-platform-ca"), (expiring.ChainStatus, expiring.VerifiedBy));
 
         Assert.Equal(2, certificates.Count(c => c.Source.StartsWith("ConfigMap monitoring/trusted-ca-bundle key ca-bundle.crt", StringComparison.Ordinal)));
         Assert.Contains(certificates, c => c.Source == "ValidatingWebhookConfiguration policy-guard webhook validate.policy-guard.demo.example caBundle");

@@ -119,16 +119,16 @@ public sealed class OpensslCrossCheckTests : IClassFixture<OpensslCrossCheckTest
     public void Chain_status_follows_the_chain_openssl_verifies()
     {
         CertificateInfo Find(string file) => matrix.Certificates.Single(c => Path.GetFileName(c.Source) == file);
-        Assert.Equal("SelfSigned", Find("root.crt").ChainStatus);
-        Assert.Equal("SelfSigned", Find("ed25519-root.crt").ChainStatus);
-        Assert.Equal(("Verified", "O=Matrix Org, CN=matrix-int3"), (Find("leaf-p384.crt").ChainStatus, Find("leaf-p384.crt").VerifiedBy));
-        Assert.Equal("Verified", Find("int1.crt").ChainStatus);
-        Assert.Equal("Verified", Find("leaf-ed25519.crt").ChainStatus);
+        Assert.Equal(CertificateChainStatus.SelfSigned, Find("root.crt").ChainStatus);
+        Assert.Equal(CertificateChainStatus.SelfSigned, Find("ed25519-root.crt").ChainStatus);
+        Assert.Equal((CertificateChainStatus.Verified, "O=Matrix Org, CN=matrix-int3"), (Find("leaf-p384.crt").ChainStatus, Find("leaf-p384.crt").VerifiedBy));
+        Assert.Equal(CertificateChainStatus.Verified, Find("int1.crt").ChainStatus);
+        Assert.Equal(CertificateChainStatus.Verified, Find("leaf-ed25519.crt").ChainStatus);
 
         // The same leaf alone has no issuer to check against.
         var alone = new CertificateInventory();
         alone.AddFile(Path.Combine(matrix.Directory, "leaf-p256.crt"), null);
-        Assert.Equal("IssuerNotFound", Assert.Single(alone.Build(DateTimeOffset.UtcNow)).ChainStatus);
+        Assert.Equal(CertificateChainStatus.IssuerNotFound, Assert.Single(alone.Build(DateTimeOffset.UtcNow)).ChainStatus);
 
         // openssl agrees the long chain verifies.
         string untrusted = Path.Combine(matrix.Directory, "intermediates.pem");
