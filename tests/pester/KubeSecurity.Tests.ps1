@@ -61,6 +61,15 @@ Describe 'The quick start on the demo cluster' {
         (Get-Content -Raw -AsByteStream $path).Length | Should -BeGreaterThan 0
     }
 
+    It 'takes its input the same three ways in every analysis cmdlet: a snapshot, a path string or files from the pipeline' {
+        $fromSnapshot = @($snapshot | Test-KubePodSecurity).Count
+        $fromSnapshot | Should -BeGreaterThan 0
+        @($demo | Test-KubePodSecurity).Count | Should -Be $fromSnapshot
+        @(Get-ChildItem $demo -Filter *.yaml | Test-KubePodSecurity).Count | Should -Be $fromSnapshot
+        (@(Get-ChildItem $demo -Filter *.yaml | Get-KubeSnapshot)).ObjectCount | Should -Be $snapshot.ObjectCount
+        ($demo | Get-KubeSnapshot).ObjectCount | Should -Be $snapshot.ObjectCount
+    }
+
     It 'reports a malformed document without losing the rest' {
         $file = Join-Path $TestDrive 'broken.yaml'
         Set-Content -Path $file -Value "apiVersion: v1`nkind: Namespace`nmetadata: {name: ok}`n---`nkind: [broken`n"

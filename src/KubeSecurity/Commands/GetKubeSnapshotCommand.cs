@@ -13,62 +13,14 @@ namespace KubeSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KubeSnapshot", DefaultParameterSetName = LiveSet, HelpUri = HelpLinks.Base + "Get-KubeSnapshot.md")]
 [OutputType(typeof(KubeSnapshot))]
-public sealed class GetKubeSnapshotCommand : KubeCmdletBase
+public sealed class GetKubeSnapshotCommand : SnapshotSourceCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-    private const string LiveSet = "Live";
     private readonly List<string> paths = new();
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    [ArgumentCompleter(typeof(ContextCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Context { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Kubeconfig { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    public SwitchParameter InCluster { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    public SwitchParameter SkipTlsVerify { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(NamespaceCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Namespace { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(KindCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Kind { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 10000)]
-    public int PageSize { get; set; } = 500;
-
-    /// <summary>How many list requests run at the same time against one API server.</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 64)]
-    public int RequestConcurrency { get; set; } = 8;
-
-    /// <summary>How many clusters of a fleet are collected at the same time.</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 4;
 
     protected override void BeginProcessing()
     {
@@ -85,28 +37,14 @@ public sealed class GetKubeSnapshotCommand : KubeCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == PathSet)
-        {
-            paths.AddRange(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
-        }
-        else if (ParameterSetName == LiteralPathSet)
-        {
-            paths.AddRange(SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true));
-        }
+        paths.AddRange(ResolveInputPaths());
     }
 
     protected override void EndProcessing()
     {
         if (ParameterSetName == LiveSet)
         {
-            var options = new LiveSnapshotOptions
-            {
-                Namespaces = Namespace ?? Array.Empty<string>(),
-                Kinds = Kind ?? Array.Empty<string>(),
-                PageSize = PageSize,
-                MaxConcurrency = RequestConcurrency,
-            };
-            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, null, (snapshot, _) => WriteObject(snapshot));
+            CollectLive(Kind ?? Array.Empty<string>(), null, (snapshot, _) => WriteObject(snapshot));
         }
         else if (paths.Count > 0)
         {

@@ -7,17 +7,14 @@ namespace KubeSecurity.Infrastructure;
 
 /// <summary>
 /// The one way every analysis cmdlet takes its input: a snapshot from the pipeline or -Snapshot,
-/// files and saved snapshots from -Path/-LiteralPath, or live clusters from -Context/-Kubeconfig
+/// files and saved snapshots from -Path/-LiteralPath (or paths from the pipeline), or live clusters from -Context/-Kubeconfig
 /// (the default, with the current context; several contexts or wildcards make a fleet, collected
 /// -ThrottleLimit at a time). Derived cmdlets implement <see cref="ProcessSnapshot"/>; what they
 /// write while processing a snapshot from a cluster is marked with its cluster and context.
 /// </summary>
-public abstract class SnapshotInputCmdlet : KubeCmdletBase
+public abstract class SnapshotInputCmdlet : SnapshotSourceCmdlet
 {
     protected const string SnapshotSet = "Snapshot";
-    protected const string PathSet = "Path";
-    protected const string LiteralPathSet = "LiteralPath";
-    protected const string LiveSet = "Live";
 
     private readonly List<string> pendingPaths = new();
     private readonly List<string> claimedFiles = new();
@@ -25,53 +22,6 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = SnapshotSet, ValueFromPipeline = true)]
     public KubeSnapshot? Snapshot { get; set; }
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    [ArgumentCompleter(typeof(ContextCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Context { get; set; }
-
-    /// <summary>How many clusters of a fleet are collected at the same time.</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 4;
-
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Kubeconfig { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    public SwitchParameter InCluster { get; set; }
-
-    [Parameter(ParameterSetName = LiveSet)]
-    public SwitchParameter SkipTlsVerify { get; set; }
-
-    /// <summary>Items requested per list page when reading a live cluster (as Get-KubeSnapshot takes it).</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 10000)]
-    public int PageSize { get; set; } = 500;
-
-    /// <summary>How many list requests run at the same time against one API server (as Get-KubeSnapshot takes it).</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 64)]
-    public int RequestConcurrency { get; set; } = 8;
-
-    /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(NamespaceCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Namespace { get; set; }
 
     /// <summary>The kinds the cmdlet needs from a live cluster; null means every known kind.</summary>
     protected virtual IReadOnlyList<string>? RequiredKinds => null;
@@ -83,11 +33,8 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
             case SnapshotSet when Snapshot is not null:
                 Process(Snapshot);
                 break;
-            case PathSet:
-                SortPaths(SnapshotAcquisition.ResolvePaths(this, Path!, literal: false));
-                break;
-            case LiteralPathSet:
-                SortPaths(SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true));
+            case PathSet or LiteralPathSet:
+                SortPaths(ResolveInputPaths());
                 break;
         }
     }
@@ -111,8 +58,7 @@ public abstract class SnapshotInputCmdlet : KubeCmdletBase
             // An area may read kinds the collector does not list (a deprecated ReplicationController,
             // a CRD): they are analysed when files hold them, and not asked of a live cluster.
             IReadOnlyList<string> kinds = RequiredKinds?.Where(k => Core.Snapshots.KnownKinds.TryGet(k, out _)).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>();
-            var options = new LiveSnapshotOptions { Namespaces = Namespace ?? Array.Empty<string>(), Kinds = kinds, PageSize = PageSize, MaxConcurrency = RequestConcurrency };
-            SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, options, ThrottleLimit, AnalyzeOnWorker, Process);
+            CollectLive(kinds, AnalyzeOnWorker, Process);
         }
     }
 

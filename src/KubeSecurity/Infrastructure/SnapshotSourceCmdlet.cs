@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using KubeSecurity.Completers;
+using KubeSecurity.Core.Live;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Infrastructure;
+
+/// <summary>
+/// The input parameters of every cmdlet that reads a cluster's objects: files and saved snapshots
+/// from -Path/-LiteralPath (a path also from the pipeline), or live clusters from
+/// -Context/-Kubeconfig with the collection settings. Get-KubeSnapshot and every analysis cmdlet
+/// (<see cref="SnapshotInputCmdlet"/>) declare them here once, so they cannot drift apart.
+/// </summary>
+public abstract class SnapshotSourceCmdlet : KubeCmdletBase
+{
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+    protected const string LiveSet = "Live";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    [ArgumentCompleter(typeof(ContextCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Context { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter InCluster { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter SkipTlsVerify { get; set; }
+
+    /// <summary>How many clusters of a fleet are collected at the same time.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>Items requested per list page when reading a live cluster.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 10000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>How many list requests run at the same time against one API server.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 64)]
+    public int RequestConcurrency { get; set; } = 8;
+
+    /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>The collection settings the parameters ask for, for these kinds (empty: every known kind).</summary>
+    protected LiveSnapshotOptions LiveOptions(IReadOnlyList<string> kinds) => new()
+    {
+        Namespaces = Namespace ?? Array.Empty<string>(),
+        Kinds = kinds,
+        PageSize = PageSize,
+        MaxConcurrency = RequestConcurrency,
+    };
+
+    /// <summary>Collects the clusters the live parameters name (one context, or a fleet -ThrottleLimit at a time).</summary>
+    private protected void CollectLive(IReadOnlyList<string> kinds, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot) =>
+        SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, LiveOptions(kinds), ThrottleLimit, analyze, onSnapshot);
+
+    /// <summary>The paths -Path or -LiteralPath name, resolved (wildcards expanded for -Path).</summary>
+    protected IEnumerable<string> ResolveInputPaths() => ParameterSetName switch
+    {
+        PathSet => SnapshotAcquisition.ResolvePaths(this, Path!, literal: false),
+        LiteralPathSet => SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true),
+        _ => Enumerable.Empty<string>(),
+    };
+}
