@@ -13,13 +13,17 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Benchmarks;
 
 /// <summary>
-/// Inspecting a 10,000-certificate PEM bundle against `openssl storeutl -noout -text -certs` on the
-/// same file; and checking the demo cluster plus 5,000 TLS secrets (target: under 2 s).
+/// Inspecting a 20,000-certificate PEM bundle against `openssl storeutl -noout -text -certs` on the
+/// same file (target: a few seconds, linear in the count); a hostile bundle of 200 CAs sharing one
+/// name and 2,000 certificates that name it but verify with none (bounded by the per-certificate
+/// signature-check limit, not quadratic); and checking the demo cluster plus 5,000 TLS secrets
+/// (target: under 2 s).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class CertificateBenchmarks
 {
     private string bundlePath = string.Empty;
+    private string hostileBundlePath = string.Empty;
     private KubeSnapshot? clusterWithTlsSecrets;
 
     [GlobalSetup]
@@ -27,9 +31,11 @@ public class CertificateBenchmarks
     {
         string directory = Path.Combine(Path.GetTempPath(), "kubesecurity-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        (List<KubeObject> objects, string bundle) = SyntheticTlsSecrets.Build(certificates: 10_000, secrets: 5_000);
+        (List<KubeObject> objects, string bundle) = SyntheticTlsSecrets.Build(certificates: 20_000, secrets: 5_000);
         bundlePath = Path.Combine(directory, "bundle.pem");
         File.WriteAllText(bundlePath, bundle);
+        hostileBundlePath = Path.Combine(directory, "hostile.pem");
+        File.WriteAllText(hostileBundlePath, SyntheticTlsSecrets.SameNamedAuthorities(authorities: 200, certificates: 2_000));
 
         string repoRoot = typeof(CertificateBenchmarks).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
         ManifestReadResult demo = new ManifestReader().ReadPaths(new[] { Path.Combine(repoRoot, "samples", "demo-cluster") });
@@ -38,7 +44,7 @@ public class CertificateBenchmarks
             throw new InvalidOperationException($"the demo cluster did not load: {string.Join("; ", demo.Problems)}");
         }
         clusterWithTlsSecrets = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, demo.Objects.Concat(objects).ToList(), null, null, false, demo.Sources, out _);
-        Console.WriteLine($"// bundle: 10,001 certificates, {new FileInfo(bundlePath).Length / 1048576.0:N1} MiB; snapshot: {clusterWithTlsSecrets.ObjectCount:N0} objects");
+        Console.WriteLine($"// bundle: 20,001 certificates, {new FileInfo(bundlePath).Length / 1048576.0:N1} MiB; snapshot: {clusterWithTlsSecrets.ObjectCount:N0} objects");
     }
 
     [Benchmark(Baseline = true)]
@@ -63,7 +69,16 @@ public class CertificateBenchmarks
         var inventory = new CertificateInventory();
         inventory.AddFile(bundlePath, null);
         List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
-        return certificates.Count == 10_001 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
+        return certificates.Count == 20_001 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
+    }
+
+    [Benchmark]
+    public int KubeSecurity_Inspect_Hostile_Same_Named_CAs()
+    {
+        var inventory = new CertificateInventory();
+        inventory.AddFile(hostileBundlePath, null);
+        List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
+        return certificates.Count == 2_200 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
     }
 
     [Benchmark]
@@ -116,5 +131,36 @@ public static class SyntheticTlsSecrets
         }
 
         return (objects, bundle.ToString());
+    }
+
+    /// <summary>
+    /// A hostile bundle: many self-signed CAs that share one name, and certificates that name it as
+    /// their issuer but are signed by a key none of them holds, so every candidate must be tried.
+    /// </summary>
+    public static string SameNamedAuthorities(int authorities, int certificates)
+    {
+        var bundle = new StringBuilder();
+        for (int i = 0; i < authorities; i++)
+        {
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=same-name-ca", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            using X509Certificate2 ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+            bundle.Append(ca.ExportCertificatePem()).Append('\n');
+        }
+
+        using ECDsa hiddenKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var hiddenRequest = new CertificateRequest("CN=same-name-ca", hiddenKey, HashAlgorithmName.SHA256);
+        hiddenRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using X509Certificate2 hidden = hiddenRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+        using ECDsa leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        for (int i = 0; i < certificates; i++)
+        {
+            var request = new CertificateRequest($"CN=victim-{i}", leafKey, HashAlgorithmName.SHA256);
+            using X509Certificate2 leaf = request.Create(hidden, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90), BitConverter.GetBytes(i + 1));
+            bundle.Append(leaf.ExportCertificatePem()).Append('\n');
+        }
+
+        return bundle.ToString();
     }
 }

@@ -4,6 +4,8 @@ using k8s;
 using k8s.KubeConfigModels;
 using KubeSecurity.Core.Secrets;
 using KubeSecurity.Model;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;
 using KubeSecurity.Core.Credentials;
 
@@ -233,18 +235,49 @@ public sealed class CertificateInventory
 
         // Signature checks and descriptions are independent per certificate: spread them over the cores.
         var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<X509Certificate, (CertificateChainStatus Status, string? By)>();
+        var capped = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var budget = new SignatureCheckBudget(BaseSignatureChecks + (SignatureChecksPerCertificate * (long)found.Count));
         var result = new CertificateInfo[found.Count];
         Parallel.For(0, found.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             (X509Certificate certificate, string source, CertificateSourceKind kind, ResourceRef? resource, string? dataKey) = found[i];
-            (CertificateChainStatus status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject));
+            (CertificateChainStatus status, string? by) = verdicts.GetOrAdd(certificate, c => Chain(c, bySubject, capped, budget));
             result[i] = CertificateDescriber.Describe(certificate, source, kind, resource, dataKey, asOf).WithChainStatus(status, by);
         });
+
+        foreach (KeyValuePair<string, int> issuer in capped.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            Problems.Add(new CertificateProblem(issuer.Key,
+                $"the chains of {issuer.Value:N0} certificate(s) issued by this name were not decided and are reported IssuerNotFound: so many certificates have this name as their subject that chain building stopped (after {MaxSignatureChecks} signature checks per certificate, as the API server's verifier, Go crypto/x509, does, or when the input's budget of {BaseSignatureChecks:N0} + {SignatureChecksPerCertificate} per certificate was used up)"));
+        }
 
         return result.ToList();
     }
 
-    private static (CertificateChainStatus Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject)
+    /// <summary>
+    /// Most candidate issuers whose signature is checked for one certificate. Go's crypto/x509 (the
+    /// API server's verifier) stops at 100 as well; without a bound, a bundle of many same-named
+    /// CAs makes chain building quadratic.
+    /// </summary>
+    public const int MaxSignatureChecks = 100;
+
+    /// <summary>
+    /// Signature checks allowed for a whole input: this many, plus <see cref="SignatureChecksPerCertificate"/>
+    /// per certificate. A real bundle needs about one check per certificate; a hostile one (many CAs
+    /// sharing a name) would otherwise cost 100 checks per certificate, minutes for a few thousand.
+    /// </summary>
+    public const int BaseSignatureChecks = 10_000;
+
+    public const int SignatureChecksPerCertificate = 4;
+
+    private sealed class SignatureCheckBudget(long checks)
+    {
+        private long remaining = checks;
+
+        public bool TrySpend() => Interlocked.Decrement(ref remaining) >= 0;
+    }
+
+    private static (CertificateChainStatus Status, string? By) Chain(X509Certificate certificate, ILookup<string, X509Certificate> bySubject, System.Collections.Concurrent.ConcurrentDictionary<string, int> capped, SignatureCheckBudget budget)
     {
         string issuer = Convert.ToHexString(certificate.IssuerDN.GetEncoded());
         if (issuer == Convert.ToHexString(certificate.SubjectDN.GetEncoded()) && ChainVerifier.SignedBy(certificate, certificate))
@@ -254,11 +287,20 @@ public sealed class CertificateInventory
 
         bool anyCandidate = false;
         X509Certificate? signedByNonCa = null;
-        foreach (X509Certificate candidate in bySubject[issuer])
+        int checks = 0;
+        foreach (X509Certificate candidate in LikelyIssuersFirst(certificate, bySubject[issuer]))
         {
             if (candidate.Equals(certificate))
             {
                 continue;
+            }
+
+            if (++checks > MaxSignatureChecks || !budget.TrySpend())
+            {
+                capped.AddOrUpdate(CertificateDescriber.FormatName(certificate.IssuerDN), 1, (_, n) => n + 1);
+                return signedByNonCa is not null
+                    ? (CertificateChainStatus.IssuerNotCA, CertificateDescriber.FormatName(signedByNonCa.SubjectDN))
+                    : (CertificateChainStatus.IssuerNotFound, null);
             }
 
             anyCandidate = true;
@@ -280,6 +322,39 @@ public sealed class CertificateInventory
         }
 
         return anyCandidate ? (CertificateChainStatus.SignatureInvalid, null) : (CertificateChainStatus.IssuerNotFound, null);
+    }
+
+    /// <summary>Candidates whose subject key id is the certificate's authority key id first, then those without key ids, then the rest (as Go orders them).</summary>
+    private static IEnumerable<X509Certificate> LikelyIssuersFirst(X509Certificate certificate, IEnumerable<X509Certificate> candidates)
+    {
+        byte[]? authorityKeyId = KeyId(certificate, X509Extensions.AuthorityKeyIdentifier);
+        if (authorityKeyId is null)
+        {
+            return candidates;
+        }
+
+        return candidates.OrderBy(c => KeyId(c, X509Extensions.SubjectKeyIdentifier) is not byte[] subjectKeyId ? 1 : subjectKeyId.AsSpan().SequenceEqual(authorityKeyId) ? 0 : 2);
+    }
+
+    private static byte[]? KeyId(X509Certificate certificate, DerObjectIdentifier extension)
+    {
+        try
+        {
+            Asn1OctetString? value = certificate.GetExtensionValue(extension);
+            if (value is null)
+            {
+                return null;
+            }
+
+            Asn1Object parsed = Asn1Object.FromByteArray(value.GetOctets());
+            return extension.Equals(X509Extensions.AuthorityKeyIdentifier)
+                ? AuthorityKeyIdentifier.GetInstance(parsed).KeyIdentifier?.GetOctets()
+                : Asn1OctetString.GetInstance(parsed).GetOctets();
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidCastException)
+        {
+            return null;
+        }
     }
 
     private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field, CertificateSourceKind kind)
