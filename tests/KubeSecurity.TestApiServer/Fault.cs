@@ -1,8 +1,23 @@
 namespace KubeSecurity.TestApiServer;
 
+/// <summary>What goes wrong with the body of a successful answer.</summary>
+public enum BodyFault
+{
+    None,
+
+    /// <summary>Status and headers are sent, then part of the body, then nothing more until the client gives up.</summary>
+    StallAfterHeaders,
+
+    /// <summary>Part of the body is sent, then the connection is reset.</summary>
+    ResetMidBody,
+
+    /// <summary>Part of the body is sent and the response ends cleanly: truncated JSON.</summary>
+    Truncated,
+}
+
 /// <summary>
-/// A fault injected into matching requests: an error status (with optional Retry-After) and/or
-/// latency, a given number of times or for ever.
+/// A fault injected into matching requests: an error status (with optional Retry-After), latency,
+/// or a broken body on an otherwise successful answer, a given number of times or for ever.
 /// </summary>
 public sealed class Fault
 {
@@ -18,8 +33,11 @@ public sealed class Fault
     /// <summary>The plural resource name to match (pods, secrets); null matches every request.</summary>
     public string? Resource { get; init; }
 
-    /// <summary>The status to answer with; 0 means pass through (latency only).</summary>
+    /// <summary>The status to answer with; 0 means pass through (latency or a body fault only).</summary>
     public int Status { get; }
+
+    /// <summary>With status 0: how the body of the real answer is broken.</summary>
+    public BodyFault Body { get; init; }
 
     public int? RetryAfterSeconds { get; init; }
 

@@ -122,6 +122,10 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
     public int Count(string plural) => stores.Values.Where(s => s.Resource.Plural == plural).Sum(s => s.Count);
 
+    /// <summary>The stored object (a copy), or null.</summary>
+    public JsonObject? Get(string plural, string? ns, string name) =>
+        stores.Values.Where(s => s.Resource.Plural == plural).Select(s => s.TryGet(ns, name, out StoredObject? found) ? (JsonObject)found!.Node.DeepClone() : null).FirstOrDefault(o => o is not null);
+
     /// <summary>Writes a kubeconfig with contexts test-cert (client certificate), test-token (bearer) and bad-token (rejected).</summary>
     public string WriteKubeconfig(string path, string currentContext = "test-cert")
     {
@@ -264,8 +268,15 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         }
 
         string? continueToken = request.Query["continue"];
-        if (await ApplyFaultsAsync(context, store.Resource, !string.IsNullOrEmpty(continueToken), ns).ConfigureAwait(false))
+        (bool answered, BodyFault bodyFault) = await ApplyFaultsAsync(context, store.Resource, !string.IsNullOrEmpty(continueToken), ns).ConfigureAwait(false);
+        if (answered)
         {
+            return;
+        }
+
+        if (bodyFault != BodyFault.None && request.Method == "GET")
+        {
+            await AnswerWithBrokenBodyAsync(context, bodyFault, () => name is null ? ListAsync(context, store, ns, continueToken) : GetAsync(context, store, ns, name)).ConfigureAwait(false);
             return;
         }
 
@@ -411,7 +422,43 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         await WriteJsonAsync(context, 200, new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = list }).ConfigureAwait(false);
     }
 
-    private async Task<bool> ApplyFaultsAsync(HttpContext context, ServedResource resource, bool hasContinue, string? ns)
+    /// <summary>
+    /// Produces the real answer into a buffer, then sends its status, headers and part of its body,
+    /// and breaks the rest as the fault says.
+    /// </summary>
+    private static async Task AnswerWithBrokenBodyAsync(HttpContext context, BodyFault fault, Func<Task> answer)
+    {
+        Stream original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        await answer().ConfigureAwait(false);
+        context.Response.Body = original;
+        byte[] body = buffer.ToArray();
+        int sent = Math.Max(1, body.Length / 2);
+        context.Response.ContentLength = fault == BodyFault.Truncated ? sent : body.Length;
+        await original.WriteAsync(body.AsMemory(0, sent)).ConfigureAwait(false);
+        await original.FlushAsync().ConfigureAwait(false);
+        switch (fault)
+        {
+            case BodyFault.StallAfterHeaders:
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMinutes(10), context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up, as it should.
+                }
+
+                context.Abort();
+                break;
+            case BodyFault.ResetMidBody:
+                context.Abort();
+                break;
+        }
+    }
+
+    private async Task<(bool Answered, BodyFault Body)> ApplyFaultsAsync(HttpContext context, ServedResource resource, bool hasContinue, string? ns)
     {
         Fault? fault;
         lock (faults)
@@ -421,7 +468,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
         if (fault is null)
         {
-            return false;
+            return (false, BodyFault.None);
         }
 
         if (fault.Latency > TimeSpan.Zero)
@@ -431,7 +478,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
         if (fault.Status == 0)
         {
-            return false;
+            return (false, fault.Body);
         }
 
         if (fault.RetryAfterSeconds is int seconds)
@@ -450,6 +497,24 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             _ => ("Unknown", "injected fault"),
         };
         await WriteStatusAsync(context, fault.Status, reason, fault.Message ?? message).ConfigureAwait(false);
+        return (true, BodyFault.None);
+    }
+
+    /// <summary>
+    /// The optimistic-concurrency check of the real API server: a write that names a resourceVersion
+    /// other than the stored one is refused with 409 Conflict, so a change made in between is never overwritten.
+    /// </summary>
+    private static async Task<bool> RejectStaleAsync(HttpContext context, ServedResource resource, StoredObject existing, string? expected)
+    {
+        string? current = existing.Node["metadata"]?["resourceVersion"]?.ToString();
+        if (string.IsNullOrEmpty(expected) || expected == current)
+        {
+            return false;
+        }
+
+        await WriteStatusAsync(context, 409, "Conflict",
+            $"Operation cannot be fulfilled on {resource.Plural}{(resource.Group.Length > 0 ? "." + resource.Group : string.Empty)} \"{existing.Name}\": the object has been modified; please apply your changes to the latest version and try again",
+            existing.Name, resource.Plural).ConfigureAwait(false);
         return true;
     }
 
@@ -588,9 +653,14 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             return;
         }
 
-        if (!store.TryGet(ns, name, out _))
+        if (!store.TryGet(ns, name, out StoredObject? existing))
         {
             await WriteNotFoundAsync(context, store.Resource, name).ConfigureAwait(false);
+            return;
+        }
+
+        if (await RejectStaleAsync(context, store.Resource, existing!, body["metadata"]?["resourceVersion"]?.ToString()).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -617,6 +687,11 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
         JsonObject? patch = await ReadBodyAsync(context).ConfigureAwait(false);
         if (patch is null)
+        {
+            return;
+        }
+
+        if (await RejectStaleAsync(context, store.Resource, existing!, patch["metadata"]?["resourceVersion"]?.ToString()).ConfigureAwait(false))
         {
             return;
         }
@@ -649,6 +724,23 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
     private async Task DeleteAsync(HttpContext context, ResourceStore store, string? ns, string name)
     {
+        // DeleteOptions may carry preconditions (uid, resourceVersion), checked as the API server does.
+        JsonObject? options = context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? await ReadBodyAsync(context).ConfigureAwait(false) : null;
+        if (options?["preconditions"] is JsonObject preconditions && store.TryGet(ns, name, out StoredObject? existing))
+        {
+            string? uid = preconditions["uid"]?.ToString();
+            if (uid is not null && uid != existing!.Node["metadata"]?["uid"]?.ToString())
+            {
+                await WriteStatusAsync(context, 409, "Conflict", $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Node["metadata"]?["uid"]}", name, store.Resource.Plural).ConfigureAwait(false);
+                return;
+            }
+
+            if (await RejectStaleAsync(context, store.Resource, existing!, preconditions["resourceVersion"]?.ToString()).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
         if (store.Remove(ns, name, out StoredObject? removed))
         {
             await WriteRawAsync(context, 200, removed!.FullJson).ConfigureAwait(false);

@@ -9,9 +9,12 @@ namespace KubeSecurity.Core.Live;
 
 /// <summary>
 /// Builds a snapshot from a live API server: every requested kind listed concurrently (bounded),
-/// each list paginated with limit/continue; 429 and 5xx retried with backoff honouring Retry-After;
-/// an expired continue token (410) restarts that list; 403/404 on a kind records it as missing and
-/// goes on; 401 or an unreachable server stops everything with a message that names the server.
+/// each list paginated with limit/continue. Every request is bounded in time (a total timeout and a
+/// stall watchdog on the body); 429, 5xx, dropped connections, truncated answers, timeouts and
+/// stalls are retried with backoff (Retry-After honoured up to a cap) within a wait budget, after
+/// which the kind is recorded as missing with the reason. An expired continue token (410) restarts
+/// that list; 403/404 on a kind records it as missing and goes on; 401 or an unreachable server
+/// stops everything with a message that names the server.
 /// </summary>
 public sealed class LiveSnapshotCollector
 {
@@ -41,7 +44,7 @@ public sealed class LiveSnapshotCollector
         List<ListTarget> targets = PlanTargets(kinds);
         DateTimeOffset started = DateTimeOffset.UtcNow;
 
-        reporter.Verbose($"Connecting to {connection.Server} (context '{connection.Context ?? "(none)"}').");
+        reporter.Verbose($"Connecting to {connection.Server} (context '{connection.Context ?? "(none)"}'). Each request may take {options.RequestTimeout.TotalSeconds:0} s (-TimeoutSec) and is abandoned after {options.StallTimeout.TotalSeconds:0} s without data; failures are retried up to {options.MaxAttempts} times with at most {options.MaxRetryWait.TotalSeconds:0} s of waiting (Retry-After honoured up to {options.MaxRetryDelay.TotalSeconds:0} s), so one list page takes at most {options.WorstCasePerRequest.TotalSeconds:0} s.");
         await PreflightAsync(cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Listing {kinds.Count} kind(s) in {targets.Count} list call(s), {options.MaxConcurrency} at a time, {options.PageSize} items per page.");
 
@@ -141,25 +144,29 @@ public sealed class LiveSnapshotCollector
     /// <summary>One cheap request first, so bad credentials or a dead server fail once, clearly, not 25 times.</summary>
     private async Task PreflightAsync(CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendWithRetryAsync("/api", cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        Answer answer = await FetchAsync("/api", cancellationToken).ConfigureAwait(false);
+        answer.Document?.Dispose();
+        if (answer.Status == 401)
         {
-            throw await UnauthorizedAsync(response, cancellationToken).ConfigureAwait(false);
+            throw Unauthorized(answer.Message);
+        }
+
+        if (answer.GaveUp)
+        {
+            throw new KubeApiException(ApiFailure.Timeout, $"The API server at {connection.Server} did not answer GET /api: {answer.Message}.", url: connection.Server);
         }
     }
 
-    private async Task<KubeApiException> UnauthorizedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string message = await KubeConnection.ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
-        return new KubeApiException(ApiFailure.Unauthorized,
+    private KubeApiException Unauthorized(string? message) =>
+        new(ApiFailure.Unauthorized,
             $"The API server at {connection.Server} rejected the credentials of context '{connection.Context ?? "(none)"}' (401 Unauthorized: {message}). Refresh the token or certificate in the kubeconfig.",
             401, connection.Server);
-    }
 
     private async Task<ListOutcome> ListAsync(ListTarget target, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var outcome = new ListOutcome();
         string basePath = target.SingleObject ? $"{target.Kind.ListPath()}/{Uri.EscapeDataString(target.Namespace!)}" : target.Kind.ListPath(target.Namespace);
+        string where = target.Namespace is null ? string.Empty : $" in namespace '{target.Namespace}'";
         string? continueToken = null;
         int restarts = 0;
         while (true)
@@ -169,58 +176,52 @@ public sealed class LiveSnapshotCollector
                 : $"{basePath}?limit={options.PageSize.ToString(CultureInfo.InvariantCulture)}{(continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken))}";
 
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            JsonDocument? page;
+            Answer answer;
             try
             {
-                using HttpResponseMessage response = await SendWithRetryAsync(path, cancellationToken).ConfigureAwait(false);
-                int status = (int)response.StatusCode;
-                if (status == 410 && continueToken is not null && restarts < options.MaxListRestarts)
-                {
-                    restarts++;
-                    reporter.Verbose($"{target.Kind.Kind}: the continue token expired (410 Gone); restarting the list ({restarts}/{options.MaxListRestarts}).");
-                    outcome.Objects.Clear();
-                    continueToken = null;
-                    continue;
-                }
-
-                if (status == 401)
-                {
-                    throw await UnauthorizedAsync(response, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (status == 404 && target.SingleObject)
-                {
-                    reporter.Warning($"Namespace '{target.Namespace}' does not exist on {connection.Server}.");
-                    return outcome;
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    string message = await KubeConnection.ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
-                    string reason = status switch
-                    {
-                        403 => $"forbidden: {message}",
-                        404 => "not served by this API server",
-                        _ => $"HTTP {status}: {message}",
-                    };
-                    outcome.Missing = new MissingKind(target.Kind.Kind, reason, status);
-                    reporter.Warning($"{target.Kind.Kind} could not be collected{(target.Namespace is null ? string.Empty : $" in namespace '{target.Namespace}'")} ({reason}); checks that need {target.Kind.Kind} objects will say so.");
-                    return outcome;
-                }
-
-                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    page = await JsonDocument.ParseAsync(body, default, cancellationToken).ConfigureAwait(false);
-                }
-                catch (JsonException ex)
-                {
-                    throw new KubeApiException(ApiFailure.BadResponse, $"The API server at {connection.Server} sent malformed JSON for GET {path}: {ex.Message}", status, path, ex);
-                }
+                answer = await FetchAsync(path, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 gate.Release();
+            }
+
+            int status = answer.Status;
+            if (status == 410 && continueToken is not null && restarts < options.MaxListRestarts)
+            {
+                restarts++;
+                reporter.Verbose($"{target.Kind.Kind}: the continue token expired (410 Gone); restarting the list ({restarts}/{options.MaxListRestarts}).");
+                outcome.Objects.Clear();
+                continueToken = null;
+                continue;
+            }
+
+            if (status == 401)
+            {
+                throw Unauthorized(answer.Message);
+            }
+
+            if (status == 404 && target.SingleObject)
+            {
+                reporter.Warning($"Namespace '{target.Namespace}' does not exist on {connection.Server}.");
+                return outcome;
+            }
+
+            if (answer.Document is not JsonDocument page)
+            {
+                string reason = answer.GaveUp
+                    ? $"no complete answer: {answer.Message}"
+                    : status switch
+                    {
+                        403 => $"forbidden: {answer.Message}",
+                        404 => "not served by this API server",
+                        _ => $"HTTP {status}: {answer.Message}",
+                    };
+                // What was read of an interrupted list is dropped: a partial kind is recorded as missing, never passed off as complete.
+                outcome.Objects.Clear();
+                outcome.Missing = new MissingKind(target.Kind.Kind, reason, answer.GaveUp ? null : status);
+                reporter.Warning($"{target.Kind.Kind} could not be collected{where} ({reason}); checks that need {target.Kind.Kind} objects will say so.");
+                return outcome;
             }
 
             // The page's document stays alive: the objects are views into it.
@@ -249,6 +250,15 @@ public sealed class LiveSnapshotCollector
         }
     }
 
+    /// <summary>
+    /// The final answer to one GET: a parsed body (2xx), an error status with its message, or, when
+    /// transient failures outlasted the attempts or the wait budget, <see cref="GaveUp"/> with the reason.
+    /// </summary>
+    private sealed record Answer(int Status, JsonDocument? Document, string? Message)
+    {
+        public bool GaveUp => Status == 0;
+    }
+
     private void AddObject(ListOutcome outcome, JsonElement item, ListTarget target, string path)
     {
         if (KubeObject.TryCreate(item, target.Kind.ListPath(target.Namespace), target.Kind.ApiVersion, target.Kind.Kind, out KubeObject? created, out string? problem))
@@ -261,55 +271,133 @@ public sealed class LiveSnapshotCollector
         }
     }
 
-    /// <summary>Retries 429, 5xx and dropped connections, honouring Retry-After; returns the final response.</summary>
-    private async Task<HttpResponseMessage> SendWithRetryAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one GET and reads its whole answer, each attempt bounded by the request timeout and the
+    /// stall watchdog; retries 429, 5xx, dropped connections, truncated JSON, timeouts and stalls.
+    /// </summary>
+    private async Task<Answer> FetchAsync(string path, CancellationToken cancellationToken)
     {
+        TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
-            HttpResponseMessage? response = null;
-            TimeSpan delay;
-            try
+            string problem;
+            TimeSpan? advised = null;
+            using (var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                response = await connection.GetAsync(path, cancellationToken).ConfigureAwait(false);
-                int status = (int)response.StatusCode;
-                bool retryable = status is 429 or 500 or 502 or 503 or 504;
-                if (!retryable || attempt >= options.MaxAttempts)
+                attemptToken.CancelAfter(options.RequestTimeout);
+                try
                 {
-                    return response;
+                    using HttpResponseMessage response = await connection.GetAsync(path, attemptToken.Token).ConfigureAwait(false);
+                    int status = (int)response.StatusCode;
+                    if (status is 429 or 500 or 502 or 503 or 504)
+                    {
+                        string message = await KubeConnection.ReadStatusMessageAsync(response, attemptToken.Token).ConfigureAwait(false);
+                        if (attempt >= options.MaxAttempts)
+                        {
+                            return new Answer(status, null, message);
+                        }
+
+                        problem = $"HTTP {status}";
+                        advised = RetryAfter(response);
+                        if (advised is TimeSpan asked && asked > options.MaxRetryWait)
+                        {
+                            // The server says it will not be ready within the wait budget: asking again sooner only adds load.
+                            return new Answer(status, null, $"{message} (the server asked to retry after {asked.TotalSeconds:0} s, longer than the {options.MaxRetryWait.TotalSeconds:0} s a collection waits for one request)");
+                        }
+                    }
+                    else if (!response.IsSuccessStatusCode)
+                    {
+                        return new Answer(status, null, await KubeConnection.ReadStatusMessageAsync(response, attemptToken.Token).ConfigureAwait(false));
+                    }
+                    else
+                    {
+                        await using var body = new StallGuardStream(await response.Content.ReadAsStreamAsync(attemptToken.Token).ConfigureAwait(false), options.StallTimeout);
+                        return new Answer(status, await JsonDocument.ParseAsync(body, default, attemptToken.Token).ConfigureAwait(false), null);
+                    }
                 }
-
-                delay = RetryDelay(response, attempt);
-                reporter.Verbose($"GET {path}: {status}; retrying in {delay.TotalSeconds:0.##} s (attempt {attempt + 1} of {options.MaxAttempts}).");
-                response.Dispose();
+                catch (ResponseStalledException ex)
+                {
+                    problem = ex.Message;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    problem = $"no complete answer within {options.RequestTimeout.TotalSeconds:0} s";
+                }
+                catch (KubeApiException ex) when (ex.Failure == ApiFailure.Timeout)
+                {
+                    problem = $"no answer within {options.RequestTimeout.TotalSeconds:0} s";
+                }
+                catch (KubeApiException ex) when (ex.Failure == ApiFailure.Unreachable && IsDroppedConnection(ex))
+                {
+                    problem = $"the connection dropped ({ex.InnerException?.Message})";
+                }
+                catch (JsonException ex)
+                {
+                    problem = $"the answer was not complete JSON ({FirstSentence(ex.Message)})";
+                }
+                catch (IOException ex)
+                {
+                    problem = $"the connection dropped while the answer was read ({ex.Message})";
+                }
+                catch (HttpRequestException ex)
+                {
+                    problem = $"the connection dropped while the answer was read ({ex.Message})";
+                }
             }
-            catch (KubeApiException ex) when (ex.Failure == ApiFailure.Unreachable && attempt < Math.Min(2, options.MaxAttempts) && IsDroppedConnection(ex))
+
+            if (attempt >= options.MaxAttempts)
             {
-                response?.Dispose();
-                delay = options.InitialRetryDelay;
-                reporter.Verbose($"GET {path}: connection dropped ({ex.InnerException?.Message}); retrying.");
+                return new Answer(0, null, $"{problem}; gave up after {attempt} attempt(s)");
             }
 
+            TimeSpan delay = advised is TimeSpan fromServer ? Min(fromServer < TimeSpan.Zero ? TimeSpan.Zero : fromServer, options.MaxRetryDelay) : Backoff(attempt);
+            if (waited + delay > options.MaxRetryWait)
+            {
+                return new Answer(0, null, $"{problem}; gave up after {attempt} attempt(s) and {waited.TotalSeconds:0} s of waiting");
+            }
+
+            waited += delay;
+            reporter.Verbose($"GET {path}: {problem}; retrying in {delay.TotalSeconds:0.##} s (attempt {attempt + 1} of {options.MaxAttempts}).");
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    // A refused connection will be refused again; a reset mid-flight is worth one more try.
-    private static bool IsDroppedConnection(KubeApiException ex) =>
-        ex.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError };
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    private static string FirstSentence(string message)
     {
-        TimeSpan? advised = response.Headers.RetryAfter switch
+        int end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message.TrimEnd('.');
+    }
+
+    // A refused connection will be refused again; a reset mid-flight is worth one more try.
+    private static bool IsDroppedConnection(KubeApiException ex)
+    {
+        if (ex.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError })
         {
-            { Delta: TimeSpan delta } => delta,
-            { Date: DateTimeOffset date } => date - DateTimeOffset.UtcNow,
-            _ => null,
-        };
-        if (advised is TimeSpan fromServer)
-        {
-            return fromServer < TimeSpan.Zero ? TimeSpan.Zero : fromServer > options.MaxRetryDelay ? options.MaxRetryDelay : fromServer;
+            return true;
         }
 
+        for (Exception? inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.Shutdown })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: TimeSpan delta } => delta,
+        { Date: DateTimeOffset date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    private TimeSpan Backoff(int attempt)
+    {
         double backoff = options.InitialRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
         return TimeSpan.FromMilliseconds(Math.Min(backoff, options.MaxRetryDelay.TotalMilliseconds));
     }

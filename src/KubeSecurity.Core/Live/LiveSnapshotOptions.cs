@@ -15,11 +15,27 @@ public sealed record LiveSnapshotOptions
     /// <summary>Requests in flight at once.</summary>
     public int MaxConcurrency { get; init; } = 8;
 
-    /// <summary>Attempts per request on 429, 5xx and dropped connections.</summary>
-    public int MaxAttempts { get; init; } = 5;
+    /// <summary>Attempts per request on 429, 5xx, dropped connections, truncated answers, timeouts and stalls.</summary>
+    public int MaxAttempts { get; init; } = 4;
 
-    /// <summary>Longest wait honoured from a Retry-After header.</summary>
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long one request may take, from sending it to the last byte of its answer (-TimeoutSec).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an answer may send nothing before the request is abandoned (and retried).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Longest wait honoured from one Retry-After header. A server that asks for more is overloaded;
+    /// waiting minutes for each of 30 kinds would stall a snapshot for an hour, so longer requests are
+    /// cut to this.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most time spent waiting between the attempts of one request; then the kind is recorded as missing.</summary>
+    public TimeSpan MaxRetryWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one request can take with all its attempts and waits.</summary>
+    public TimeSpan WorstCasePerRequest => (RequestTimeout * MaxAttempts) + MaxRetryWait;
 
     /// <summary>First backoff delay when the server gives no Retry-After; doubled each attempt.</summary>
     public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
