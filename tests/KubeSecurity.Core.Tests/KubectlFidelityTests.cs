@@ -97,4 +97,28 @@ public class KubectlFidelityTests
             Assert.Equal(0, server.Count("namespaces"));
         }
     }
+    [Fact]
+    public async Task Kubectl_replace_with_a_stale_resource_version_is_a_conflict_as_on_a_real_server()
+    {
+        (KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync(Array.Empty<System.Text.Json.Nodes.JsonObject>());
+        await using (server)
+        {
+            string manifest = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "cm.yaml");
+            File.WriteAllText(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  mode: a\n");
+            (int exit, _, string stderr) = Kubectl(kubeconfig, "create", "-f", manifest, "--validate=false");
+            Assert.True(exit == 0, stderr);
+            (exit, string read, stderr) = Kubectl(kubeconfig, "get", "configmap", "settings", "-o", "yaml");
+            Assert.True(exit == 0, stderr);
+            (exit, _, stderr) = Kubectl(kubeconfig, "label", "configmap", "settings", "changed=meanwhile");
+            Assert.True(exit == 0, stderr);
+
+            string stale = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "stale.yaml");
+            File.WriteAllText(stale, read.Replace("mode: a", "mode: b", StringComparison.Ordinal));
+            (exit, _, stderr) = Kubectl(kubeconfig, "replace", "-f", stale, "--validate=false");
+
+            Assert.NotEqual(0, exit);
+            Assert.Contains("the object has been modified", stderr, StringComparison.Ordinal);
+            Assert.Equal("meanwhile", server.Get("configmaps", "default", "settings")!["metadata"]!["labels"]!["changed"]!.ToString());
+        }
+    }
 }

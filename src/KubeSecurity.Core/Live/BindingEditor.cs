@@ -85,7 +85,7 @@ public static class BindingEditor
         string path = ItemPath(current.Kind, current.Namespace, current.Name);
         if (remaining.Count == 0)
         {
-            using HttpResponseMessage deleted = await connection.SendAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage deleted = await connection.SendAsync(HttpMethod.Delete, path, ObjectApplier.DeleteOptions(current), cancellationToken).ConfigureAwait(false);
             if (!deleted.IsSuccessStatusCode)
             {
                 throw await ObjectApplier.FailureAsync(deleted, "DELETE", path, cancellationToken).ConfigureAwait(false);

@@ -8,8 +8,8 @@ namespace KubeSecurity.Core.Live;
 
 /// <summary>
 /// Create-or-replace of namespaced core objects on a live cluster, returning the previous version
-/// as a backup. Replacement carries the current resourceVersion, so a concurrent change is a
-/// conflict rather than a silent overwrite.
+/// as a backup. Replacement carries a resourceVersion (the desired object's own when it was derived
+/// from a version read earlier), so a concurrent change is a conflict rather than a silent overwrite.
 /// </summary>
 public static class ObjectApplier
 {
@@ -44,9 +44,12 @@ public static class ObjectApplier
         }
 
         JsonObject body = KubeObjectJson.ToNode(desired);
-        if (previous is not null && previous.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("resourceVersion"u8, out JsonElement version))
+        // A desired object derived from a version read earlier (a repair plan, a confirmed change)
+        // keeps that version, so a change made since then is a 409 Conflict, never overwritten. An
+        // object with no version of its own (a generated policy) replaces the version just read.
+        if (previous is not null && ResourceVersion(desired) is null && ResourceVersion(previous) is string version)
         {
-            ((JsonObject)body["metadata"]!)["resourceVersion"] = version.GetString();
+            ((JsonObject)body["metadata"]!)["resourceVersion"] = version;
         }
 
         (HttpMethod method, string path) = previous is null ? (HttpMethod.Post, collection) : (HttpMethod.Put, item);
@@ -72,6 +75,35 @@ public static class ObjectApplier
     {
         string message = await KubeConnection.ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
-        return new KubeApiException(KubeApiException.FromStatus(status), $"{method} {path} failed ({status}): {message}", status, path);
+        string advice = status == 409 && method is "PUT" or "DELETE"
+            ? " The object changed after KubeSecurity read it; nothing was written. Run the command again to work from its current version."
+            : string.Empty;
+        return new KubeApiException(KubeApiException.FromStatus(status), $"{method} {path} failed ({status}): {message}{advice}", status, path);
+    }
+
+    /// <summary>metadata.resourceVersion, or null.</summary>
+    internal static string? ResourceVersion(KubeObject item) =>
+        item.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("resourceVersion"u8, out JsonElement version) && version.ValueKind == JsonValueKind.String
+            ? version.GetString()
+            : null;
+
+    /// <summary>
+    /// DeleteOptions whose preconditions (uid, resourceVersion) make the API server refuse the
+    /// delete with 409 when the object changed, or was replaced, after it was read.
+    /// </summary>
+    internal static string DeleteOptions(KubeObject current)
+    {
+        var preconditions = new JsonObject();
+        if (current.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("uid"u8, out JsonElement uid) && uid.ValueKind == JsonValueKind.String)
+        {
+            preconditions["uid"] = uid.GetString();
+        }
+
+        if (ResourceVersion(current) is string version)
+        {
+            preconditions["resourceVersion"] = version;
+        }
+
+        return new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["preconditions"] = preconditions }.ToJsonString();
     }
 }

@@ -18,7 +18,7 @@ public static class ObjectRemover
     public static async Task<ApplyResult> DeleteAsync(KubeConnection connection, KubeObject current, CancellationToken cancellationToken)
     {
         string path = ItemPath(current.Kind, current.Namespace, current.Name);
-        using HttpResponseMessage response = await connection.SendAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await connection.SendAsync(HttpMethod.Delete, path, ObjectApplier.DeleteOptions(current), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await ObjectApplier.FailureAsync(response, "DELETE", path, cancellationToken).ConfigureAwait(false);
