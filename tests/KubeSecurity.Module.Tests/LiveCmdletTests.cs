@@ -85,6 +85,27 @@ public class LiveCmdletTests
     }
 
     [Fact]
+    public async Task An_answer_that_stalls_is_abandoned_at_TimeoutSec_and_only_its_kind_is_missing()
+    {
+        (KubeApiTestServer server, string kubeconfig) = await StartAsync();
+        await using (server)
+        {
+            server.AddFault(new Fault(0, "configmaps") { Body = BodyFault.StallAfterHeaders });
+            using var session = new ModuleSession();
+            KubeSnapshot snapshot = (KubeSnapshot)session.Run("Get-KubeSnapshot -Kubeconfig $args[0] -Kind ConfigMap, Pod -TimeoutSec 1 -Verbose", kubeconfig).Single().BaseObject;
+
+            Assert.Empty(session.Errors);
+            MissingKind missing = Assert.Single(snapshot.MissingKinds);
+            Assert.Equal("ConfigMap", missing.Kind);
+            // With -TimeoutSec 1 the stall watchdog and the request timeout are both 1 s: either may abandon the answer.
+            Assert.Matches("(stopped arriving|no complete answer within 1 s); gave up after 4 attempt", missing.Reason);
+            Assert.Equal(30, snapshot.Counts["Pod"]);
+            Assert.Contains(session.Warnings, w => w.StartsWith("ConfigMap could not be collected (", StringComparison.Ordinal) && w.Contains("gave up after", StringComparison.Ordinal));
+            Assert.Contains(session.Verbose, v => v.Contains("Each request may take 1 s (-TimeoutSec)", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Bad_credentials_and_an_unreachable_server_are_terminating_errors_with_stable_ids()
     {
         (KubeApiTestServer server, string kubeconfig) = await StartAsync();

@@ -210,7 +210,7 @@ public sealed class LiveSnapshotCollector
             if (answer.Document is not JsonDocument page)
             {
                 string reason = answer.GaveUp
-                    ? $"no complete answer: {answer.Message}"
+                    ? answer.Message!
                     : status switch
                     {
                         403 => $"forbidden: {answer.Message}",

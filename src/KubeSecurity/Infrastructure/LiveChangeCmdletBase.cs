@@ -25,6 +25,11 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
     [Parameter]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>Seconds one request to the API server may take.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 60;
+
     /// <summary>The connection to the cluster of -Context (or the current context), opened on first use.</summary>
     internal KubeConnection Connection => ConnectionFor(Context);
 
@@ -44,7 +49,7 @@ public abstract class LiveChangeCmdletBase : KubeCmdletBase
                 WriteWarning("-SkipTlsVerify is set: the API server's certificate is not verified, and changes go to whoever answers.");
             }
 
-            connection = KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, context, false, SkipTlsVerify));
+            connection = KubeConnection.Open(SnapshotAcquisition.LiveConnection(this, Kubeconfig, context, false, SkipTlsVerify, TimeSpan.FromSeconds(TimeoutSec)));
             connections[key] = connection;
         }
 

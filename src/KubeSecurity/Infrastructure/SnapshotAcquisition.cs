@@ -108,12 +108,13 @@ internal static class SnapshotAcquisition
     }
 
     /// <summary>The connection options of the live parameters every input-taking cmdlet shares.</summary>
-    public static LiveConnectionOptions LiveConnection(PSCmdlet cmdlet, string? kubeconfig, string? context, bool inCluster, bool skipTlsVerify) => new()
+    public static LiveConnectionOptions LiveConnection(PSCmdlet cmdlet, string? kubeconfig, string? context, bool inCluster, bool skipTlsVerify, TimeSpan? requestTimeout = null) => new()
     {
         KubeconfigPath = kubeconfig is null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(kubeconfig),
         Context = context,
         InCluster = inCluster,
         SkipTlsVerify = skipTlsVerify,
+        RequestTimeout = requestTimeout ?? new LiveConnectionOptions().RequestTimeout,
     };
 
     /// <summary>Collects from the API server; failures that make collection impossible are terminating.</summary>
@@ -184,7 +185,7 @@ internal static class SnapshotAcquisition
     {
         if (!IsFleet(context))
         {
-            onSnapshot(FromLive(cmdlet, LiveConnection(cmdlet, kubeconfig, context?[0], inCluster, skipTlsVerify), options), null);
+            onSnapshot(FromLive(cmdlet, LiveConnection(cmdlet, kubeconfig, context?[0], inCluster, skipTlsVerify, options.RequestTimeout), options), null);
             return;
         }
 
@@ -194,7 +195,7 @@ internal static class SnapshotAcquisition
                 ErrorIds.KubeconfigInvalid, ErrorCategory.InvalidArgument, context));
         }
 
-        LiveConnectionOptions connection = LiveConnection(cmdlet, kubeconfig, null, false, skipTlsVerify);
+        LiveConnectionOptions connection = LiveConnection(cmdlet, kubeconfig, null, false, skipTlsVerify, options.RequestTimeout);
         List<string> contexts = ExpandContexts(cmdlet, connection.KubeconfigPath, context!);
         if (contexts.Count > 0)
         {

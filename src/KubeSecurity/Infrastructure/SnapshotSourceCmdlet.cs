@@ -58,6 +58,11 @@ public abstract class SnapshotSourceCmdlet : KubeCmdletBase
     [ValidateRange(1, 64)]
     public int RequestConcurrency { get; set; } = 8;
 
+    /// <summary>Seconds one request to the API server may take, answer included; a stalled answer is abandoned sooner. Retried, then the kind is recorded as missing.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 60;
+
     /// <summary>Namespaces to look at; pushed down to the API when live.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -71,6 +76,8 @@ public abstract class SnapshotSourceCmdlet : KubeCmdletBase
         Kinds = kinds,
         PageSize = PageSize,
         MaxConcurrency = RequestConcurrency,
+        RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+        StallTimeout = TimeSpan.FromSeconds(Math.Min(15, TimeoutSec)),
     };
 
     /// <summary>Collects the clusters the live parameters name (one context, or a fleet -ThrottleLimit at a time).</summary>
