@@ -64,8 +64,8 @@ public class SnapshotFileTests
         Assert.DoesNotContain("wJalrXUtnFEMI", text, StringComparison.Ordinal);
 
         JsonElement data = loaded.OfKind("Secret").Single(s => s.Name == "db-credentials").Json.GetProperty("data");
-        Assert.True(RedactedValue.TryParse(data.GetProperty("password").GetString(), out int length, out string fingerprint));
-        Assert.Equal("S3cure-Demo-Passw0rd!".Length, length);
+        Assert.True(RedactedValue.TryParse(data.GetProperty("password").GetString(), out string length, out string fingerprint));
+        Assert.Equal("17-32", length);
         Assert.Equal(RedactedValue.Fingerprint(Encoding.UTF8.GetBytes("S3cure-Demo-Passw0rd!")), fingerprint);
 
         // Public certificates stay (certificate audits need them); the private key beside them does not.

@@ -90,6 +90,45 @@ public class AuditLogCmdletTests
         Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-001");
         Assert.Contains(findings, f => f.RuleId == "KSEC-AUD-005" && f.Name == "alice");
     }
+    [Fact]
+    public void A_folder_of_rotated_logs_is_read_whole_and_a_corrupt_or_junk_file_in_it_is_an_error_that_stops_nothing()
+    {
+        string folder = Path.Combine(ModuleSession.TempDirectory(), "audit");
+        Directory.CreateDirectory(folder);
+        static string Event(int id, string user) =>
+            $$"""{"kind":"Event","auditID":"{{id}}","stage":"ResponseComplete","verb":"get","user":{"username":"{{user}}"},"sourceIPs":["10.0.0.9"],"objectRef":{"resource":"secrets","namespace":"shop","name":"db"},"responseStatus":{"code":200},"stageTimestamp":"2026-12-01T08:00:00Z"}""";
+        File.WriteAllLines(Path.Combine(folder, "audit.log"), new[] { Event(1, "alice"), Event(2, "alice") });
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(Path.Combine(folder, "audit-2026-11-30.log.gz")), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(Event(3, "bob") + "\n"));
+        }
+
+        byte[] whole;
+        using (var buffer = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(10, 2000).Select(i => Event(i, "carol")))));
+            }
+
+            whole = buffer.ToArray();
+        }
+
+        File.WriteAllBytes(Path.Combine(folder, "audit-truncated.log.gz"), whole[..(whole.Length / 2)]);
+        File.WriteAllLines(Path.Combine(folder, "junk.txt"), Enumerable.Range(0, 50).Select(i => $"junk line {i}"));
+
+        using var session = new ModuleSession();
+        AuditEvent[] events = session.Run("Get-KubeAuditEvent -Path $args[0]", folder).Select(o => o.BaseObject).OfType<AuditEvent>().ToArray();
+
+        Assert.Equal(2, events.Count(e => e.EffectiveUser == "alice"));
+        Assert.Single(events, e => e.EffectiveUser == "bob");
+        // A gzip file cut in half: what it holds is read, and the cut line is an error naming the file.
+        Assert.InRange(events.Count(e => e.EffectiveUser == "carol"), 500, 1999);
+        Assert.Contains(session.Errors, e => e.Exception.Message.Contains("audit-truncated.log.gz", StringComparison.Ordinal));
+        List<ErrorRecord> junk = session.Errors.Where(e => e.TargetObject is string target && target.EndsWith("junk.txt", StringComparison.Ordinal)).ToList();
+        Assert.Equal(21, junk.Count);
+        Assert.Contains("30 more line(s)", junk[^1].Exception.Message, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The HTML format through the staged module.</summary>

@@ -61,7 +61,8 @@ public static class SnapshotRedactor
             changed |= RedactContainers(spec);
         }
 
-        if (!secret && node["metadata"]?["annotations"] is JsonObject others)
+        // A Secret's other annotations too: a note like "password=..." is as exposed there as anywhere.
+        if (node["metadata"]?["annotations"] is JsonObject others)
         {
             changed |= RedactMap(others, base64: false, pair => pair.Key == LastApplied ? LastAppliedHoldsCredential(pair.Value) : Flags(pair.Key, pair.Value));
         }

@@ -185,12 +185,12 @@ public static class CredentialLeakScanner
         if (RedactedValue.IsRedacted(value))
         {
             result.RedactedValues++;
-            if (redactedMeansCredential && RedactedValue.TryParse(value, out int length, out string fingerprint) && seen.Add((item.ToResourceRef(), fingerprint)))
+            if (redactedMeansCredential && RedactedValue.TryParse(value, out string length, out string fingerprint) && seen.Add((item.ToResourceRef(), fingerprint)))
             {
                 // Saved snapshots redact values outside Secrets only when the recogniser flags them.
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
                     $"{location} of {item.ToResourceRef()} was redacted when the snapshot was saved because it looked like a credential ({length} characters).",
-                    new Dictionary<string, string> { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+                    new Dictionary<string, string> { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length }));
             }
 
             return;
@@ -210,13 +210,13 @@ public static class CredentialLeakScanner
             }
 
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
-                $"{location} of {item.ToResourceRef()} holds {CredentialDetector.Describe(match.Detector)} ({match.Length} characters, fingerprint {fingerprint}).",
+                $"{location} of {item.ToResourceRef()} holds {CredentialDetector.Describe(match.Detector)} ({RedactedValue.LengthBucket(match.Length)} characters, fingerprint {fingerprint}).",
                 new Dictionary<string, string>
                 {
                     ["Location"] = location,
                     ["Detector"] = match.Detector,
                     ["Fingerprint"] = fingerprint,
-                    ["Length"] = match.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Length"] = RedactedValue.LengthBucket(match.Length),
                 },
                 match.Detector == CredentialDetector.HighEntropy ? Severity.Medium : null));
         }

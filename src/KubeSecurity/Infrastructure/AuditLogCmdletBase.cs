@@ -1,14 +1,20 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using KubeSecurity.Core.Audit;
-using KubeSecurity.Model;
 using KubeSecurity.Core.AuditLog;
+using KubeSecurity.Model;
 
 namespace KubeSecurity.Infrastructure;
 
-/// <summary>The audit-log cmdlets' input: log files (wildcards, gzip), read line by line with a per-line error for what cannot be read.</summary>
+/// <summary>
+/// The audit-log cmdlets' input: log files and folders of them (wildcards, gzip, rotated files),
+/// read line by line. What cannot be read is an error naming the file (and line), and the rest is
+/// read: a folder, an unreadable or corrupt file, or a file of junk never stops the others.
+/// </summary>
 public abstract class AuditLogCmdletBase : KubeCmdletBase
 {
+    /// <summary>Line errors written per file before the rest are counted in one summary error.</summary>
+    private const int LineErrorsPerFile = 20;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "FullName")]
     [SupportsWildcards]
@@ -20,27 +26,71 @@ public abstract class AuditLogCmdletBase : KubeCmdletBase
     {
         foreach (string path in Resolve())
         {
-            var problems = new List<string>();
-            using TextReader reader = AuditLogReader.Open(path);
-            IEnumerable<AuditEvent> events = AuditLogReader.Read(reader, path, problems, StopToken);
-            foreach (AuditEvent e in allStages ? events : AuditLogReader.OnePerRequest(events))
+            TextReader reader;
+            try
             {
-                foreach (string problem in problems)
-                {
-                    WriteError(new ErrorRecord(new InvalidDataException(problem), ErrorIds.AuditLogLineInvalid, ErrorCategory.InvalidData, path));
-                }
-
-                problems.Clear();
-                yield return e;
+                reader = AuditLogReader.Open(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(new IOException($"{path}: the audit log could not be opened: {ex.Message}", ex), ErrorIds.AuditLogUnreadable, ErrorCategory.ReadError, path));
+                continue;
             }
 
-            foreach (string problem in problems)
+            WriteVerbose($"Reading audit events from {path}.");
+            var problems = new List<string>();
+            int lineErrors = 0;
+            using (reader)
             {
-                WriteError(new ErrorRecord(new InvalidDataException(problem), ErrorIds.AuditLogLineInvalid, ErrorCategory.InvalidData, path));
+                IEnumerable<AuditEvent> events = AuditLogReader.Read(reader, path, problems, StopToken);
+                using IEnumerator<AuditEvent> each = (allStages ? events : AuditLogReader.OnePerRequest(events)).GetEnumerator();
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = each.MoveNext();
+                    }
+                    catch (Exception ex) when (ex is IOException or InvalidDataException)
+                    {
+                        // A truncated or corrupt gzip file: keep what was read, say where it stopped.
+                        WriteLineErrors(path, problems, ref lineErrors);
+                        WriteError(new ErrorRecord(new InvalidDataException($"{path}: reading stopped: {ex.Message}", ex), ErrorIds.AuditLogUnreadable, ErrorCategory.ReadError, path));
+                        break;
+                    }
+
+                    WriteLineErrors(path, problems, ref lineErrors);
+                    if (!more)
+                    {
+                        break;
+                    }
+
+                    yield return each.Current;
+                }
+            }
+
+            if (lineErrors > LineErrorsPerFile)
+            {
+                WriteError(new ErrorRecord(new InvalidDataException($"{path}: {lineErrors - LineErrorsPerFile:N0} more line(s) could not be read and were skipped (only the first {LineErrorsPerFile} are reported one by one)."),
+                    ErrorIds.AuditLogLineInvalid, ErrorCategory.InvalidData, path));
             }
         }
     }
 
+    private void WriteLineErrors(string path, List<string> problems, ref int lineErrors)
+    {
+        foreach (string problem in problems)
+        {
+            if (++lineErrors <= LineErrorsPerFile)
+            {
+                WriteError(new ErrorRecord(new InvalidDataException(problem), ErrorIds.AuditLogLineInvalid, ErrorCategory.InvalidData, path));
+            }
+        }
+
+        problems.Clear();
+    }
+
+    /// <summary>Files of -Path: a folder stands for the files in it (rotated logs included), oldest first.</summary>
     private IEnumerable<string> Resolve()
     {
         foreach (string path in Path!)
@@ -55,9 +105,35 @@ public abstract class AuditLogCmdletBase : KubeCmdletBase
                 WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
             }
 
-            foreach (string file in resolved ?? new Collection<string>())
+            foreach (string item in resolved ?? new Collection<string>())
             {
-                yield return file;
+                if (!Directory.Exists(item))
+                {
+                    yield return item;
+                    continue;
+                }
+
+                List<FileInfo> files;
+                try
+                {
+                    files = new DirectoryInfo(item).EnumerateFiles().Where(f => !f.Name.StartsWith('.')).OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(new IOException($"{item}: the folder could not be listed: {ex.Message}", ex), ErrorIds.AuditLogUnreadable, ErrorCategory.ReadError, item));
+                    continue;
+                }
+
+                if (files.Count == 0)
+                {
+                    WriteWarning($"{item} is a folder with no files; no audit events were read from it.");
+                }
+
+                WriteVerbose($"{item} is a folder: reading its {files.Count} file(s), oldest first.");
+                foreach (FileInfo file in files)
+                {
+                    yield return file.FullName;
+                }
             }
         }
     }

@@ -28,6 +28,7 @@ internal static class ErrorIds
     public const string InvalidSubject = "InvalidSubject";
     public const string InvalidRbacTarget = "InvalidRbacTarget";
     public const string AuditLogLineInvalid = "AuditLogLineInvalid";
+    public const string AuditLogUnreadable = "AuditLogUnreadable";
     public const string BindingSubjectNotFound = "BindingSubjectNotFound";
     public const string NetworkPolicyInvalid = "NetworkPolicyInvalid";
     public const string EndpointNotFound = "EndpointNotFound";
