@@ -145,6 +145,7 @@ public sealed class ManifestReader
             return;
         }
 
+        int problemsBefore = result.Problems.Count;
         try
         {
             ReadBytes(bytes, path, result);
@@ -154,6 +155,23 @@ public sealed class ManifestReader
             // One unreadable file never costs the others: whatever a parser throws becomes this file's problem.
             result.Problems.Add(new LoadProblem(path, null, $"could not be read: {FirstSentence(ex.Message)}", LoadProblemKind.Syntax));
         }
+
+        LimitProblems(result, problemsBefore, path);
+    }
+
+    /// <summary>Problems listed one by one per file; the rest are counted in one (a file of a million junk documents is one error screen, not a million).</summary>
+    public const int MaxProblemsPerFile = 100;
+
+    private static void LimitProblems(ManifestReadResult result, int before, string path)
+    {
+        int added = result.Problems.Count - before;
+        if (added <= MaxProblemsPerFile)
+        {
+            return;
+        }
+
+        result.Problems.RemoveRange(before + MaxProblemsPerFile, added - MaxProblemsPerFile);
+        result.Problems.Add(new LoadProblem(path, null, $"{added - MaxProblemsPerFile:N0} more document(s) could not be read (only the first {MaxProblemsPerFile} are listed)", LoadProblemKind.Syntax));
     }
 
     /// <summary>Reads manifest text that did not come from a file (a string, the pipeline, a test).</summary>

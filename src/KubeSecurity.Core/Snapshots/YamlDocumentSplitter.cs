@@ -7,7 +7,11 @@ namespace KubeSecurity.Core.Snapshots;
 /// </summary>
 internal static class YamlDocumentSplitter
 {
-    public readonly record struct Chunk(int Index, int FirstLine, string Text);
+    /// <summary>One document's place in the stream. Its text is cut only when asked for: a well-formed file never needs it, and a copy of every document would double the file in memory.</summary>
+    public readonly record struct Chunk(int Index, int FirstLine, string Source, int Start, int End)
+    {
+        public string Text => Source[Start..End];
+    }
 
     public static List<Chunk> Split(string text)
     {
@@ -72,7 +76,7 @@ internal static class YamlDocumentSplitter
             return;
         }
 
-        chunks.Add(new Chunk(++documentIndex, firstLine, text[start..end]));
+        chunks.Add(new Chunk(++documentIndex, firstLine, text, start, end));
     }
 
     /// <summary>True when the range holds something besides whitespace, comments and directives.</summary>
