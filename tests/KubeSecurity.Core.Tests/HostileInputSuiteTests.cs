@@ -113,16 +113,26 @@ public class HostileInputSuiteTests
             }
         }
 
+        File.WriteAllText(Path.Combine(folder, "huge-object.yaml"), $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: huge, namespace: good}}\ndata:\n  blob: {new string('x', 5 << 20)}\n");
         string[] hostile = Directory.GetFiles(folder).Select(Path.GetFileName).Where(f => f != "good.yaml").ToArray()!;
-        ManifestReadResult read;
-        var watch = Stopwatch.StartNew();
-        using (var memory = new MemoryWatch())
+        // A kubectl dump is one large document of many small objects: the per-object limit does not touch it.
+        File.WriteAllText(Path.Combine(folder, "good-dump.yaml"), "apiVersion: v1\nkind: List\nitems:\n" + string.Concat(Enumerable.Range(0, 40_000).Select(i => $"- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: cm-{i}, namespace: good}}, data: {{k: v}}}}\n")));
+        // Each hostile file alone stays within the time and memory bounds...
+        foreach (string file in hostile)
         {
-            read = new ManifestReader().ReadPaths(new[] { folder });
-            watch.Stop();
-            Assert.True(memory.Peak < MemoryBound, $"the managed heap reached {memory.Peak / 1048576} MiB");
+            var each = Stopwatch.StartNew();
+            using var memory = new MemoryWatch();
+            ManifestReadResult alone = new ManifestReader().ReadPaths(new[] { Path.Combine(folder, file) });
+            each.Stop();
+            Assert.True(each.Elapsed < HangBound, $"{file} took {each.Elapsed}");
+            Assert.True(memory.Peak < MemoryBound, $"{file}: the managed heap reached {memory.Peak / 1048576} MiB");
+            Assert.NotEmpty(alone.Problems);
         }
 
+        // ...and the folder as a whole reports every one of them and still yields the good objects.
+        var watch = Stopwatch.StartNew();
+        ManifestReadResult read = new ManifestReader().ReadPaths(new[] { folder });
+        watch.Stop();
         Assert.True(watch.Elapsed < HangBound, $"reading took {watch.Elapsed}");
         foreach (string file in hostile)
         {
@@ -131,6 +141,8 @@ public class HostileInputSuiteTests
 
         Assert.Equal(ManifestReader.MaxProblemsPerFile + 1, read.Problems.Count(p => Path.GetFileName(p.Source) == "a-million-tiny-documents.yaml"));
         Assert.Contains(read.Objects, o => o.Kind == "Deployment" && o.Name == "web");
+        Assert.Equal(40_000, read.Objects.Count(o => o.Kind == "ConfigMap" && o.Name.StartsWith("cm-", StringComparison.Ordinal)));
+        Assert.Contains(read.Problems, p => Path.GetFileName(p.Source) == "huge-object.yaml" && p.Kind == LoadProblemKind.LimitExceeded && p.Message.Contains("1.5 MiB", StringComparison.Ordinal));
 
         KubeSnapshot snapshot = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, read.Objects, null, null, false, read.Sources, out _,
             read.Problems.Select(p => p.ToString()).ToList());

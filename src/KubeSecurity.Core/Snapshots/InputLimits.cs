@@ -11,6 +11,13 @@ public sealed record InputLimits
     /// <summary>Largest file read, in bytes.</summary>
     public long MaxFileBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Largest single object (not list) document, in characters of YAML or bytes of JSON. The API
+    /// server (etcd) stores at most about 1.5 MiB per object; 4 MiB leaves room for verbose
+    /// formatting, and anything larger cannot have come from a cluster.
+    /// </summary>
+    public long MaxObjectSize { get; init; } = 4L << 20;
+
     /// <summary>Deepest nesting of mappings and sequences.</summary>
     public int MaxDepth { get; init; } = 200;
 

@@ -245,12 +245,12 @@ public sealed class ManifestReader
             int index = 0;
             foreach (JsonElement item in root.EnumerateArray())
             {
-                AddObject(item, source, ++index, result);
+                AddObject(item, source, ++index, result, null, limits);
             }
         }
         else
         {
-            AddObject(root, source, null, result);
+            AddObject(root, source, null, result, bytes.Length, limits);
         }
     }
 
@@ -269,14 +269,14 @@ public sealed class ManifestReader
             int position = 0;
             foreach (JsonElement document in whole.RootElement.EnumerateArray())
             {
-                AddObject(document, source, chunks.Count > 1 ? chunks[position].Index : null, result);
+                AddObject(document, source, chunks.Count > 1 ? chunks[position].Index : null, result, chunks[position].End - chunks[position].Start, limits);
                 position++;
             }
 
             return;
         }
 
-        ReadYamlDocumentByDocument(converter, chunks, source, result);
+        ReadYamlDocumentByDocument(converter, chunks, source, result, limits);
     }
 
     private static JsonDocument? TryConvertWhole(YamlJsonConverter converter, string text, int expectedDocuments)
@@ -297,7 +297,7 @@ public sealed class ManifestReader
         }
     }
 
-    private static void ReadYamlDocumentByDocument(YamlJsonConverter converter, List<YamlDocumentSplitter.Chunk> chunks, string source, ManifestReadResult result)
+    private static void ReadYamlDocumentByDocument(YamlJsonConverter converter, List<YamlDocumentSplitter.Chunk> chunks, string source, ManifestReadResult result, InputLimits limits)
     {
         int batchCount = (chunks.Count + DocumentsPerBatch - 1) / DocumentsPerBatch;
         var converted = new List<(JsonElement? Element, LoadProblem? Problem)>[batchCount];
@@ -329,7 +329,7 @@ public sealed class ManifestReader
                 }
                 else if (element is JsonElement document)
                 {
-                    AddObject(document, source, chunks.Count > 1 ? chunk.Index : null, result);
+                    AddObject(document, source, chunks.Count > 1 ? chunk.Index : null, result, chunk.End - chunk.Start, limits);
                 }
             }
         }
@@ -395,7 +395,8 @@ public sealed class ManifestReader
         }
     }
 
-    private static void AddObject(JsonElement element, string source, int? documentIndex, ManifestReadResult result)
+    /// <param name="documentSize">The document's size in characters or bytes, when known: a single object larger than <see cref="InputLimits.MaxObjectSize"/> cannot have come from a cluster.</param>
+    private static void AddObject(JsonElement element, string source, int? documentIndex, ManifestReadResult result, long? documentSize, InputLimits limits)
     {
         string origin = documentIndex is int index ? $"{source}#{index}" : source;
         if (element.ValueKind == JsonValueKind.Null)
@@ -413,6 +414,13 @@ public sealed class ManifestReader
             && listKind.GetString()!.EndsWith("List", StringComparison.Ordinal) && element.TryGetProperty("items", out JsonElement wrongItems))
         {
             result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: the {listKind.GetString()}'s 'items' is {wrongItems.ValueKind switch { JsonValueKind.Object => "a mapping", JsonValueKind.Number => "a number", JsonValueKind.String => "a string", JsonValueKind.True or JsonValueKind.False => "a boolean", _ => wrongItems.ValueKind.ToString().ToLowerInvariant() }}, not a list", LoadProblemKind.NotAnObject));
+            return;
+        }
+
+        if (documentSize > limits.MaxObjectSize && element.ValueKind == JsonValueKind.Object)
+        {
+            result.Problems.Add(new LoadProblem(source, documentIndex,
+                $"one object of {documentSize / 1048576.0:N1} MiB, over the {limits.MaxObjectSize / 1048576} MiB limit: the API server stores at most about 1.5 MiB per object, so this cannot be a cluster's object", LoadProblemKind.LimitExceeded));
             return;
         }
 

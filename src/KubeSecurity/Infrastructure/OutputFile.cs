@@ -42,7 +42,7 @@ internal static class OutputFile
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            using (FileStream stream = new(temporary, options))
+            using (FileStream stream = ownerOnly && OperatingSystem.IsWindows() ? CreateOwnerOnlyOnWindows(temporary) : new(temporary, options))
             {
                 write(stream);
             }
@@ -73,6 +73,22 @@ internal static class OutputFile
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// On Windows, the counterpart of 0600: the file is created with an ACL that grants the current
+    /// user alone full control and inherits nothing from the folder, so no moment exists in which
+    /// others can read it.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static FileStream CreateOwnerOnlyOnWindows(string path)
+    {
+        using var identity = System.Security.Principal.WindowsIdentity.GetCurrent();
+        var security = new System.Security.AccessControl.FileSecurity();
+        security.SetAccessRuleProtection(isProtected: true, preserveInheritance: false);
+        security.SetOwner(identity.User!);
+        security.AddAccessRule(new System.Security.AccessControl.FileSystemAccessRule(identity.User!, System.Security.AccessControl.FileSystemRights.FullControl, System.Security.AccessControl.AccessControlType.Allow));
+        return new FileInfo(path).Create(FileMode.CreateNew, System.Security.AccessControl.FileSystemRights.Write | System.Security.AccessControl.FileSystemRights.Read, FileShare.None, 4096, FileOptions.None, security);
     }
 
     /// <summary>The provider path of -Path or -LiteralPath (wildcards are not expanded: the file may not exist yet).</summary>
