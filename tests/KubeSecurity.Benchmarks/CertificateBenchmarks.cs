@@ -13,7 +13,7 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Benchmarks;
 
 /// <summary>
-/// Inspecting a 20,000-certificate PEM bundle against `openssl storeutl -noout -text -certs` on the
+/// Inspecting a 20,000-certificate PEM bundle of mixed RSA and EC keys, as real clusters hold them, against `openssl storeutl -noout -text -certs` on the
 /// same file (target: a few seconds, linear in the count); a hostile bundle of 200 CAs sharing one
 /// name and 2,000 certificates that name it but verify with none (bounded by the per-certificate
 /// signature-check limit, not quadratic); and checking the demo cluster plus 5,000 TLS secrets
@@ -44,7 +44,7 @@ public class CertificateBenchmarks
             throw new InvalidOperationException($"the demo cluster did not load: {string.Join("; ", demo.Problems)}");
         }
         clusterWithTlsSecrets = SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, demo.Objects.Concat(objects).ToList(), null, null, false, demo.Sources, out _);
-        Console.WriteLine($"// bundle: 20,001 certificates, {new FileInfo(bundlePath).Length / 1048576.0:N1} MiB; snapshot: {clusterWithTlsSecrets.ObjectCount:N0} objects");
+        Console.WriteLine($"// bundle: 20,003 certificates (60% RSA-2048, 10% RSA-3072, 30% EC), {new FileInfo(bundlePath).Length / 1048576.0:N1} MiB; snapshot: {clusterWithTlsSecrets.ObjectCount:N0} objects");
     }
 
     [Benchmark(Baseline = true)]
@@ -69,7 +69,7 @@ public class CertificateBenchmarks
         var inventory = new CertificateInventory();
         inventory.AddFile(bundlePath, null);
         List<CertificateInfo> certificates = inventory.Build(DateTimeOffset.UtcNow);
-        return certificates.Count == 20_001 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
+        return certificates.Count == 20_003 ? certificates.Count : throw new InvalidOperationException($"{certificates.Count} certificates");
     }
 
     [Benchmark]
@@ -91,46 +91,103 @@ public class CertificateBenchmarks
     }
 }
 
-/// <summary>Leaf certificates of one CA: all of them as a PEM bundle, the first ones also as TLS secrets in 50 namespaces.</summary>
+/// <summary>
+/// Leaf certificates as real clusters hold them (kubeadm issues RSA-2048): 60% RSA-2048, 10% RSA-3072,
+/// 20% EC P-256, 10% EC P-384, issued by an RSA root, an RSA intermediate and an EC intermediate; all
+/// of them as a PEM bundle (CAs included), the first ones also as TLS secrets in 50 namespaces. Keys
+/// come from a small pool (RSA key generation would take minutes); each certificate is still parsed
+/// and checked on its own.
+/// </summary>
 public static class SyntheticTlsSecrets
 {
     public static (List<KubeObject> Secrets, string Bundle) Build(int certificates, int secrets)
     {
-        using ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=bench-ca", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+        using RSA rootKey = RSA.Create(3072);
+        using X509Certificate2 root = Authority("CN=bench-root-ca", rootKey, HashAlgorithmName.SHA256, null, null);
+        using RSA rsaIntermediateKey = RSA.Create(2048);
+        using X509Certificate2 rsaIntermediate = Authority("CN=bench-rsa-intermediate", rsaIntermediateKey, HashAlgorithmName.SHA256, root, rootKey);
+        using ECDsa ecIntermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        using X509Certificate2 ecIntermediate = Authority("CN=bench-ec-intermediate", ecIntermediateKey, HashAlgorithmName.SHA384, root, rootKey);
 
-        var bundle = new StringBuilder(ca.ExportCertificatePem()).Append('\n');
-        var objects = new List<KubeObject>();
-        for (int i = 0; i < certificates; i++)
+        AsymmetricAlgorithm[] pool =
         {
-            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest($"CN=svc-{i}.bench.example, O=Bench", key, HashAlgorithmName.SHA256);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName($"svc-{i}.bench.example");
-            request.CertificateExtensions.Add(san.Build());
-            using X509Certificate2 leaf = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30 + (i % 400)), BitConverter.GetBytes(i + 1));
-            string pem = leaf.ExportCertificatePem() + "\n";
-            bundle.Append(pem);
-            if (i < secrets)
+            RSA.Create(2048), RSA.Create(2048), RSA.Create(2048), RSA.Create(2048), RSA.Create(2048), RSA.Create(2048),
+            RSA.Create(3072),
+            ECDsa.Create(ECCurve.NamedCurves.nistP256), ECDsa.Create(ECCurve.NamedCurves.nistP256),
+            ECDsa.Create(ECCurve.NamedCurves.nistP384),
+        };
+        try
+        {
+            var bundle = new StringBuilder();
+            foreach (X509Certificate2 ca in new[] { root, rsaIntermediate, ecIntermediate })
             {
-                objects.Add(KubeObject.Create(System.Text.Json.JsonDocument.Parse(new JsonObject
+                bundle.Append(ca.ExportCertificatePem()).Append('\n');
+            }
+
+            var objects = new List<KubeObject>();
+            for (int i = 0; i < certificates; i++)
+            {
+                AsymmetricAlgorithm key = pool[i % pool.Length];
+                string subject = $"CN=svc-{i}.bench.example, O=Bench";
+                CertificateRequest request = key is RSA rsa
+                    ? new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                    : new CertificateRequest(subject, (ECDsa)key, HashAlgorithmName.SHA256);
+                var san = new SubjectAlternativeNameBuilder();
+                san.AddDnsName($"svc-{i}.bench.example");
+                request.CertificateExtensions.Add(san.Build());
+                X509Certificate2 issuer = i % 3 == 2 ? ecIntermediate : rsaIntermediate;
+                using X509Certificate2 leaf = Issue(request, issuer, issuer == ecIntermediate ? ecIntermediateKey : rsaIntermediateKey, i, DateTimeOffset.UtcNow.AddDays(30 + (i % 400)));
+                string pem = leaf.ExportCertificatePem() + "\n";
+                bundle.Append(pem);
+                if (i < secrets)
                 {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Secret",
-                    ["type"] = "kubernetes.io/tls",
-                    ["metadata"] = new JsonObject { ["name"] = $"tls-{i}", ["namespace"] = $"team-{i % 50}" },
-                    ["data"] = new JsonObject
+                    string keyPem = key is RSA r ? r.ExportPkcs8PrivateKeyPem() : ((ECDsa)key).ExportPkcs8PrivateKeyPem();
+                    objects.Add(KubeObject.Create(System.Text.Json.JsonDocument.Parse(new JsonObject
                     {
-                        ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
-                        ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem())),
-                    },
-                }.ToJsonString()).RootElement));
+                        ["apiVersion"] = "v1",
+                        ["kind"] = "Secret",
+                        ["type"] = "kubernetes.io/tls",
+                        ["metadata"] = new JsonObject { ["name"] = $"tls-{i}", ["namespace"] = $"team-{i % 50}" },
+                        ["data"] = new JsonObject
+                        {
+                            ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                            ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(keyPem)),
+                        },
+                    }.ToJsonString()).RootElement));
+                }
+            }
+
+            return (objects, bundle.ToString());
+        }
+        finally
+        {
+            foreach (AsymmetricAlgorithm key in pool)
+            {
+                key.Dispose();
             }
         }
+    }
 
-        return (objects, bundle.ToString());
+    private static X509Certificate2 Authority(string subject, AsymmetricAlgorithm key, HashAlgorithmName hash, X509Certificate2? issuer, RSA? issuerKey)
+    {
+        CertificateRequest request = key is RSA rsa ? new CertificateRequest(subject, rsa, hash, RSASignaturePadding.Pkcs1) : new CertificateRequest(subject, (ECDsa)key, hash);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        if (issuer is null)
+        {
+            return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        return request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForRSA(issuerKey!, RSASignaturePadding.Pkcs1), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3), RandomNumberGenerator.GetBytes(8));
+    }
+
+    private static X509Certificate2 Issue(CertificateRequest request, X509Certificate2 issuer, AsymmetricAlgorithm issuerKey, int serial, DateTimeOffset notAfter)
+    {
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        X509SignatureGenerator generator = issuerKey is RSA rsa ? X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1) : X509SignatureGenerator.CreateForECDsa((ECDsa)issuerKey);
+        return request.Create(issuer.SubjectName, generator, DateTimeOffset.UtcNow.AddDays(-1), notAfter, BitConverter.GetBytes(serial + 1));
     }
 
     /// <summary>

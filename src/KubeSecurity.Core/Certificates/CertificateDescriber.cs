@@ -59,7 +59,7 @@ public static class CertificateDescriber
     public static CertificateInfo Describe(X509Certificate certificate, string source, CertificateSourceKind sourceKind, ResourceRef? resource, string? dataKey, DateTimeOffset asOf)
     {
         byte[] der = certificate.GetEncoded();
-        (string algorithm, int? size, string? curve) = DescribeKey(certificate.GetPublicKey());
+        (string algorithm, int? size, string? curve) = DescribeKey(certificate.SubjectPublicKeyInfo);
         int basic = certificate.GetBasicConstraints();
         bool isCa = basic >= 0;
         int? pathLength = isCa && basic != int.MaxValue ? basic : null;
@@ -117,6 +117,41 @@ public static class CertificateDescriber
         name.GetValueList(X509Name.O).ToList();
 
     /// <summary>Algorithm, size and curve of a public key, as certificates and requests report them.</summary>
+    /// <summary>
+    /// Algorithm, size and curve read straight from the SubjectPublicKeyInfo. Building key parameters
+    /// would validate an RSA modulus on every certificate (milliseconds each), which describing a key
+    /// does not need; keys are built, and validated, only where a signature is checked.
+    /// </summary>
+    internal static (string Algorithm, int? Size, string? Curve) DescribeKey(SubjectPublicKeyInfo info)
+    {
+        string oid = info.Algorithm.Algorithm.Id;
+        try
+        {
+            switch (oid)
+            {
+                case "1.2.840.113549.1.1.1" or "1.2.840.113549.1.1.10":
+                    return ("RSA", RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength, null);
+                case "1.3.101.112":
+                    return ("Ed25519", 256, null);
+                case "1.3.101.113":
+                    return ("Ed448", 456, null);
+                case "1.2.840.10045.2.1" when info.Algorithm.Parameters is DerObjectIdentifier curve:
+                    return ("EC", NamedCurveFieldSize(curve), CurveName(curve));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or IOException)
+        {
+            // A malformed key: describe it the general way below, which reports what it can.
+        }
+
+        return DescribeKey(Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(info));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int?> FieldSizes = new(StringComparer.Ordinal);
+
+    private static int? NamedCurveFieldSize(DerObjectIdentifier curve) =>
+        FieldSizes.GetOrAdd(curve.Id, _ => Org.BouncyCastle.Asn1.X9.ECNamedCurveTable.GetByOid(curve)?.Curve.FieldSize);
+
     internal static (string Algorithm, int? Size, string? Curve) DescribeKey(AsymmetricKeyParameter key) => key switch
     {
         RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength, null),
@@ -127,18 +162,12 @@ public static class CertificateDescriber
         _ => (key.GetType().Name.Replace("PublicKeyParameters", string.Empty, StringComparison.Ordinal), null, null),
     };
 
-    private static string? CurveName(ECPublicKeyParameters key)
-    {
-        DerObjectIdentifier? oid = key.PublicKeyParamSet;
-        if (oid is null)
-        {
-            return null;
-        }
+    private static string? CurveName(ECPublicKeyParameters key) => key.PublicKeyParamSet is DerObjectIdentifier oid ? CurveName(oid) : null;
 
-        return Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetName(oid)
+    private static string CurveName(DerObjectIdentifier oid) =>
+        Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetName(oid)
             ?? Org.BouncyCastle.Asn1.X9.ECNamedCurveTable.GetName(oid)
             ?? oid.Id;
-    }
 
     private static List<string> SubjectAlternativeNames(X509Certificate certificate)
     {

@@ -50,7 +50,7 @@ public static class ChainVerifier
 
         try
         {
-            certificate.Verify(issuer.GetPublicKey());
+            certificate.Verify(PublicKeyOf(issuer));
             return true;
         }
         catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException or ArgumentException)
@@ -58,6 +58,11 @@ public static class ChainVerifier
             return false;
         }
     }
+
+    // An issuer signs many certificates: its key is built (and, for RSA, its modulus validated) once, not per child.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate, Org.BouncyCastle.Crypto.AsymmetricKeyParameter> IssuerKeys = new();
+
+    private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(X509Certificate issuer) => IssuerKeys.GetValue(issuer, static c => c.GetPublicKey());
 
     // depth: how many intermediates lie between the issuer and the leaf (its pathLenConstraint must allow them).
     private static bool Issues(X509Certificate issuer, X509Certificate certificate, int depth, DateTimeOffset? at) =>

@@ -56,11 +56,22 @@ public static class PrivateKeyMatcher
             return KeyMatch.Unsupported;
         }
 
+        if (privateKey is RsaKeyParameters rsaKey)
+        {
+            // The certificate's modulus read from its SubjectPublicKeyInfo: building validated key parameters costs milliseconds per secret.
+            if (certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id is not ("1.2.840.113549.1.1.1" or "1.2.840.113549.1.1.10"))
+            {
+                return KeyMatch.DoesNotMatch;
+            }
+
+            var certificateKey = Org.BouncyCastle.Asn1.X509.RsaPublicKeyStructure.GetInstance(certificate.SubjectPublicKeyInfo.ParsePublicKey());
+            bool same = rsaKey.Modulus.Equals(certificateKey.Modulus) && (rsaKey is not RsaPrivateCrtKeyParameters crt || crt.PublicExponent.Equals(certificateKey.PublicExponent));
+            return same ? KeyMatch.Matches : KeyMatch.DoesNotMatch;
+        }
+
         AsymmetricKeyParameter publicKey = certificate.GetPublicKey();
         bool matches = (privateKey, publicKey) switch
         {
-            (RsaPrivateCrtKeyParameters rsa, RsaKeyParameters certRsa) => rsa.Modulus.Equals(certRsa.Modulus) && rsa.PublicExponent.Equals(certRsa.Exponent),
-            (RsaKeyParameters rsa, RsaKeyParameters certRsa) => rsa.Modulus.Equals(certRsa.Modulus),
             (ECPrivateKeyParameters ec, ECPublicKeyParameters certEc) => new FixedPointCombMultiplier().Multiply(ec.Parameters.G, ec.D).Normalize().Equals(certEc.Q.Normalize()),
             (Ed25519PrivateKeyParameters ed, Ed25519PublicKeyParameters certEd) => ed.GeneratePublicKey().GetEncoded().AsSpan().SequenceEqual(certEd.GetEncoded()),
             _ => false,
