@@ -50,6 +50,11 @@ public static class ChainVerifier
 
         try
         {
+            if (NativeSignatureCheck.TryVerify(certificate, issuer, out bool valid))
+            {
+                return valid;
+            }
+
             certificate.Verify(PublicKeyOf(issuer));
             return true;
         }

@@ -70,7 +70,7 @@ public abstract class SnapshotSourceCmdlet : KubeCmdletBase
     public string[]? Namespace { get; set; }
 
     /// <summary>The collection settings the parameters ask for, for these kinds (empty: every known kind).</summary>
-    protected LiveSnapshotOptions LiveOptions(IReadOnlyList<string> kinds) => new()
+    private protected LiveSnapshotOptions LiveOptions(IReadOnlyList<string> kinds) => new()
     {
         Namespaces = Namespace ?? Array.Empty<string>(),
         Kinds = kinds,
