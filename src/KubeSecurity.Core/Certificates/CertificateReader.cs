@@ -54,58 +54,126 @@ public static class CertificateReader
         return result;
     }
 
+    /// <summary>Bundles at least this large are parsed on all cores.</summary>
+    private const int ParallelBlocks = 64;
+
+    /// <summary>
+    /// PEM blocks are found and decoded with the platform's span-based PEM reader, then parsed (in
+    /// parallel for large bundles, keeping their order). A block the reader cannot take (bad
+    /// base64, no END line) is counted and reported, never silently dropped.
+    /// </summary>
     private static void ReadPem(string text, CertificateReadResult result)
     {
-        var reader = new PemReader(new StringReader(text));
-        int block = 0;
-        while (true)
+        var blocks = new List<(int Number, string Label, byte[] Der)>();
+        int found = 0, malformed = 0;
+        int position = 0;
+        // Each block is cut out first (BEGIN to the end of the next END line), so a text of many
+        // BEGIN lines without an END costs one pass, not one pass per BEGIN.
+        while (position < text.Length)
         {
-            PemObject? pem;
-            block++;
-            try
+            int begin = text.IndexOf("-----BEGIN ", position, StringComparison.Ordinal);
+            if (begin < 0)
             {
-                pem = reader.ReadPemObject();
-            }
-            catch (Exception ex) when (ex is IOException or FormatException or ArgumentException)
-            {
-                result.Problems.Add($"PEM block {block} is malformed: {ex.Message}");
-                return;
+                break;
             }
 
-            if (pem is null)
+            int end = text.IndexOf("-----END ", begin, StringComparison.Ordinal);
+            if (end < 0)
             {
-                return;
+                malformed += CountBegins(text, begin);
+                break;
             }
 
-            try
+            int lineEnd = text.IndexOf('\n', end);
+            lineEnd = lineEnd < 0 ? text.Length : lineEnd + 1;
+            ReadOnlySpan<char> candidate = text.AsSpan(begin, lineEnd - begin);
+            if (!System.Security.Cryptography.PemEncoding.TryFind(candidate, out System.Security.Cryptography.PemFields fields))
             {
-                switch (pem.Type)
+                malformed += CountBegins(candidate.ToString(), 0);
+                position = lineEnd;
+                continue;
+            }
+
+            found++;
+            // Text before the block that TryFind skipped (a BEGIN without its own END) is malformed too.
+            malformed += CountBegins(candidate[..fields.Location.Start.GetOffset(candidate.Length)].ToString(), 0);
+            string label = candidate[fields.Label].ToString();
+            if (label is "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" or "PKCS7" or "CMS")
+            {
+                byte[] der = new byte[fields.DecodedDataLength];
+                if (Convert.TryFromBase64Chars(candidate[fields.Base64Data], der, out int written))
                 {
-                    case "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE":
-                        X509Certificate? certificate = new X509CertificateParser().ReadCertificate(pem.Content);
-                        if (certificate is null)
-                        {
-                            result.Problems.Add($"PEM block {block} ({pem.Type}) is not a valid certificate: no certificate structure in it");
-                        }
-                        else
-                        {
-                            result.Certificates.Add(certificate);
-                        }
-
-                        break;
-                    case "PKCS7" or "CMS":
-                        result.Certificates.AddRange(ReadPkcs7(pem.Content));
-                        break;
-                    default:
-                        // Keys, requests, parameters: not certificates, and keys are never echoed.
-                        break;
+                    blocks.Add((found, label, written == der.Length ? der : der[..written]));
                 }
+                else
+                {
+                    result.Problems.Add($"PEM block {found} ({label}) is not valid base64");
+                }
+            }
+
+            // Keys, requests, parameters: not certificates, and keys are never echoed.
+            position = begin + fields.Location.End.GetOffset(candidate.Length);
+        }
+
+        if (malformed > 0)
+        {
+            result.Problems.Add($"{malformed:N0} PEM block(s) are malformed (bad base64, or no matching END line) and were skipped");
+        }
+
+        var parsed = new (List<X509Certificate> Certificates, string? Problem)[blocks.Count];
+        void Parse(int i)
+        {
+            (int number, string label, byte[] der) = blocks[i];
+            try
+            {
+                if (label is "PKCS7" or "CMS")
+                {
+                    parsed[i] = (ReadPkcs7(der).ToList(), null);
+                    return;
+                }
+
+                X509Certificate? certificate = new X509CertificateParser().ReadCertificate(der);
+                parsed[i] = certificate is null
+                    ? (new List<X509Certificate>(), $"PEM block {number} ({label}) is not a valid certificate: no certificate structure in it")
+                    : (new List<X509Certificate> { certificate }, null);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
-                result.Problems.Add($"PEM block {block} ({pem.Type}) is not a valid {pem.Type.ToLowerInvariant()}: {ex.Message}");
+                parsed[i] = (new List<X509Certificate>(), $"PEM block {number} ({label}) is not a valid {label.ToLowerInvariant()}: {ex.Message}");
             }
         }
+
+        if (blocks.Count >= ParallelBlocks)
+        {
+            Parallel.For(0, blocks.Count, Parse);
+        }
+        else
+        {
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                Parse(i);
+            }
+        }
+
+        foreach ((List<X509Certificate> certificates, string? problem) in parsed)
+        {
+            result.Certificates.AddRange(certificates);
+            if (problem is not null)
+            {
+                result.Problems.Add(problem);
+            }
+        }
+    }
+
+    private static int CountBegins(string text, int from)
+    {
+        int count = 0;
+        for (int at = text.IndexOf("-----BEGIN ", from, StringComparison.Ordinal); at >= 0; at = text.IndexOf("-----BEGIN ", at + 11, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static void ReadBinary(byte[] data, char[]? password, CertificateReadResult result)
