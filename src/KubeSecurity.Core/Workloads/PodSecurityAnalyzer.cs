@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Globalization;
 using System.Text.Json;
 using KubeSecurity.Core.Rules;
@@ -11,7 +12,7 @@ namespace KubeSecurity.Core.Workloads;
 /// through the owner), plus Pod Security Admission labels, multi-tenancy basics and admission
 /// webhooks that weaken enforcement.
 /// </summary>
-public static class PodSecurityAnalyzer
+public static partial class PodSecurityAnalyzer
 {
     private static readonly HashSet<string> BaselineCapabilities = new(StringComparer.Ordinal)
     {
@@ -159,9 +160,12 @@ public static class PodSecurityAnalyzer
 
         foreach ((string annotation, string value) in PodAnnotations(site))
         {
-            if (annotation.StartsWith("container.apparmor.security.beta.kubernetes.io/", StringComparison.Ordinal) && value == "unconfined")
+            // Baseline allows only runtime/default and localhost/<profile> here; anything else (unconfined, a typo) is refused by admission.
+            if (annotation.StartsWith("container.apparmor.security.beta.kubernetes.io/", StringComparison.Ordinal) && value != "runtime/default" && !value.StartsWith("localhost/", StringComparison.Ordinal))
             {
-                Add(findings, WorkloadRules.AppArmor, site, $"annotation {annotation} is unconfined.", $"metadata.annotations[{annotation}]");
+                Add(findings, WorkloadRules.AppArmor, site,
+                    value == "unconfined" ? $"annotation {annotation} is unconfined." : $"annotation {annotation} is '{value}'; Baseline allows only runtime/default or localhost/<profile>.",
+                    $"metadata.annotations[{annotation}]");
             }
         }
     }
@@ -181,9 +185,12 @@ public static class PodSecurityAnalyzer
             Add(findings, WorkloadRules.SeccompUnconfined, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets seccompProfile Unconfined.", $"{path}.seccompProfile", container);
         }
 
-        if (JsonRead.String(Get(context, "appArmorProfile"), "type") == "Unconfined")
+        // Baseline allows the type unset, RuntimeDefault or Localhost; Unconfined and any other value are violations.
+        if (JsonRead.String(Get(context, "appArmorProfile"), "type") is string appArmor && appArmor is not ("RuntimeDefault" or "Localhost"))
         {
-            Add(findings, WorkloadRules.AppArmor, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets appArmorProfile Unconfined.", $"{path}.appArmorProfile", container);
+            Add(findings, WorkloadRules.AppArmor, site,
+                $"{(container is null ? "the pod" : $"container '{container}'")} sets appArmorProfile {(appArmor == "Unconfined" ? "Unconfined" : $"type '{appArmor}', which Baseline does not allow (RuntimeDefault or Localhost)")}.",
+                $"{path}.appArmorProfile", container);
         }
 
         JsonElement selinux = Get(context, "seLinuxOptions");
@@ -281,17 +288,25 @@ public static class PodSecurityAnalyzer
             return;
         }
 
-        bool digest = image.Contains("@sha256:", StringComparison.Ordinal);
-        string last = image.Split('/')[^1];
+        // A digest pins the image only when it is one the OCI image spec registers: sha256 (64 hex) or sha512 (128 hex).
+        int at = image.IndexOf('@', StringComparison.Ordinal);
+        string? malformedDigest = at >= 0 && !PinningDigest().IsMatch(image.AsSpan(at + 1)) ? image[(at + 1)..] : null;
+        bool digest = at >= 0 && malformedDigest is null;
+        string last = (at >= 0 ? image[..at] : image).Split('/')[^1];
         string? tag = digest ? null : last.Contains(':', StringComparison.Ordinal) ? last[(last.IndexOf(':', StringComparison.Ordinal) + 1)..] : null;
         bool mutable = !digest && (tag is null || tag == "latest");
+        if (malformedDigest is not null)
+        {
+            Add(findings, WorkloadRules.ImageNotPinned, site, $"container '{name}' uses {image}, whose digest '{malformedDigest}' is not a valid sha256 (64 hex digits) or sha512 (128 hex digits) digest, so it pins nothing.", $"{path}.image", name);
+        }
+        else if (!digest && !mutable)
+        {
+            Add(findings, WorkloadRules.ImageNotPinned, site, $"container '{name}' uses {image}, a tag rather than a digest.", $"{path}.image", name);
+        }
+
         if (mutable)
         {
             Add(findings, WorkloadRules.MutableImageTag, site, $"container '{name}' uses {(tag is null ? "an image without a tag" : "the :latest tag")} ({image}).", $"{path}.image", name);
-        }
-        else if (!digest)
-        {
-            Add(findings, WorkloadRules.ImageNotPinned, site, $"container '{name}' uses {image}, a tag rather than a digest.", $"{path}.image", name);
         }
 
         string? policy = JsonRead.String(container, "imagePullPolicy");
@@ -389,4 +404,7 @@ public static class PodSecurityAnalyzer
             }
         }
     }
+
+    [GeneratedRegex(@"^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", RegexOptions.CultureInvariant)]
+    private static partial Regex PinningDigest();
 }

@@ -105,4 +105,59 @@ public class PodSecurityTests
         Assert.Contains(wrong, f => f.Message.Contains("spec.hostPID is the string 'true'", StringComparison.Ordinal));
         Assert.DoesNotContain(findings, f => f.RuleId == WorkloadRules.Privileged);
     }
+
+    private static List<Finding> OnePod(string podSpec, string annotations = "{}") =>
+        PodSecurityAnalyzer.Analyze(RbacFixtures.FromYaml($$"""
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: a, annotations: {{annotations}}}
+            spec:
+            {{podSpec}}
+            """ + "\n"), restricted: false);
+
+    // The Pod Security Standards (Baseline, AppArmor): the appArmorProfile type may be unset, RuntimeDefault or Localhost;
+    // the annotation unset, runtime/default or localhost/<profile>. Everything else is a violation, not only "unconfined".
+    [Theory]
+    [InlineData("RuntimeDefault", false)]
+    [InlineData("Localhost", false)]
+    [InlineData("Unconfined", true)]
+    [InlineData("Undefined", true)]
+    [InlineData("runtimedefault", true)]
+    public void Only_the_AppArmor_profile_types_Baseline_allows_pass(string type, bool violation)
+    {
+        List<Finding> findings = OnePod($"  containers: [{{name: c, image: 'x:1', securityContext: {{appArmorProfile: {{type: {type}}}}}}}]");
+        Assert.Equal(violation, findings.Any(f => f.RuleId == WorkloadRules.AppArmor));
+    }
+
+    [Theory]
+    [InlineData("runtime/default", false)]
+    [InlineData("localhost/k8s-nginx", false)]
+    [InlineData("unconfined", true)]
+    [InlineData("runtime/defualt", true)]
+    [InlineData("docker-default", true)]
+    public void Only_the_AppArmor_annotations_Baseline_allows_pass(string value, bool violation)
+    {
+        List<Finding> findings = OnePod("  containers: [{name: c, image: 'x:1'}]", $"{{container.apparmor.security.beta.kubernetes.io/c: '{value}'}}");
+        Assert.Equal(violation, findings.Any(f => f.RuleId == WorkloadRules.AppArmor));
+    }
+
+    // OCI image spec: a digest is algorithm:encoded; the registered ones are sha256 (64 hex) and sha512 (128 hex).
+    [Theory]
+    [InlineData("registry.example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false)]
+    [InlineData("registry.example/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false)]
+    [InlineData("registry.example/app@sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false)]
+    [InlineData("registry.example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde", true)]
+    [InlineData("registry.example/app@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", true)]
+    [InlineData("registry.example/app@md5:0123456789abcdef0123456789abcdef", true)]
+    [InlineData("registry.example/app:1.2", true)]
+    public void Only_a_valid_sha256_or_sha512_digest_pins_an_image(string image, bool notPinned)
+    {
+        List<Finding> findings = OnePod($"  containers: [{{name: c, image: '{image}'}}]");
+        Assert.Equal(notPinned, findings.Any(f => f.RuleId == WorkloadRules.ImageNotPinned));
+        if (!notPinned)
+        {
+            Assert.DoesNotContain(findings, f => f.RuleId is WorkloadRules.MutableImageTag or WorkloadRules.PullPolicy);
+        }
+    }
 }
