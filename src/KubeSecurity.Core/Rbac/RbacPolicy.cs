@@ -71,6 +71,20 @@ public sealed class RbacPolicy
             }
         }
 
+        if (DefaultRbacPolicy.Applies(snapshot))
+        {
+            // Offline input: the roles every API server has, where the input does not define its own.
+            foreach (KubeObject o in DefaultRbacPolicy.ClusterRoles)
+            {
+                RbacRole? role = RbacPolicyReader.ReadRole(o, problems);
+                if (role is not null && policy.rolesByKey.TryAdd(role.Key, role))
+                {
+                    role.IsAssumedDefault = true;
+                    roles.Add(role);
+                }
+            }
+        }
+
         RbacPolicyReader.ResolveAggregation(roles.Where(r => r.Kind == "ClusterRole").ToList(), problems);
 
         var bindings = new List<RbacBinding>();

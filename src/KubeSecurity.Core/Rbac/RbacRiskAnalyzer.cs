@@ -70,7 +70,15 @@ public static class RbacRiskAnalyzer
                         message += $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
                     }
 
-                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, Evidence(binding, subject, risk.Rules, pods), severity));
+                    Dictionary<string, string> evidence = Evidence(binding, subject, risk.Rules, pods);
+                    if (binding.Role.IsAssumedDefault)
+                    {
+                        // The answer rests on a role the input does not hold: say so on the answer itself.
+                        message += $" {binding.RoleRef} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
+                        evidence["AssumedRole"] = $"{binding.RoleRef} from {DefaultRbacPolicy.Source}";
+                    }
+
+                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, evidence, severity));
                 }
             }
         }

@@ -31,6 +31,9 @@ public sealed class RbacRole
     /// <summary>Labelled <c>kubernetes.io/bootstrapping=rbac-defaults</c>: created by the API server itself.</summary>
     public bool IsSystemDefault => RbacPolicy.IsBootstrapped(Source);
 
+    /// <summary>Not in the input: taken from <see cref="DefaultRbacPolicy"/> because the input lacks the cluster's default roles.</summary>
+    public bool IsAssumedDefault { get; internal set; }
+
     public ResourceRef Ref => Source.ToResourceRef();
 
     public string Key { get; }

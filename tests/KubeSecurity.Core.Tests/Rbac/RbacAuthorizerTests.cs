@@ -174,7 +174,7 @@ public class RbacAuthorizerTests
             apiVersion: rbac.authorization.k8s.io/v1
             kind: ClusterRole
             metadata: {name: c, labels: {team: c}}
-            aggregationRule: {clusterRoleSelectors: [{matchExpressions: [{key: team, operator: NotIn, values: [a, b, c]}]}]}
+            aggregationRule: {clusterRoleSelectors: [{matchExpressions: [{key: team, operator: Exists}, {key: team, operator: NotIn, values: [a, b, c]}]}]}
             """);
 
         Assert.Contains(policy.Problems, p => p.Message.Contains("cycle", StringComparison.Ordinal));
