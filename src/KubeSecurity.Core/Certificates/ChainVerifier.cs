@@ -58,7 +58,7 @@ public static class ChainVerifier
             certificate.Verify(PublicKeyOf(issuer));
             return true;
         }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Crypto.CryptoException or InvalidOperationException or ArgumentException)
         {
             return false;
         }

@@ -83,6 +83,7 @@ public static class RbacRiskAnalyzer
             }
         }
 
+        UnboundRoleRisks(policy, options, risksByRole, findings);
         UnusedRoles(policy, options, findings);
         foreach (AwsAuthMapping mapping in policy.AwsAuth.Where(m => m.Groups.Contains(RbacIdentity.Masters)))
         {
@@ -135,9 +136,9 @@ public static class RbacRiskAnalyzer
         List<string> full = role.Rules.Where(RiskyPermission.IsFullControl).Select(r => r.ToString()).ToList();
         if (full.Count > 0)
         {
-            // Everything else is implied; one finding says it all.
+            // Full control implies every capability below; each is still reported, so a question such
+            // as "who can read secrets" (KSEC-RBAC-003) includes the cluster-admins.
             risks.Add((RbacRules.ClusterAdminBound, "do anything", false, full));
-            return risks;
         }
 
         List<string> wildcards = role.Rules.Where(RiskyPermission.HasWildcard).Select(r => r.ToString()).ToList();
@@ -156,6 +157,41 @@ public static class RbacRiskAnalyzer
         }
 
         return risks;
+    }
+
+    /// <summary>
+    /// A role nobody is bound to yet is a risk waiting for a binding: its dangerous rules are reported
+    /// on the role, a step lower than a binding would make them, saying what it would grant.
+    /// </summary>
+    private static void UnboundRoleRisks(RbacPolicy policy, RbacReviewOptions options, Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)>> risksByRole, List<Finding> findings)
+    {
+        foreach (RbacRole role in policy.Roles)
+        {
+            if ((role.IsSystemDefault && !options.IncludeSystemDefaults) || role.IsAssumedDefault || role.AggregatedInto.Count > 0 || policy.BindingsOf(role).Count > 0)
+            {
+                continue;
+            }
+
+            if (!risksByRole.TryGetValue(role, out var risks))
+            {
+                risksByRole[role] = risks = RisksOf(role);
+            }
+
+            foreach (var risk in risks.Where(r => !(r.ClusterScopedOnly && role.Kind == "Role")))
+            {
+                Severity severity = Lower(RuleCatalog.Get(risk.RuleId).Severity);
+                if (role.Kind == "Role")
+                {
+                    severity = Lower(severity);
+                }
+
+                string scope = role.Kind == "Role" ? $"in namespace {role.Namespace}" : "wherever it is bound (every namespace with a ClusterRoleBinding)";
+                findings.Add(RuleCatalog.CreateFinding(risk.RuleId, role.Ref,
+                    $"{role.Ref} is bound to nobody yet, but would let whoever it is bound to {risk.What} {scope} (rule: {string.Join("; ", risk.Rules)}).",
+                    new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = string.Join("; ", risk.Rules), ["Bound"] = "false" },
+                    severity));
+            }
+        }
     }
 
     private static void UnusedRoles(RbacPolicy policy, RbacReviewOptions options, List<Finding> findings)

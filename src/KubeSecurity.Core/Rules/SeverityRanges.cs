@@ -9,18 +9,24 @@ namespace KubeSecurity.Core.Rules;
 /// </summary>
 internal static class SeverityRanges
 {
-    private const string NamespaceScoped = "One step lower when a RoleBinding grants it in a single namespace instead of cluster-wide.";
+    private const string NamespaceScoped = "One step lower when a RoleBinding grants it in a single namespace instead of cluster-wide; one step lower again on a role no binding uses yet (it would grant it).";
+
+    private const string Unbound = "One step lower on a ClusterRole no binding uses yet (it would grant it), two steps on such a Role.";
 
     private static readonly Dictionary<string, (Severity Minimum, Severity Maximum, string Note)> ById = new(StringComparer.Ordinal)
     {
-        [RbacRules.ClusterAdminBound] = (Severity.High, Severity.Critical, NamespaceScoped),
+        [RbacRules.ClusterAdminBound] = (Severity.Medium, Severity.Critical, NamespaceScoped),
         [RbacRules.WildcardRule] = (Severity.Low, Severity.Medium, NamespaceScoped),
-        [RbacRules.SecretRead] = (Severity.Medium, Severity.High, NamespaceScoped),
-        [RbacRules.PodExec] = (Severity.Medium, Severity.High, NamespaceScoped),
+        [RbacRules.SecretRead] = (Severity.Low, Severity.High, NamespaceScoped),
+        [RbacRules.PodExec] = (Severity.Low, Severity.High, NamespaceScoped),
         [RbacRules.WorkloadCreate] = (Severity.Low, Severity.Medium, NamespaceScoped),
-        [RbacRules.EscalateOrBind] = (Severity.Medium, Severity.High, NamespaceScoped),
-        [RbacRules.Impersonate] = (Severity.Medium, Severity.High, NamespaceScoped),
-        [RbacRules.TokenCreate] = (Severity.Medium, Severity.High, NamespaceScoped),
+        [RbacRules.EscalateOrBind] = (Severity.Low, Severity.High, NamespaceScoped),
+        [RbacRules.Impersonate] = (Severity.Low, Severity.High, NamespaceScoped),
+        [RbacRules.TokenCreate] = (Severity.Low, Severity.High, NamespaceScoped),
+        [RbacRules.NodeProxy] = (Severity.Medium, Severity.High, Unbound),
+        [RbacRules.CsrApproval] = (Severity.Medium, Severity.High, Unbound),
+        [RbacRules.WebhookWrite] = (Severity.Medium, Severity.High, Unbound),
+        [RbacRules.PersistentVolumeCreate] = (Severity.Low, Severity.Medium, Unbound),
         [RbacRules.AllAuthenticatedBinding] = (Severity.Medium, Severity.High, "Medium when the binding is a RoleBinding in one namespace."),
         [SecretRules.UnneededTokenMount] = (Severity.Info, Severity.Low, "Low for a namespace's default service account (every pod without its own gets the token); Info for other service accounts."),
         [SecretRules.BroadSecretAccess] = (Severity.High, Severity.Critical, "Critical when every authenticated identity (or every service account) can read the namespace's secrets."),
