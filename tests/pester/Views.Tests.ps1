@@ -84,7 +84,7 @@ Describe 'Table views at 120 columns' {
 Describe 'List views' {
     It 'shows the audit summary after the findings with readable counts and the gate' {
         $text = $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 -FailOn Critical -ErrorAction SilentlyContinue | Out-Rendered
-        $text | Should -Match 'BySeverity\s*:\s*Critical=12, High=42'
+        $text | Should -Match 'BySeverity\s*:\s*Critical=12, High=45'
         $text | Should -Not -Match '\{\[Critical'
         $text | Should -Match 'Gate\s*:\s*FAILED: 12 finding\(s\) at or above Critical'
     }

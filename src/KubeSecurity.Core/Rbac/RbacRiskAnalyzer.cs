@@ -21,7 +21,7 @@ public static class RbacRiskAnalyzer
     {
         options ??= new RbacReviewOptions();
         var findings = new List<Finding>();
-        var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)>>();
+        var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)>>();
         foreach (RbacBinding binding in policy.Bindings)
         {
             if (binding.IsSystemDefault && !options.IncludeSystemDefaults)
@@ -48,14 +48,15 @@ public static class RbacRiskAnalyzer
                 SubjectFindings(policy, binding, subject, pods, findings);
                 foreach (var risk in risks)
                 {
-                    if (risk.ClusterScopedOnly && !binding.IsClusterWide)
+                    if ((risk.ClusterScopedOnly || risk.OnlyIn is not null && risk.OnlyIn != binding.Namespace) && !binding.IsClusterWide)
                     {
                         continue;
                     }
 
                     Severity severity = RuleCatalog.Get(risk.RuleId).Severity;
                     string scope = binding.IsClusterWide ? "in every namespace" : $"in namespace {binding.Namespace}";
-                    if (!binding.IsClusterWide)
+                    // A permission that matters in one namespace (kube-system) is no smaller for being granted only there.
+                    if (!binding.IsClusterWide && risk.OnlyIn is null)
                     {
                         severity = Lower(severity);
                     }
@@ -130,21 +131,21 @@ public static class RbacRiskAnalyzer
         }
     }
 
-    private static List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)> RisksOf(RbacRole role)
+    private static List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)> RisksOf(RbacRole role)
     {
-        var risks = new List<(string, string, bool, List<string>)>();
+        var risks = new List<(string, string, bool, string?, List<string>)>();
         List<string> full = role.Rules.Where(RiskyPermission.IsFullControl).Select(r => r.ToString()).ToList();
         if (full.Count > 0)
         {
             // Full control implies every capability below; each is still reported, so a question such
             // as "who can read secrets" (KSEC-RBAC-003) includes the cluster-admins.
-            risks.Add((RbacRules.ClusterAdminBound, "do anything", false, full));
+            risks.Add((RbacRules.ClusterAdminBound, "do anything", false, null, full));
         }
 
         List<string> wildcards = role.Rules.Where(RiskyPermission.HasWildcard).Select(r => r.ToString()).ToList();
         if (wildcards.Count > 0)
         {
-            risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, wildcards));
+            risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, null, wildcards));
         }
 
         foreach (RiskyPermission risk in RiskyPermission.All)
@@ -152,7 +153,7 @@ public static class RbacRiskAnalyzer
             List<string> rules = role.Rules.Where(r => risk.AllowedBy(r).Count > 0).Select(r => r.ToString()).ToList();
             if (rules.Count > 0)
             {
-                risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, rules));
+                risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, risk.OnlyIn, rules));
             }
         }
 
@@ -163,7 +164,7 @@ public static class RbacRiskAnalyzer
     /// A role nobody is bound to yet is a risk waiting for a binding: its dangerous rules are reported
     /// on the role, a step lower than a binding would make them, saying what it would grant.
     /// </summary>
-    private static void UnboundRoleRisks(RbacPolicy policy, RbacReviewOptions options, Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, List<string> Rules)>> risksByRole, List<Finding> findings)
+    private static void UnboundRoleRisks(RbacPolicy policy, RbacReviewOptions options, Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)>> risksByRole, List<Finding> findings)
     {
         foreach (RbacRole role in policy.Roles)
         {
@@ -177,7 +178,7 @@ public static class RbacRiskAnalyzer
                 risksByRole[role] = risks = RisksOf(role);
             }
 
-            foreach (var risk in risks.Where(r => !(r.ClusterScopedOnly && role.Kind == "Role")))
+            foreach (var risk in risks.Where(r => !(role.Kind == "Role" && (r.ClusterScopedOnly || r.OnlyIn is not null && r.OnlyIn != role.Namespace))))
             {
                 Severity severity = Lower(RuleCatalog.Get(risk.RuleId).Severity);
                 if (role.Kind == "Role")

@@ -8,6 +8,9 @@ namespace KubeSecurity.Core.Rbac;
 /// </summary>
 internal sealed record RiskyPermission(string RuleId, string What, bool ClusterScopedOnly, IReadOnlyList<RbacRequest> Requests)
 {
+    /// <summary>The one namespace where the permission is dangerous (kube-system's ConfigMaps), or null for any.</summary>
+    public string? OnlyIn { get; init; }
+
     private static RbacRequest R(string verb, string resource, string group = "") => RbacRequest.ForResource(verb, resource, group);
 
     private static IEnumerable<RbacRequest> Each(IEnumerable<string> verbs, IEnumerable<(string Resource, string Group)> resources) =>
@@ -40,6 +43,17 @@ internal sealed record RiskyPermission(string RuleId, string What, bool ClusterS
         new(RbacRules.WebhookWrite, "change admission webhook configurations", true,
             Each(new[] { "create", "update", "patch", "delete" }, new[] { ("mutatingwebhookconfigurations", "admissionregistration.k8s.io"), ("validatingwebhookconfigurations", "admissionregistration.k8s.io") }).ToList()),
         new(RbacRules.PersistentVolumeCreate, "create persistent volumes", true, new[] { R("create", "persistentvolumes") }),
+        new(RbacRules.CriticalDelete, "delete namespaces, nodes, persistent volumes, custom resource definitions or cluster RBAC", true,
+            Each(new[] { "delete", "deletecollection" }, new[]
+            {
+                ("namespaces", ""), ("nodes", ""), ("persistentvolumes", ""), ("customresourcedefinitions", "apiextensions.k8s.io"),
+                ("clusterroles", "rbac.authorization.k8s.io"), ("clusterrolebindings", "rbac.authorization.k8s.io"),
+            }).ToList()),
+        new(RbacRules.KubeSystemConfigMapWrite, "change ConfigMaps in kube-system (aws-auth, coredns)", false,
+            Each(new[] { "update", "patch" }, new[] { ("configmaps", "") }).ToList()) { OnlyIn = "kube-system" },
+        new(RbacRules.EphemeralContainers, "add ephemeral containers to running pods", false,
+            Each(new[] { "create", "update", "patch" }, new[] { ("pods/ephemeralcontainers", "") }).ToList()),
+        new(RbacRules.NodeStatusWrite, "change node status", true, Each(new[] { "update", "patch" }, new[] { ("nodes/status", "") }).ToList()),
     };
 
     /// <summary>The requests of this risk the rule allows (empty when none).</summary>

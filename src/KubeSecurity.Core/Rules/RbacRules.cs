@@ -25,6 +25,10 @@ public static class RbacRules
     public const string MissingServiceAccount = "KSEC-RBAC-017";
     public const string UnusedRole = "KSEC-RBAC-018";
     public const string AwsAuthMasters = "KSEC-RBAC-019";
+    public const string CriticalDelete = "KSEC-RBAC-020";
+    public const string KubeSystemConfigMapWrite = "KSEC-RBAC-021";
+    public const string EphemeralContainers = "KSEC-RBAC-022";
+    public const string NodeStatusWrite = "KSEC-RBAC-023";
 
     private const string RbacGoodPractices = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
     private const string RbacDocs = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/";
@@ -78,6 +82,18 @@ public static class RbacRules
             "The subject may create, change or delete admission webhook configurations: a mutating webhook can rewrite every pod (inject containers, mount tokens), and deleting a validating one switches policy enforcement off.",
             "Restrict webhook configuration changes to cluster administrators.",
             "CIS Kubernetes Benchmark 5.1.12"),
+        Rule(CriticalDelete, "Delete critical cluster resources", Severity.High,
+            "The subject may delete (or delete collections of) namespaces, nodes, persistent volumes, custom resource definitions, ClusterRoles or ClusterRoleBindings: one request destroys every workload and secret of a namespace, the data of a volume, every custom resource of a kind, or the cluster's own RBAC.",
+            "Grant delete on these kinds to cluster administrators only, and protect namespaces and volumes with admission policy or finalizers."),
+        Rule(KubeSystemConfigMapWrite, "Change ConfigMaps in kube-system", Severity.High,
+            "The subject may update or patch ConfigMaps in kube-system. aws-auth there maps cloud identities to Kubernetes groups (system:masters included), and coredns's Corefile decides where every name in the cluster resolves.",
+            "Restrict ConfigMap writes in kube-system to cluster administrators; on EKS, manage identity mappings with access entries."),
+        Rule(EphemeralContainers, "Add ephemeral containers to running pods", Severity.High,
+            "The subject may add ephemeral containers to running pods (pods/ephemeralcontainers), which runs code of its choice inside them with their service account and volumes, like exec.",
+            "Grant pods/ephemeralcontainers only to the people who debug workloads, and only in their namespaces."),
+        Rule(NodeStatusWrite, "Change node status", Severity.Medium,
+            "The subject may update or patch nodes/status, which lets it change what the scheduler believes about a node (capacity, conditions, addresses) and so steer pods to a node it controls.",
+            "Leave nodes/status to the kubelets (system:node) and the node controller."),
         Rule(PersistentVolumeCreate, "Create persistent volumes", Severity.Medium,
             "The subject may create PersistentVolumes; a hostPath volume gives pods that claim it the node's file system.",
             "Use StorageClasses and dynamic provisioning; remove create on persistentvolumes.",
