@@ -37,6 +37,8 @@ public static class WorkloadRules
     public const string WebhookFailOpen = "KSEC-POD-026";
     public const string WebhookExemptions = "KSEC-POD-027";
     public const string WebhookTimeout = "KSEC-POD-028";
+    public const string WritableRootFilesystem = "KSEC-POD-029";
+    public const string NakedPod = "KSEC-POD-030";
 
     private const string Pss = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
     private const string Psa = "https://kubernetes.io/docs/concepts/security/pod-security-admission/";
@@ -67,6 +69,8 @@ public static class WorkloadRules
         Rule(PsaPrivileged, "Namespace enforces the privileged level", Severity.High, "pod-security.kubernetes.io/enforce=privileged outside the system namespaces lets any pod run there, privileged included.", "Enforce baseline or restricted; move node agents to a dedicated, tightly controlled namespace.", Psa),
         Rule(PsaAuditWithoutEnforce, "Pod Security audit or warn without enforce", Severity.Low, "The namespace audits or warns at a level but enforces nothing: violations are logged, not blocked.", "Add an enforce label once the warnings are fixed.", Psa),
         Rule(NoResourceLimits, "Container without CPU or memory limits", Severity.Low, "A container has no CPU or memory limit; one workload can starve its neighbours (denial of service across tenants).", "Set resources.limits for cpu and memory, or a LimitRange default.", "CIS Kubernetes Benchmark 5.7.x", "NSA/CISA Kubernetes Hardening Guide: resource policies"),
+        Rule(WritableRootFilesystem, "Writable root filesystem", Severity.Low, "The container does not set readOnlyRootFilesystem: true, so a compromised process can change the image's binaries and configuration and keep tools it downloads.", "Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the application must write.", "NSA/CISA Kubernetes Hardening Guide: immutable container file systems"),
+        Rule(NakedPod, "Pod without a controller", Severity.Low, "A Pod that no Deployment, StatefulSet, DaemonSet, Job or other controller owns: it is not recreated when its node fails, is easily forgotten, and often is a debug or test pod left running.", "Run it from a controller (a Deployment or a Job), or delete it once it has served its purpose."),
         Rule(NoQuotaOrLimitRange, "Namespace without ResourceQuota or LimitRange", Severity.Low, "The namespace has workloads but no ResourceQuota or no LimitRange.", "Add a ResourceQuota and a LimitRange with default limits."),
         Rule(MutableImageTag, "Image with :latest or no tag", Severity.Medium, "The image uses :latest or no tag: what runs changes with every push and cannot be audited or rolled back.", "Use an immutable version tag, or better a digest."),
         Rule(ImageNotPinned, "Image not pinned by digest", Severity.Low, "The image is referenced by tag, or by a digest that is not a valid sha256 (64 hex digits) or sha512 (128 hex digits) one as the OCI image spec defines them; a re-pushed tag silently changes the code that runs.", "Reference images by digest (image@sha256:...)."),

@@ -41,6 +41,7 @@ public static partial class PodSecurityAnalyzer
         {
             WrongTypes(site, findings);
             Workload(site, restricted, findings);
+            NakedPod(site, findings);
         }
 
         Namespaces(snapshot, findings);
@@ -170,6 +171,19 @@ public static partial class PodSecurityAnalyzer
         }
     }
 
+    /// <summary>A bare Pod: no owner reference, and not a kubelet's mirror of a static pod.</summary>
+    private static void NakedPod(PodSpecSite site, List<Finding> findings)
+    {
+        KubeObject pod = site.Owner;
+        if (pod.Kind != "Pod" || pod.Annotations.ContainsKey("kubernetes.io/config.mirror")
+            || pod.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.GetArrayLength() > 0)
+        {
+            return;
+        }
+
+        Add(findings, WorkloadRules.NakedPod, site, "no controller owns this pod: it is not recreated if its node fails.", "metadata.ownerReferences");
+    }
+
     /// <summary>The annotations the pods get: the pod's own, or the workload template's.</summary>
     private static IReadOnlyDictionary<string, string> PodAnnotations(PodSpecSite site) =>
         site.Owner.Kind == "Pod" ? site.Owner.Annotations : WorkloadKinds.Template(site.Owner) is { ValueKind: JsonValueKind.Object } template
@@ -242,6 +256,11 @@ public static partial class PodSecurityAnalyzer
             {
                 Add(findings, WorkloadRules.HostPorts, site, $"container '{name}' binds host port {Get(port, "hostPort").GetInt32()}.", $"{path}.ports", name);
             }
+        }
+
+        if (!IsTrue(context, "readOnlyRootFilesystem"))
+        {
+            Add(findings, WorkloadRules.WritableRootFilesystem, site, $"container '{name}' has a writable root filesystem (readOnlyRootFilesystem is not true).", $"{at}.readOnlyRootFilesystem", name);
         }
 
         ProfileChecks(site, context, at, name, findings);

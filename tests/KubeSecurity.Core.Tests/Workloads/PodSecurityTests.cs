@@ -66,7 +66,7 @@ public class PodSecurityTests
               containers:
               - name: ok
                 image: x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-                securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
+                securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
                 resources: {limits: {cpu: 100m, memory: 64Mi}}
               - name: override
                 image: x:1.0
