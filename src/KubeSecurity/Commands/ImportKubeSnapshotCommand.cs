@@ -8,25 +8,11 @@ namespace KubeSecurity.Commands;
 /// <summary>Reads a snapshot saved by Export-KubeSnapshot.</summary>
 [Cmdlet(VerbsData.Import, "KubeSnapshot", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Import-KubeSnapshot.md")]
 [OutputType(typeof(KubeSnapshot))]
-public sealed class ImportKubeSnapshotCommand : KubeCmdletBase
+public sealed class ImportKubeSnapshotCommand : PathInputCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string file in SnapshotAcquisition.ResolvePaths(this, literal ? LiteralPath! : Path!, literal))
+        foreach (string file in ResolveInputPaths())
         {
             WriteVerbose($"Importing saved snapshot {file}.");
             byte[] bytes;

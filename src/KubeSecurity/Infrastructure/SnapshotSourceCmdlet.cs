@@ -7,25 +7,13 @@ namespace KubeSecurity.Infrastructure;
 
 /// <summary>
 /// The input parameters of every cmdlet that reads a cluster's objects: files and saved snapshots
-/// from -Path/-LiteralPath (a path also from the pipeline), or live clusters from
+/// from -Path/-LiteralPath (<see cref="PathInputCmdlet"/>), or live clusters from
 /// -Context/-Kubeconfig with the collection settings. Get-KubeSnapshot and every analysis cmdlet
 /// (<see cref="SnapshotInputCmdlet"/>) declare them here once, so they cannot drift apart.
 /// </summary>
-public abstract class SnapshotSourceCmdlet : KubeCmdletBase
+public abstract class SnapshotSourceCmdlet : PathInputCmdlet
 {
-    protected const string PathSet = "Path";
-    protected const string LiteralPathSet = "LiteralPath";
     protected const string LiveSet = "Live";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
 
     [Parameter(ParameterSetName = LiveSet)]
     [ArgumentCompleter(typeof(ContextCompleter))]
@@ -83,12 +71,4 @@ public abstract class SnapshotSourceCmdlet : KubeCmdletBase
     /// <summary>Collects the clusters the live parameters name (one context, or a fleet -ThrottleLimit at a time).</summary>
     private protected void CollectLive(IReadOnlyList<string> kinds, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot) =>
         SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, LiveOptions(kinds), ThrottleLimit, analyze, onSnapshot);
-
-    /// <summary>The paths -Path or -LiteralPath name, resolved (wildcards expanded for -Path).</summary>
-    protected IEnumerable<string> ResolveInputPaths() => ParameterSetName switch
-    {
-        PathSet => SnapshotAcquisition.ResolvePaths(this, Path!, literal: false),
-        LiteralPathSet => SnapshotAcquisition.ResolvePaths(this, LiteralPath!, literal: true),
-        _ => Enumerable.Empty<string>(),
-    };
 }
