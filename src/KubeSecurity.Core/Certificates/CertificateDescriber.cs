@@ -225,7 +225,11 @@ public static class CertificateDescriber
             : oids.Select(o => ExtendedKeyUsageNames.TryGetValue(o.Id, out string? name) ? name : o.Id).ToList();
     }
 
-    private static string? KeyIdentifier(X509Certificate certificate, DerObjectIdentifier extension)
+    private static string? KeyIdentifier(X509Certificate certificate, DerObjectIdentifier extension) =>
+        KeyIdentifierBytes(certificate, extension) is byte[] identifier ? Convert.ToHexString(identifier) : null;
+
+    /// <summary>The key identifier of the subject (or authority) key identifier extension, or null when there is none.</summary>
+    internal static byte[]? KeyIdentifierBytes(X509Certificate certificate, DerObjectIdentifier extension)
     {
         Asn1OctetString? value = certificate.GetExtensionValue(extension);
         if (value is null)
@@ -234,9 +238,8 @@ public static class CertificateDescriber
         }
 
         Asn1Object parsed = X509ExtensionUtilities.FromExtensionValue(value);
-        byte[]? identifier = extension.Equals(X509Extensions.SubjectKeyIdentifier)
+        return extension.Equals(X509Extensions.SubjectKeyIdentifier)
             ? SubjectKeyIdentifier.GetInstance(parsed).GetKeyIdentifier()
             : AuthorityKeyIdentifier.GetInstance(parsed).KeyIdentifier?.GetOctets();
-        return identifier is null ? null : Convert.ToHexString(identifier);
     }
 }

@@ -340,20 +340,11 @@ public sealed class CertificateInventory
     {
         try
         {
-            Asn1OctetString? value = certificate.GetExtensionValue(extension);
-            if (value is null)
-            {
-                return null;
-            }
-
-            Asn1Object parsed = Asn1Object.FromByteArray(value.GetOctets());
-            return extension.Equals(X509Extensions.AuthorityKeyIdentifier)
-                ? AuthorityKeyIdentifier.GetInstance(parsed).KeyIdentifier?.GetOctets()
-                : Asn1OctetString.GetInstance(parsed).GetOctets();
+            return CertificateDescriber.KeyIdentifierBytes(certificate, extension);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidCastException)
         {
-            return null;
+            return null; // A malformed extension only costs the ordering hint.
         }
     }
 
