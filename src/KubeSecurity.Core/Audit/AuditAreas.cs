@@ -29,7 +29,7 @@ public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, Ca
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>The RBAC policy of the snapshot, built on first use (RBAC and Secrets both need it).</summary>
-    public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot, CancellationToken);
+    public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot, Options.DefaultRbac, CancellationToken);
 }
 
 /// <summary>

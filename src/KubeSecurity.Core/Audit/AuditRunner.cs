@@ -17,6 +17,9 @@ public sealed record AuditOptions
     public string SuppressionSource { get; init; } = "suppressions";
     public IReadOnlySet<string>? BaselineKeys { get; init; }
 
+    /// <summary>Whether the default RBAC roles and bindings are assumed where the input lacks them.</summary>
+    public Rbac.DefaultRbacChoice DefaultRbac { get; init; } = Rbac.DefaultRbacChoice.Auto;
+
     /// <summary>The gate: findings at or above this severity (only new ones with a baseline) fail the audit.</summary>
     public Severity? FailOn { get; init; }
 }
@@ -76,6 +79,10 @@ public static class AuditRunner
             AreaOutcome outcome = area.Run(context);
             raw.AddRange(outcome.Findings);
             result.Problems.AddRange(outcome.Problems);
+            if (area == AuditAreas.Rbac)
+            {
+                reporter.Verbose(context.Policy.AssumptionNote());
+            }
         }
 
         IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity).Select(f => FindingOrigin.Stamp(f, snapshot));

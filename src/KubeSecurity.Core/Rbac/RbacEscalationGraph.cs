@@ -265,6 +265,11 @@ public sealed class RbacEscalationGraph
             foreach (RbacIdentity other in identities.Values)
             {
                 RbacSubject s = other.Subject;
+                if (s.Kind == RbacSubject.GroupKind && s.Name == RbacIdentity.Masters)
+                {
+                    continue; // the one-step ImpersonateMasters move above says it better
+                }
+
                 bool can = s.Kind switch
                 {
                     RbacSubject.UserKind => grant.Rule.Allows(RbacRequest.ForResource("impersonate", "users", name: s.Name)),

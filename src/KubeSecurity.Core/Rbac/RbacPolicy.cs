@@ -43,6 +43,23 @@ public sealed class RbacPolicy
     /// <summary>Namespaces the snapshot knows (Namespace objects and namespaces objects live in).</summary>
     public IReadOnlyList<string> Namespaces { get; private set; } = Array.Empty<string>();
 
+    /// <summary>The default-policy choice the policy was built with.</summary>
+    public DefaultRbacChoice DefaultRbac { get; private set; } = DefaultRbacChoice.Auto;
+
+    /// <summary>How many default ClusterRoles were assumed because the input lacks them (0: none).</summary>
+    public int AssumedRoleCount { get; private set; }
+
+    /// <summary>How many default ClusterRoleBindings were assumed because the input lacks them.</summary>
+    public int AssumedBindingCount { get; private set; }
+
+    /// <summary>What the policy assumed from the default RBAC policy, in a sentence for -Verbose.</summary>
+    public string AssumptionNote() =>
+        AssumedRoleCount + AssumedBindingCount > 0
+            ? $"The input lacks the cluster's default RBAC objects: assumed {AssumedRoleCount} ClusterRole(s) and {AssumedBindingCount} ClusterRoleBinding(s) from {DefaultRbacPolicy.Source} (-DefaultRbac {DefaultRbac}); answers that rely on one say so (AssumedDefault on a permission, AssumedRole in a finding's evidence). Use -DefaultRbac None to leave them out."
+            : DefaultRbac.Mode == DefaultRbacMode.None
+                ? "Default RBAC objects are not assumed (-DefaultRbac None): bindings to default roles the input lacks grant nothing here."
+                : "The input holds the cluster's default RBAC objects: nothing is assumed.";
+
     /// <summary>Whether the snapshot holds ServiceAccounts at all: without them a missing one cannot be told from an unread one.</summary>
     public bool KnowsServiceAccounts { get; private set; }
 
@@ -51,7 +68,11 @@ public sealed class RbacPolicy
 
     public static bool IsClusterScopedResource(string resource) => ClusterScopedResources.Contains(resource);
 
-    public static RbacPolicy Build(KubeSnapshot snapshot, CancellationToken cancellationToken = default)
+    public static RbacPolicy Build(KubeSnapshot snapshot, CancellationToken cancellationToken = default) =>
+        Build(snapshot, DefaultRbacChoice.Auto, cancellationToken);
+
+    /// <param name="defaults">Whether the default (bootstrap) roles and bindings are assumed where the input lacks them.</param>
+    public static RbacPolicy Build(KubeSnapshot snapshot, DefaultRbacChoice defaults, CancellationToken cancellationToken = default)
     {
         var policy = new RbacPolicy();
         var problems = new List<RbacProblem>();
@@ -71,7 +92,9 @@ public sealed class RbacPolicy
             }
         }
 
-        if (DefaultRbacPolicy.Applies(snapshot))
+        bool assumeDefaults = DefaultRbacPolicy.AppliesTo(snapshot, defaults);
+        policy.DefaultRbac = defaults;
+        if (assumeDefaults)
         {
             // Offline input: the roles every API server has, where the input does not define its own.
             foreach (KubeObject o in DefaultRbacPolicy.ClusterRoles)
@@ -81,6 +104,7 @@ public sealed class RbacPolicy
                 {
                     role.IsAssumedDefault = true;
                     roles.Add(role);
+                    policy.AssumedRoleCount++;
                 }
             }
         }
@@ -88,7 +112,14 @@ public sealed class RbacPolicy
         RbacPolicyReader.ResolveAggregation(roles.Where(r => r.Kind == "ClusterRole").ToList(), problems);
 
         var bindings = new List<RbacBinding>();
-        foreach (KubeObject o in snapshot.OfKind("ClusterRoleBinding").Concat(snapshot.OfKind("RoleBinding")))
+        var bindingNames = new HashSet<string>(snapshot.OfKind("ClusterRoleBinding").Select(o => o.Name), StringComparer.Ordinal);
+        var assumedBindings = new HashSet<KubeObject>(ReferenceEqualityComparer.Instance);
+        if (assumeDefaults)
+        {
+            assumedBindings.UnionWith(DefaultRbacPolicy.ClusterRoleBindings.Where(o => !bindingNames.Contains(o.Name)));
+        }
+
+        foreach (KubeObject o in snapshot.OfKind("ClusterRoleBinding").Concat(snapshot.OfKind("RoleBinding")).Concat(assumedBindings))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (o.ApiGroup != "rbac.authorization.k8s.io")
@@ -100,6 +131,12 @@ public sealed class RbacPolicy
             if (binding is null)
             {
                 continue;
+            }
+
+            if (assumedBindings.Contains(o))
+            {
+                binding.IsAssumedDefault = true;
+                policy.AssumedBindingCount++;
             }
 
             binding.Role = policy.rolesByKey.GetValueOrDefault(binding.RoleKey);
@@ -261,6 +298,20 @@ public sealed class RbacPolicy
         return grants;
     }
 
+    /// <summary>Every binding naming the identity's user or one of its groups, including those whose role is missing.</summary>
+    private IEnumerable<RbacBinding> BindingsNaming(RbacIdentity identity)
+    {
+        IEnumerable<(RbacBinding Binding, RbacSubject Subject)> entries = identity.UserName is not null
+            ? bindingsByUser.GetValueOrDefault(identity.UserName) ?? Enumerable.Empty<(RbacBinding, RbacSubject)>()
+            : Enumerable.Empty<(RbacBinding, RbacSubject)>();
+        foreach (string group in identity.Groups)
+        {
+            entries = entries.Concat(bindingsByGroup.GetValueOrDefault(group) ?? Enumerable.Empty<(RbacBinding, RbacSubject)>());
+        }
+
+        return entries.Select(e => e.Binding).Distinct();
+    }
+
     /// <summary>The bindings naming the subject directly (not through groups).</summary>
     public IReadOnlyList<RbacBinding> DirectBindingsOf(RbacSubject subject)
     {
@@ -300,9 +351,12 @@ public sealed class RbacPolicy
     private string DenialReason(RbacIdentity identity, RbacRequest request)
     {
         List<RbacGrant> grants = GrantsOf(identity);
+        List<RbacBinding> dangling = BindingsNaming(identity).Where(b => b.Role is null).ToList();
+        string missingRoles = dangling.Count == 0 ? string.Empty
+            : $"; {string.Join(", ", dangling.Take(3).Select(b => $"{b.Ref} names {b.RoleRef}, which does not exist, so it grants nothing"))}";
         if (grants.Count == 0)
         {
-            return "no binding grants this subject (or its groups) anything";
+            return "no binding grants this subject (or its groups) anything" + missingRoles;
         }
 
         if (grants.Any(g => g.Rule.Allows(request)))
@@ -317,7 +371,7 @@ public sealed class RbacPolicy
             return "rules grant it only for named objects (resourceNames), and the request names none";
         }
 
-        return $"no rule among the {grants.Count} this subject holds allows it";
+        return $"no rule among the {grants.Count} this subject holds allows it{missingRoles}";
     }
 
     private static RbacAccessResult Result(RbacIdentity identity, RbacRequest request, bool allowed, string reason, IReadOnlyList<RbacPermission> grants) =>
@@ -327,7 +381,7 @@ public sealed class RbacPolicy
     public RbacPermission ToPermission(RbacSubject subject, RbacGrant grant, string? via) =>
         new(subject, grant.Rule.Verbs, grant.Rule.ApiGroups, grant.Rule.Resources, grant.Rule.ResourceNames, grant.Rule.NonResourceUrls,
             grant.Scope, grant.Binding.Ref, grant.Binding.RoleRef, via)
-        { Pods = PodsUsing(subject) };
+        { Pods = PodsUsing(subject), AssumedDefault = grant.Binding.Assumption };
 
     /// <summary>
     /// Who may make this request (kubectl-who-can): every subject whose binding holds an allowing

@@ -24,7 +24,8 @@ public static class RbacRiskAnalyzer
         var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)>>();
         foreach (RbacBinding binding in policy.Bindings)
         {
-            if (binding.IsSystemDefault && !options.IncludeSystemDefaults)
+            // Assumed bindings are not the user's objects: the defaults every cluster has are not findings.
+            if ((binding.IsSystemDefault && !options.IncludeSystemDefaults) || binding.IsAssumedDefault)
             {
                 continue;
             }
@@ -72,11 +73,11 @@ public static class RbacRiskAnalyzer
                     }
 
                     Dictionary<string, string> evidence = Evidence(binding, subject, risk.Rules, pods);
-                    if (binding.Role.IsAssumedDefault)
+                    if (binding.Assumption is string assumption)
                     {
                         // The answer rests on a role the input does not hold: say so on the answer itself.
                         message += $" {binding.RoleRef} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
-                        evidence["AssumedRole"] = $"{binding.RoleRef} from {DefaultRbacPolicy.Source}";
+                        evidence["AssumedRole"] = assumption;
                     }
 
                     findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, evidence, severity));
@@ -199,7 +200,7 @@ public static class RbacRiskAnalyzer
     {
         foreach (RbacRole role in policy.Roles)
         {
-            if ((role.IsSystemDefault && !options.IncludeSystemDefaults) || role.AggregatedInto.Count > 0 || policy.BindingsOf(role).Count > 0)
+            if ((role.IsSystemDefault && !options.IncludeSystemDefaults) || role.IsAssumedDefault || role.AggregatedInto.Count > 0 || policy.BindingsOf(role).Count > 0)
             {
                 continue;
             }

@@ -69,6 +69,17 @@ public sealed class RbacBinding
 
     public bool IsSystemDefault => RbacPolicy.IsBootstrapped(Source);
 
+    /// <summary>Not in the input: taken from <see cref="DefaultRbacPolicy"/> because the input lacks the cluster's default bindings.</summary>
+    public bool IsAssumedDefault { get; internal set; }
+
+    /// <summary>Whether what this binding grants rests on the default policy (the binding or its role was assumed).</summary>
+    public bool ReliesOnDefaults => IsAssumedDefault || Role?.IsAssumedDefault == true;
+
+    /// <summary>What an answer resting on this binding assumed, or null when it assumed nothing.</summary>
+    public string? Assumption => !ReliesOnDefaults ? null
+        : IsAssumedDefault ? $"{Ref} and {RoleRef} from {DefaultRbacPolicy.Source}"
+        : $"{RoleRef} from {DefaultRbacPolicy.Source}";
+
     public ResourceRef Ref => Source.ToResourceRef();
 
     public ResourceRef RoleRef => new(RoleKind, RoleKind == "ClusterRole" ? null : Namespace, RoleName);

@@ -27,6 +27,14 @@ public sealed record RbacPermission(
     /// <summary>Running pods that use this service account: compromising one of them yields this grant.</summary>
     public IReadOnlyList<string> Pods { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Null when the grant rests only on objects in the input. Otherwise what was assumed from the
+    /// Kubernetes default RBAC policy because the input lacks it (e.g. <c>ClusterRole/cluster-admin
+    /// from the Kubernetes default (bootstrap) RBAC policy</c>): the answer holds on a real cluster
+    /// only if that default is unchanged there.
+    /// </summary>
+    public string? AssumedDefault { get; init; }
+
     /// <summary>The rule in the compact form people read: <c>get,list secrets</c>, <c>* *.*</c>, <c>get /metrics</c>.</summary>
     public string Rule => FormatRule(Verbs, ApiGroups, Resources, ResourceNames, NonResourceUrls);
 

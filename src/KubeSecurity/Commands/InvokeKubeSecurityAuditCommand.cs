@@ -54,6 +54,12 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
     [Parameter]
     public DateTimeOffset? AsOf { get; set; }
 
+    /// <summary>Auto (default): assume the Kubernetes default roles and bindings where the input lacks them; None: never; or a version (1.27 to 1.33).</summary>
+    [Parameter]
+    [ValidateDefaultRbac]
+    [ArgumentCompleter(typeof(Completers.DefaultRbacCompleter))]
+    public string DefaultRbac { get; set; } = "Auto";
+
     private IReadOnlyList<Suppression> suppressions = Array.Empty<Suppression>();
     private HashSet<string>? baseline;
     private readonly List<Finding> failing = new();
@@ -119,6 +125,7 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
         SuppressionSource = SuppressionPath ?? "suppressions",
         BaselineKeys = baseline,
         FailOn = FailOn,
+        DefaultRbac = Core.Rbac.DefaultRbacChoice.TryParse(DefaultRbac, out Core.Rbac.DefaultRbacChoice choice, out _) ? choice : Core.Rbac.DefaultRbacChoice.Auto,
     };
 
     // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and every

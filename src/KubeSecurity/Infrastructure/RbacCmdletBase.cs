@@ -15,9 +15,22 @@ public abstract class RbacCmdletBase : SnapshotInputCmdlet
 
     protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.Rbac.Kinds;
 
+    /// <summary>
+    /// The Kubernetes default roles and bindings (cluster-admin, admin, edit, view, system:*):
+    /// Auto assumes them where the input lacks them (offline input usually does; a live cluster
+    /// returns its own), None never does, a version (1.27 to 1.33) also fills in each one missing
+    /// from offline input that holds some. Answers that rely on an assumed default say so.
+    /// </summary>
+    [Parameter]
+    [ValidateDefaultRbac]
+    [ArgumentCompleter(typeof(Completers.DefaultRbacCompleter))]
+    public string DefaultRbac { get; set; } = "Auto";
+
+    internal DefaultRbacChoice DefaultRbacChoice => DefaultRbacChoice.TryParse(DefaultRbac, out DefaultRbacChoice choice, out _) ? choice : DefaultRbacChoice.Auto;
+
     internal RbacPolicy BuildPolicy(KubeSnapshot snapshot)
     {
-        RbacPolicy policy = RunEngine((_, token) => Task.FromResult(RbacPolicy.Build(snapshot, token)));
+        RbacPolicy policy = RunEngine((_, token) => Task.FromResult(RbacPolicy.Build(snapshot, DefaultRbacChoice, token)));
         foreach (RbacProblem problem in policy.Problems)
         {
             WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), ErrorIds.RbacObjectInvalid, ErrorCategory.InvalidData, problem.Resource.ToString()));
@@ -28,6 +41,7 @@ public abstract class RbacCmdletBase : SnapshotInputCmdlet
             WriteWarning($"{missing.Kind} objects could not be read ({missing.Reason}); RBAC answers leave out what they grant.");
         }
 
+        WriteVerbose(policy.AssumptionNote());
         WriteVerbose($"Indexed {policy.Roles.Count} role(s) and {policy.Bindings.Count} binding(s){(policy.AwsAuth.Count > 0 ? $" and {policy.AwsAuth.Count} aws-auth mapping(s)" : string.Empty)} from the snapshot.");
         return policy;
     }

@@ -70,4 +70,75 @@ public class DefaultRbacPolicyTests
         Assert.DoesNotContain(policy.Roles, r => r.IsAssumedDefault);
         Assert.Contains(findings, f => f.RuleId == RbacRules.MissingRole && f.Name == "developers");
     }
+
+    [Fact]
+    public void Who_can_rows_that_rest_on_an_assumed_role_or_binding_say_so_and_rows_from_the_input_do_not()
+    {
+        RbacPolicy policy = RbacFixtures.Policy(InsecureRbac + "\n");
+        List<RbacPermission> rows = policy.WhoCan(RbacRequest.ForResource("delete", "nodes"), true);
+
+        RbacPermission superadmin = Assert.Single(rows, p => p.Subject.Name == "superadmin");
+        Assert.Equal("ClusterRole/cluster-admin from the Kubernetes default (bootstrap) RBAC policy", superadmin.AssumedDefault);
+        // The default binding of system:masters to cluster-admin is assumed as a whole.
+        RbacPermission masters = Assert.Single(rows, p => p.Subject.Name == "system:masters" && p.Binding is not null);
+        Assert.Contains("ClusterRoleBinding/cluster-admin and ClusterRole/cluster-admin", masters.AssumedDefault, StringComparison.Ordinal);
+        Assert.True(policy.AssumedRoleCount > 30);
+        Assert.Equal(12, policy.AssumedBindingCount);
+        Assert.Contains("-DefaultRbac Auto", policy.AssumptionNote(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assumed_default_bindings_are_not_findings_even_when_system_defaults_are_reviewed()
+    {
+        RbacPolicy policy = RbacFixtures.Policy(InsecureRbac + "\n");
+        List<Finding> findings = RbacRiskAnalyzer.Analyze(policy, new RbacReviewOptions { IncludeSystemDefaults = true });
+
+        Assert.DoesNotContain(findings, f => f.Resource.Kind == "ClusterRoleBinding" && f.Name is "cluster-admin" or "system:public-info-viewer");
+        Assert.DoesNotContain(findings, f => f.Resource.Kind == "ClusterRole" && f.Name is "admin" or "system:node");
+    }
+
+    [Fact]
+    public void With_DefaultRbac_None_a_binding_to_a_default_role_the_input_lacks_grants_nothing()
+    {
+        RbacPolicy policy = RbacPolicy.Build(RbacFixtures.FromYaml(InsecureRbac + "\n"), DefaultRbacChoice.None);
+        List<Finding> findings = RbacRiskAnalyzer.Analyze(policy);
+
+        Assert.Contains(findings, f => f.RuleId == RbacRules.MissingRole && f.Name == "superadmin");
+        Assert.DoesNotContain(findings, f => f.RuleId == RbacRules.ClusterAdminBound);
+        Assert.Equal(0, policy.AssumedRoleCount + policy.AssumedBindingCount);
+        Assert.Contains("-DefaultRbac None", policy.AssumptionNote(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_named_version_fills_in_each_default_missing_from_offline_input_that_holds_some()
+    {
+        const string SomeDefaults = """
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: view, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+            rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]
+            """;
+        var snapshot = RbacFixtures.FromYaml(SomeDefaults + "\n" + InsecureRbac + "\n");
+        Assert.True(DefaultRbacChoice.TryParse("v1.30", out DefaultRbacChoice version, out _));
+
+        RbacPolicy auto = RbacPolicy.Build(snapshot);
+        RbacPolicy named = RbacPolicy.Build(snapshot, version);
+
+        Assert.Null(auto.FindRole("ClusterRole", null, "cluster-admin"));
+        Assert.True(named.FindRole("ClusterRole", null, "cluster-admin")!.IsAssumedDefault);
+        // The input's own view role wins over the default of the same name.
+        Assert.False(named.FindRole("ClusterRole", null, "view")!.IsAssumedDefault);
+    }
+
+    [Theory]
+    [InlineData("1.26")]
+    [InlineData("latest")]
+    [InlineData("1.3")]
+    public void A_version_the_module_does_not_hold_is_refused_naming_the_ones_it_does(string text)
+    {
+        Assert.False(DefaultRbacChoice.TryParse(text, out _, out string error));
+        Assert.Contains($"'{text}'", error, StringComparison.Ordinal);
+        Assert.Contains("1.27, 1.28", error, StringComparison.Ordinal);
+    }
 }
