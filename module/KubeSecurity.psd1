@@ -32,6 +32,7 @@
         'Test-KubeRbacAccess'
         'Test-KubeRbac'
         'Get-KubeRbacEscalationPath'
+        'Get-KubeWorkloadIdentity'
         'New-KubeRbacRole'
         'Compare-KubeRbacPermission'
         'Remove-KubeRbacBinding'

@@ -23,6 +23,7 @@ Describe 'Table views at 120 columns' {
         @{ Name = 'Test-KubeRbacAccess'; Script = { $snapshot | Test-KubeRbacAccess -Subject ServiceAccount:default/default -Verb create -Resource pods/exec -Namespace default } }
         @{ Name = 'Test-KubeNetworkConnectivity'; Script = { $snapshot | Test-KubeNetworkConnectivity -From shop/frontend -To payments/payments-api -Port 8443 } }
         @{ Name = 'Get-KubeRbacEscalationPath'; Script = { $snapshot | Get-KubeRbacEscalationPath -Subject Group:payments-oncall -Target 'get secrets' -TargetNamespace kube-system } }
+        @{ Name = 'Get-KubeWorkloadIdentity'; Script = { $snapshot | Get-KubeWorkloadIdentity } }
         @{ Name = 'Get-KubeRbacSubject'; Script = { $snapshot | Get-KubeRbacSubject -Verb list -Resource secrets -Namespace payments } }
         @{ Name = 'Get-KubeRbacPermission'; Script = { $snapshot | Get-KubeRbacPermission -Subject ServiceAccount:default/default } }
         @{ Name = 'Get-KubeCertificate'; Script = { $snapshot | Get-KubeCertificate } }
@@ -84,9 +85,9 @@ Describe 'Table views at 120 columns' {
 Describe 'List views' {
     It 'shows the audit summary after the findings with readable counts and the gate' {
         $text = $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 -FailOn Critical -ErrorAction SilentlyContinue | Out-Rendered
-        $text | Should -Match 'BySeverity\s*:\s*Critical=12, High=45'
+        $text | Should -Match 'BySeverity\s*:\s*Critical=13, High=56'
         $text | Should -Not -Match '\{\[Critical'
-        $text | Should -Match 'Gate\s*:\s*FAILED: 12 finding\(s\) at or above Critical'
+        $text | Should -Match 'Gate\s*:\s*FAILED: 13 finding\(s\) at or above Critical'
     }
 
     It 'shows a generated certificate without its PEM or key' {

@@ -49,19 +49,20 @@ public static class AuditAreas
         RunCertificates);
 
     public static AuditArea Rbac { get; } = new("RBAC", RbacRules.Category,
-        RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).ToArray(),
+        RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).Concat(WorkloadKinds.All).Distinct(StringComparer.Ordinal).ToArray(),
         context =>
         {
             RbacPolicy policy = context.Policy;
-            return new AreaOutcome(RbacRiskAnalyzer.Analyze(policy), policy.Problems.Select(p => p.ToString()).ToList());
+            List<Finding> findings = RbacReview.Run(context.Snapshot, policy, null, null, context.CancellationToken);
+            return new AreaOutcome(findings, policy.Problems.Select(p => p.ToString()).ToList());
         });
 
     public static AuditArea Network { get; } = new("Network", NetworkRules.Category,
-        new[] { "Namespace", "Pod", "NetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
+        new[] { "Namespace", "Pod", "NetworkPolicy", "Ingress" }.Concat(WorkloadKinds.All).ToArray(),
         context =>
         {
             NetworkModel model = NetworkModel.Build(context.Snapshot, null, context.CancellationToken);
-            return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model), model.Problems.Select(p => p.ToString()).ToList());
+            return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model, context.Snapshot), model.Problems.Select(p => p.ToString()).ToList());
         });
 
     public static AuditArea Secrets { get; } = new("Secrets", SecretRules.Category,

@@ -9,7 +9,10 @@ namespace KubeSecurity.Core.Network;
 /// </summary>
 public static class NetworkRiskAnalyzer
 {
-    public static List<Finding> Analyze(NetworkModel model)
+    // Namespaces meant to hold no workloads; a default-deny there would guard nothing anyone deploys.
+    private static readonly HashSet<string> NoWorkloadNamespaces = new(StringComparer.Ordinal) { "kube-public", "kube-node-lease" };
+
+    public static List<Finding> Analyze(NetworkModel model, KubeSnapshot? snapshot = null)
     {
         var findings = new List<Finding>();
         var namespacesWithPolicies = model.Policies.Select(p => p.Namespace).Concat(model.CalicoPolicies.Where(p => p.Namespace is not null).Select(p => p.Namespace!)).ToHashSet(StringComparer.Ordinal);
@@ -56,8 +59,14 @@ public static class NetworkRiskAnalyzer
             }
         }
 
+        EmptyNamespaces(model, globalPolicies, findings);
         PolicyFindings(model, findings);
         DnsFindings(model, findings);
+        if (snapshot is not null)
+        {
+            IngressTls.Analyze(snapshot, findings);
+        }
+
         foreach (ResourceRef calico in model.Unmodeled)
         {
             findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, calico,
@@ -65,6 +74,28 @@ public static class NetworkRiskAnalyzer
         }
 
         return findings;
+    }
+
+    /// <summary>Namespaces with no workloads and no policy selecting every pod for ingress: the next workload starts open.</summary>
+    private static void EmptyNamespaces(NetworkModel model, bool globalPolicies, List<Finding> findings)
+    {
+        if (globalPolicies)
+        {
+            return; // a cluster-wide Calico policy may isolate them; this analysis cannot say it does not
+        }
+
+        var withWorkloads = model.Classes.Select(c => c.Namespace).ToHashSet(StringComparer.Ordinal);
+        var defaultDeny = model.Policies.Where(p => p.AffectsIngress && p.PodSelector.IsEmpty).Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
+        foreach (string ns in model.Namespaces.Order(StringComparer.Ordinal))
+        {
+            if (!withWorkloads.Contains(ns) && !defaultDeny.Contains(ns) && !NoWorkloadNamespaces.Contains(ns))
+            {
+                int policies = model.Policies.Count(p => p.Namespace == ns);
+                findings.Add(RuleCatalog.CreateFinding(NetworkRules.EmptyNamespaceWithoutDefaultDeny, new ResourceRef("Namespace", null, ns),
+                    $"Namespace {ns} has no workloads yet and {(policies == 0 ? "no NetworkPolicy" : $"{policies} NetworkPolicy(ies), none selecting every pod for ingress")}: the first workload deployed there accepts connections from anywhere.",
+                    new Dictionary<string, string> { ["Policies"] = policies.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            }
+        }
     }
 
     private static void PolicyFindings(NetworkModel model, List<Finding> findings)

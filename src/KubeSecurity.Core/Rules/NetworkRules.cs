@@ -17,6 +17,8 @@ public static class NetworkRules
     public const string UnresolvedNamedPort = "KSEC-NET-009";
     public const string HostNetworkOutOfScope = "KSEC-NET-010";
     public const string PolicyNotEvaluated = "KSEC-NET-011";
+    public const string EmptyNamespaceWithoutDefaultDeny = "KSEC-NET-012";
+    public const string IngressWithoutTls = "KSEC-NET-013";
 
     private const string Docs = "https://kubernetes.io/docs/concepts/services-networking/network-policies/";
 
@@ -62,5 +64,13 @@ public static class NetworkRules
         Rule(PolicyNotEvaluated, "Calico policy that is not evaluated", Severity.Info,
             "A Calico NetworkPolicy or GlobalNetworkPolicy uses features outside the modeled subset (Pass actions, not-selectors, service accounts, services, HTTP or ICMP matches, tiers other than default, nets over pod addresses); connectivity answers leave out what it allows or denies, so they may differ from the cluster.",
             "Review the policy by hand, or express it as a Kubernetes NetworkPolicy."),
+        Rule(EmptyNamespaceWithoutDefaultDeny, "Empty namespace without a default-deny policy", Severity.Low,
+            "The namespace has no workloads yet and no NetworkPolicy that selects all of its pods for ingress: the first workload deployed there starts open to every pod of the cluster, until someone remembers to add a policy.",
+            "Create the default-deny policy with the namespace (New-KubeNetworkPolicy -DefaultDeny -Namespace NAME), so workloads arrive isolated.",
+            "CIS Kubernetes Benchmark 5.3.2", "NSA/CISA Kubernetes Hardening Guide: network separation"),
+        Rule(IngressWithoutTls, "Ingress without TLS", Severity.Medium,
+            "An Ingress serves hosts that no entry of spec.tls covers, so their traffic (credentials, session cookies) crosses the network in clear text between clients and the ingress controller.",
+            "Add a spec.tls entry listing every host, with a certificate Secret (New-KubeTlsSecret), and redirect HTTP to HTTPS in the ingress controller.",
+            "NSA/CISA Kubernetes Hardening Guide: encrypt traffic", "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls"),
     };
 }

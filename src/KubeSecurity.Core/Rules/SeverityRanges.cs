@@ -31,6 +31,7 @@ internal static class SeverityRanges
         [RbacRules.KubeSystemConfigMapWrite] = (Severity.Low, Severity.High, NamespaceScoped),
         [RbacRules.EphemeralContainers] = (Severity.Low, Severity.High, NamespaceScoped),
         [RbacRules.NodeStatusWrite] = (Severity.Low, Severity.Medium, Unbound),
+        [RbacRules.WorkloadIdentityAdmin] = (Severity.High, Severity.Critical, "Critical when the service account holds full control itself; High when it needs a chain of moves to get there."),
         [RbacRules.AllAuthenticatedBinding] = (Severity.Medium, Severity.High, "Medium when the binding is a RoleBinding in one namespace."),
         [SecretRules.UnneededTokenMount] = (Severity.Info, Severity.Low, "Low for a namespace's default service account (every pod without its own gets the token); Info for other service accounts."),
         [SecretRules.BroadSecretAccess] = (Severity.High, Severity.Critical, "Critical when every authenticated identity (or every service account) can read the namespace's secrets."),

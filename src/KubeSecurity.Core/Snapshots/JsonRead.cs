@@ -12,4 +12,10 @@ internal static class JsonRead
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
             : new List<string>();
+
+    /// <summary>The elements of an array property; empty when it is missing or not an array.</summary>
+    public static List<JsonElement> Array(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().ToList()
+            : new List<JsonElement>();
 }

@@ -37,11 +37,13 @@ public static partial class PodSecurityAnalyzer
     public static List<Finding> Analyze(KubeSnapshot snapshot, bool restricted)
     {
         var findings = new List<Finding>();
+        var facts = new NamespaceFacts(snapshot);
         foreach (PodSpecSite site in PodSpecs.Find(snapshot))
         {
             WrongTypes(site, findings);
             Workload(site, restricted, findings);
             NakedPod(site, findings);
+            Hardening(site, facts, findings);
         }
 
         Namespaces(snapshot, findings);

@@ -24,7 +24,8 @@ public sealed class TestKubeRbacCommand : RbacCmdletBase
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
         RbacPolicy policy = BuildPolicy(snapshot);
-        List<Finding> findings = RbacRiskAnalyzer.Analyze(policy, new RbacReviewOptions { IncludeSystemDefaults = IncludeSystemDefaults });
+        List<Finding> findings = RunEngine((reporter, token) => Task.FromResult(
+            RbacReview.Run(snapshot, policy, new RbacReviewOptions { IncludeSystemDefaults = IncludeSystemDefaults }, reporter, token)));
         if (Subject is { Length: > 0 })
         {
             var patterns = Subject.Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToList();

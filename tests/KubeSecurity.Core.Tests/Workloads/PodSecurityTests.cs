@@ -160,4 +160,37 @@ public class PodSecurityTests
             Assert.DoesNotContain(findings, f => f.RuleId is WorkloadRules.MutableImageTag or WorkloadRules.PullPolicy);
         }
     }
+
+    [Fact]
+    public void A_service_account_is_judged_missing_only_when_the_input_declares_the_namespace_s_accounts()
+    {
+        // Manifests that declare no account in the namespace cannot tell a missing one from one defined elsewhere.
+        Assert.DoesNotContain(OnePod("  serviceAccountName: builder\n  containers: [{name: c, image: 'x:1'}]"), f => f.RuleId == WorkloadRules.MissingServiceAccount);
+
+        List<Finding> findings = PodSecurityAnalyzer.Analyze(RbacFixtures.FromYaml("""
+            ---
+            {apiVersion: v1, kind: ServiceAccount, metadata: {name: web, namespace: a}}
+            ---
+            {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: a}, spec: {serviceAccountName: builder, containers: [{name: c, image: 'x:1'}]}}
+            """ + "\n"), restricted: false);
+        Assert.Contains("service account 'builder', which does not exist in namespace a", Assert.Single(findings, f => f.RuleId == WorkloadRules.MissingServiceAccount).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}", true)]
+    [InlineData("{requests: {cpu: 1, memory: 1Gi}}", false)]
+    [InlineData("{limits: {cpu: 1, memory: 1Gi}}", false)]
+    [InlineData("{requests: {cpu: 1}}", true)]
+    public void Requests_count_when_set_or_defaulted_from_limits(string resources, bool missing) =>
+        Assert.Equal(missing, OnePod($"  containers: [{{name: c, image: 'x:1', resources: {resources}}}]").Any(f => f.RuleId == WorkloadRules.NoResourceRequests));
+
+    [Theory]
+    [InlineData("{seccomp.security.alpha.kubernetes.io/pod: runtime/default}", "seccompProfile")]
+    [InlineData("{container.seccomp.security.alpha.kubernetes.io/c: runtime/default}", "seccompProfile")]
+    [InlineData("{container.apparmor.security.beta.kubernetes.io/c: runtime/default}", "appArmorProfile")]
+    public void Deprecated_security_annotations_name_the_field_that_replaced_them(string annotations, string field)
+    {
+        Finding finding = Assert.Single(OnePod("  containers: [{name: c, image: 'x:1'}]", annotations), f => f.RuleId == WorkloadRules.DeprecatedField);
+        Assert.Contains(field, finding.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,21 @@
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Rbac;
+
+/// <summary>The RBAC review the audit and Test-KubeRbac share: risky grants and roles, then the workloads whose identity reaches cluster-admin.</summary>
+public static class RbacReview
+{
+    public static List<Finding> Run(KubeSnapshot snapshot, RbacPolicy policy, RbacReviewOptions? options = null,
+        Diagnostics.IOperationReporter? reporter = null, CancellationToken cancellationToken = default)
+    {
+        List<Finding> findings = RbacRiskAnalyzer.Analyze(policy, options);
+        if (snapshot.OfKind("Pod").Count == 0 && !Workloads.WorkloadKinds.All.Any(k => snapshot.OfKind(k).Count > 0))
+        {
+            return findings; // no workload, no identity to weigh: skip building the escalation graph
+        }
+
+        RbacEscalationGraph graph = RbacEscalationGraph.Build(policy, EscalationTarget.Parse(null, null), reporter, cancellationToken);
+        findings.AddRange(WorkloadIdentityAnalyzer.Findings(WorkloadIdentityAnalyzer.Describe(snapshot, policy, graph, cancellationToken)));
+        return findings;
+    }
+}
