@@ -9,13 +9,8 @@ public static class RbacReview
         Diagnostics.IOperationReporter? reporter = null, CancellationToken cancellationToken = default)
     {
         List<Finding> findings = RbacRiskAnalyzer.Analyze(policy, options);
-        if (snapshot.OfKind("Pod").Count == 0 && !Workloads.WorkloadKinds.All.Any(k => snapshot.OfKind(k).Count > 0))
-        {
-            return findings; // no workload, no identity to weigh: skip building the escalation graph
-        }
-
-        RbacEscalationGraph graph = RbacEscalationGraph.Build(policy, EscalationTarget.Parse(null, null), reporter, cancellationToken);
-        findings.AddRange(WorkloadIdentityAnalyzer.Findings(WorkloadIdentityAnalyzer.Describe(snapshot, policy, graph, cancellationToken)));
+        findings.AddRange(WorkloadIdentityAnalyzer.Findings(WorkloadIdentityAnalyzer.Describe(snapshot, policy,
+            () => RbacEscalationGraph.Build(policy, EscalationTarget.Parse(null, null), reporter, cancellationToken), cancellationToken)));
         return findings;
     }
 }

@@ -18,8 +18,17 @@ public static class WorkloadIdentityAnalyzer
     /// <summary>Chains longer than this are not followed (as Get-KubeRbacEscalationPath's default depth).</summary>
     public const int MaxChainLength = 4;
 
-    public static List<WorkloadIdentity> Describe(KubeSnapshot snapshot, RbacPolicy policy, RbacEscalationGraph? graph, CancellationToken cancellationToken = default)
+    public static List<WorkloadIdentity> Describe(KubeSnapshot snapshot, RbacPolicy policy, RbacEscalationGraph? graph, CancellationToken cancellationToken = default) =>
+        Describe(snapshot, policy, graph is null ? null : () => graph, cancellationToken);
+
+    /// <param name="graph">
+    /// Builds the escalation graph on first need: every move in it takes a permission of the risky
+    /// catalogue, so an account with none of them has no chain, and a cluster whose workloads all run
+    /// as such accounts never pays for the graph.
+    /// </param>
+    public static List<WorkloadIdentity> Describe(KubeSnapshot snapshot, RbacPolicy policy, Func<RbacEscalationGraph>? graph, CancellationToken cancellationToken = default)
     {
+        Lazy<RbacEscalationGraph>? lazyGraph = graph is null ? null : new Lazy<RbacEscalationGraph>(graph);
         var accounts = snapshot.OfKind("ServiceAccount").GroupBy(sa => $"{sa.Namespace}/{sa.Name}", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var pods = new PodIndex(snapshot);
@@ -32,7 +41,7 @@ public static class WorkloadIdentityAnalyzer
             string key = $"{site.Namespace}/{site.ServiceAccount}";
             if (!byAccount.TryGetValue(key, out var summary))
             {
-                byAccount[key] = summary = Summarise(policy, graph, account);
+                byAccount[key] = summary = Summarise(policy, lazyGraph, account);
             }
 
             (bool mounted, string how) = TokenMount(site, accounts.GetValueOrDefault(key));
@@ -85,7 +94,7 @@ public static class WorkloadIdentityAnalyzer
 
     private const string FullControl = "full control (every verb on every resource)";
 
-    private static (IdentityRisk, List<string>, string?, int?, string?) Summarise(RbacPolicy policy, RbacEscalationGraph? graph, RbacSubject account)
+    private static (IdentityRisk, List<string>, string?, int?, string?) Summarise(RbacPolicy policy, Lazy<RbacEscalationGraph>? graph, RbacSubject account)
     {
         RbacIdentity identity = RbacIdentity.For(account);
         List<RbacGrant> grants = policy.GrantsOf(identity);
@@ -117,7 +126,7 @@ public static class WorkloadIdentityAnalyzer
 
         string? chain = null;
         int? steps = null;
-        if (graph is not null && graph.PathsOf(account, MaxChainLength, alternatives: false, includeDirect: true) is [RbacEscalationPath path, ..])
+        if (graph is not null && capabilities.Count > 0 && graph.Value.PathsOf(account, MaxChainLength, alternatives: false, includeDirect: true) is [RbacEscalationPath path, ..])
         {
             steps = path.Steps is [{ Technique: "Holds" }] ? 0 : path.Length;
             chain = steps == 0

@@ -32,8 +32,8 @@ public sealed class GetKubeWorkloadIdentityCommand : RbacCmdletBase
         RbacPolicy policy = BuildPolicy(snapshot);
         List<WorkloadIdentity> identities = RunEngine((reporter, token) =>
         {
-            RbacEscalationGraph graph = RbacEscalationGraph.Build(policy, EscalationTarget.Parse(null, null), reporter, token);
-            return Task.FromResult(WorkloadIdentityAnalyzer.Describe(snapshot, policy, graph, token));
+            return Task.FromResult(WorkloadIdentityAnalyzer.Describe(snapshot, policy,
+                () => RbacEscalationGraph.Build(policy, EscalationTarget.Parse(null, null), reporter, token), token));
         });
 
         var patterns = (Workload ?? Array.Empty<string>()).Select(w => new WildcardPattern(w, WildcardOptions.IgnoreCase)).ToList();
