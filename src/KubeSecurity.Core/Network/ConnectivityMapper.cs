@@ -20,8 +20,9 @@ public static class ConnectivityMapper
         {
             cancellationToken.ThrowIfCancellationRequested();
             NetworkEndpoint from = NetworkEndpoint.Of(source);
-            foreach (PodClass destination in inScope)
+            for (int i = 0; i < inScope.Count; i++)
             {
+                PodClass destination = inScope[i];
                 if (!Wanted(source) && !Wanted(destination))
                 {
                     continue;
@@ -47,8 +48,9 @@ public static class ConnectivityMapper
                 continue;
             }
 
-            foreach (NetworkEndpoint address in outside)
+            for (int i = 0; i < outside.Count; i++)
             {
+                NetworkEndpoint address = outside[i];
                 Add(external, (true, source.Id, address.Label), model.AllowedPorts(from, address));
                 Add(external, (false, source.Id, address.Label), model.AllowedPorts(address, from));
             }

@@ -5,7 +5,8 @@ namespace KubeSecurity.Core.Network;
 /// <summary>One end of a connection: a class of pods, or an address outside the cluster.</summary>
 public sealed record NetworkEndpoint(PodClass? Pods, IPAddress? Address, string Label)
 {
-    public static NetworkEndpoint Of(PodClass pods) => new(pods, null, pods.ToString());
+    // One endpoint per class, built once: maps evaluate millions of pairs of the same classes.
+    public static NetworkEndpoint Of(PodClass pods) => pods.Endpoint;
 
     public static NetworkEndpoint External(IPAddress address, string? label = null) => new(null, address, label ?? address.ToString());
 

@@ -200,17 +200,30 @@ public sealed class NetworkModel
 
         if (peer.Pods is null)
         {
-            return rule.Peers!.Any(p => PeerMatches(policy, p, peer));
+            IReadOnlyList<PolicyPeer> peers = rule.Peers!;
+            for (int i = 0; i < peers.Count; i++)
+            {
+                if (PeerMatches(policy, peers[i], peer))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         var key = (policy, ingress, rule.Index);
         if (!peerMatches.TryGetValue(key, out bool[]? matches))
         {
             matches = new bool[classes.Count];
+            IReadOnlyList<PolicyPeer> peers = rule.Peers!;
             foreach (PodClass candidate in classes)
             {
                 NetworkEndpoint endpoint = NetworkEndpoint.Of(candidate);
-                matches[candidate.Id] = rule.Peers!.Any(p => PeerMatches(policy, p, endpoint));
+                for (int i = 0; i < peers.Count && !matches[candidate.Id]; i++)
+                {
+                    matches[candidate.Id] = PeerMatches(policy, peers[i], endpoint);
+                }
             }
 
             peerMatches[key] = matches;
@@ -222,17 +235,18 @@ public sealed class NetworkModel
     /// <summary>The ports a rule allows towards a destination: named ports resolve against the destination pods.</summary>
     public static PortSet RulePorts(PolicyRule rule, NetworkEndpoint destination)
     {
-        if (rule.AllPorts)
+        if (!rule.HasNamedPorts)
         {
-            return PortSet.All;
+            return rule.NumberedPorts;
         }
 
-        PortSet set = PortSet.None;
+        PortSet set = rule.NumberedPorts;
         foreach (PolicyPort port in rule.Ports!)
         {
-            set = set.Union(port.Name is not null
-                ? destination.Pods?.Resolve(port.Name, port.Protocol) ?? PortSet.None
-                : port.Port is int number ? PortSet.Of(port.Protocol, number, port.EndPort ?? number) : PortSet.AllOf(port.Protocol));
+            if (port.Name is not null)
+            {
+                set = set.Union(destination.Pods?.Resolve(port.Name, port.Protocol) ?? PortSet.None);
+            }
         }
 
         return set;
@@ -387,10 +401,14 @@ public sealed class NetworkModel
         }
 
         PortSet allowed = PortSet.None;
-        foreach (NetworkPolicyModel policy in selecting)
+        // Indexed loops: a foreach over IReadOnlyList boxes an enumerator, and maps run this per pair of classes.
+        for (int p = 0; p < selecting.Count; p++)
         {
-            foreach (PolicyRule rule in ingress ? policy.IngressRules : policy.EgressRules)
+            NetworkPolicyModel policy = selecting[p];
+            IReadOnlyList<PolicyRule> rules = ingress ? policy.IngressRules : policy.EgressRules;
+            for (int r = 0; r < rules.Count; r++)
             {
+                PolicyRule rule = rules[r];
                 if (RuleMatches(policy, ingress, rule, peer))
                 {
                     allowed = allowed.Union(RulePorts(rule, destination));

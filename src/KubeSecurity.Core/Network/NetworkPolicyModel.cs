@@ -7,7 +7,23 @@ namespace KubeSecurity.Core.Network;
 /// <summary>An ipBlock: a CIDR minus its exceptions.</summary>
 public sealed record IpBlock(IPNetwork Cidr, IReadOnlyList<IPNetwork> Except)
 {
-    public bool Contains(IPAddress address) => Cidr.Contains(address) && !Except.Any(e => e.Contains(address));
+    public bool Contains(IPAddress address)
+    {
+        if (!Cidr.Contains(address))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < Except.Count; i++)
+        {
+            if (Except[i].Contains(address))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Whether this block is all addresses of its family (0.0.0.0/0 or ::/0).</summary>
     public bool IsEverything => Cidr.PrefixLength == 0 && Except.Count == 0;
@@ -36,6 +52,13 @@ public sealed record PolicyRule(int Index, IReadOnlyList<PolicyPeer>? Peers, IRe
 {
     public bool AllPeers => Peers is null;
     public bool AllPorts => Ports is null;
+
+    /// <summary>The ports given by number or range (all of them when Ports is null), computed once: maps ask per pair.</summary>
+    internal PortSet NumberedPorts { get; } = Ports is null ? PortSet.All
+        : Ports.Where(p => p.Name is null).Aggregate(PortSet.None, (set, p) => set.Union(p.Port is int number ? PortSet.Of(p.Protocol, number, p.EndPort ?? number) : PortSet.AllOf(p.Protocol)));
+
+    /// <summary>Whether some port is named, so what the rule allows depends on the destination pods.</summary>
+    internal bool HasNamedPorts { get; } = Ports is not null && Ports.Any(p => p.Name is not null);
 }
 
 /// <summary>A NetworkPolicy as the semantics need it, with policyTypes defaulted as the API server does.</summary>

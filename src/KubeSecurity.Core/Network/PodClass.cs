@@ -34,9 +34,21 @@ public sealed class PodClass
 
     public List<System.Net.IPAddress> Addresses { get; } = new();
 
+    private NetworkEndpoint? endpoint;
+    private Dictionary<(string Name, string Protocol), PortSet>? resolved;
+
+    /// <summary>The class as a connection endpoint; its label is taken when first asked, once the workloads are known.</summary>
+    internal NetworkEndpoint Endpoint => endpoint ??= new NetworkEndpoint(this, null, ToString());
+
     /// <summary>The ports a named port resolves to on these pods.</summary>
     public PortSet Resolve(string name, string protocol)
     {
+        resolved ??= new Dictionary<(string, string), PortSet>();
+        if (resolved.TryGetValue((name, protocol), out PortSet? known))
+        {
+            return known;
+        }
+
         PortSet set = PortSet.None;
         foreach (NamedPort port in NamedPorts)
         {
@@ -46,7 +58,7 @@ public sealed class PodClass
             }
         }
 
-        return set;
+        return resolved[(name, protocol)] = set;
     }
 
     public override string ToString() => Workloads.Count > 0 ? string.Join(",", Workloads) : $"{Namespace}/[{string.Join(",", Labels.Select(l => $"{l.Key}={l.Value}"))}]";

@@ -45,61 +45,96 @@ public sealed class PortSet : IEquatable<PortSet>
             return keep(true, true) ? this : None;
         }
 
-        var result = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
+        Dictionary<string, List<(int, int)>>? result = null;
         foreach (string protocol in Protocols)
         {
-            List<(int, int)> a = ranges.GetValueOrDefault(protocol) ?? new();
-            List<(int, int)> b = other.ranges.GetValueOrDefault(protocol) ?? new();
-            if (a.Count == 0 && b.Count == 0)
+            List<(int Low, int High)>? a = ranges.GetValueOrDefault(protocol);
+            List<(int Low, int High)>? b = other.ranges.GetValueOrDefault(protocol);
+            if (a is null && b is null)
             {
                 continue;
             }
 
-            // Sweep over the range boundaries of both lists.
-            var points = new SortedSet<int> { 1, MaxPort + 1 };
-            foreach ((int low, int high) in a.Concat(b))
-            {
-                points.Add(low);
-                points.Add(high + 1);
-            }
-
-            var merged = new List<(int, int)>();
-            int? start = null;
-            int previous = 0;
-            foreach (int point in points)
-            {
-                if (point > MaxPort)
-                {
-                    break;
-                }
-
-                bool inside = keep(a.Any(r => r.Item1 <= point && point <= r.Item2), b.Any(r => r.Item1 <= point && point <= r.Item2));
-                if (inside && start is null)
-                {
-                    start = point;
-                }
-                else if (!inside && start is not null)
-                {
-                    merged.Add((start.Value, point - 1));
-                    start = null;
-                }
-
-                previous = point;
-            }
-
-            if (start is not null)
-            {
-                merged.Add((start.Value, MaxPort));
-            }
-
-            _ = previous;
+            List<(int, int)> merged = Sweep(a, b, keep);
             if (merged.Count > 0)
             {
+                result ??= new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
                 result[protocol] = merged;
             }
         }
 
-        return result.Count == 0 ? None : new PortSet(result);
+        return result is null ? None : new PortSet(result);
+    }
+
+    /// <summary>
+    /// One pass over the boundaries of two sorted lists of disjoint ranges: between consecutive
+    /// boundaries membership in each list is constant, so each segment is kept or not as a whole.
+    /// </summary>
+    private static List<(int, int)> Sweep(List<(int Low, int High)>? a, List<(int Low, int High)>? b, Func<bool, bool, bool> keep)
+    {
+        int countA = a?.Count ?? 0;
+        int countB = b?.Count ?? 0;
+        int[] points = new int[(2 * (countA + countB)) + 1];
+        int n = 0;
+        points[n++] = 1;
+        for (int i = 0; i < countA; i++)
+        {
+            points[n++] = a![i].Low;
+            points[n++] = a[i].High + 1;
+        }
+
+        for (int i = 0; i < countB; i++)
+        {
+            points[n++] = b![i].Low;
+            points[n++] = b[i].High + 1;
+        }
+
+        Array.Sort(points, 0, n);
+        var merged = new List<(int, int)>();
+        int ia = 0;
+        int ib = 0;
+        int start = -1;
+        for (int i = 0; i < n; i++)
+        {
+            int point = points[i];
+            if (i > 0 && point == points[i - 1])
+            {
+                continue;
+            }
+
+            if (point > MaxPort)
+            {
+                break;
+            }
+
+            while (ia < countA && a![ia].High < point)
+            {
+                ia++;
+            }
+
+            while (ib < countB && b![ib].High < point)
+            {
+                ib++;
+            }
+
+            bool inside = keep(ia < countA && a![ia].Low <= point, ib < countB && b![ib].Low <= point);
+            if (inside && start < 0)
+            {
+                start = point;
+            }
+            else if (!inside && start >= 0)
+            {
+                merged.Add((start, point - 1));
+                start = -1;
+            }
+        }
+
+        if (start >= 0)
+        {
+            merged.Add((start, MaxPort));
+        }
+
+        return merged;
     }
 
     /// <summary>The set as people write it: <c>any</c>, <c>TCP/443</c>, <c>UDP/53,TCP/53</c>, <c>TCP/32000-32768</c>, <c>TCP/any</c>.</summary>
