@@ -35,37 +35,72 @@ public sealed class CertificateInventory
         foreach (KubeObject secret in snapshot.OfKind("Secret"))
         {
             bool tls = secret.Json.TryGetProperty("type"u8, out JsonElement type) && type.ValueEquals("kubernetes.io/tls");
-            foreach ((string key, string value) in StringMap(secret.Json, "data"))
+            if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
-                if (RedactedValue.IsRedacted(value))
+                continue;
+            }
+
+            // Values are decoded straight from the document's UTF-8 and searched as bytes: a cluster's
+            // secrets are hundreds of megabytes, and only the few holding certificates become strings.
+            foreach (JsonProperty entry in data.EnumerateObject())
+            {
+                if (entry.Value.ValueKind != JsonValueKind.String)
+                {
+                    continue;
+                }
+
+                bool expected = tls && entry.NameEquals("tls.crt"u8);
+                ReadOnlySpan<byte> text = Snapshots.JsonRead.StringUtf8(entry.Value);
+                if (text.StartsWith(RedactedPrefix))
                 {
                     RedactedValuesSkipped++;
                     continue;
                 }
 
-                byte[]? bytes = TryBase64(value);
-                bool expected = tls && key == "tls.crt";
-                if (bytes is null)
+                // Escapes (line breaks the API tolerates in base64) could split a marker: those values are decoded.
+                if (!expected && text.IndexOf((byte)'\\') < 0 && !MayHoldPem(text))
                 {
-                    if (expected)
-                    {
-                        Problems.Add(new CertificateProblem(Describe(secret, key), "the value is not valid base64"));
-                    }
-
-                    continue;
+                    continue; // no PEM marker at any alignment of the base64: nothing to decode
                 }
 
-                if (expected || CertificateReader.ContainsPemCertificate(Encoding.ASCII.GetString(bytes)))
+                if (!entry.Value.TryGetBytesFromBase64(out byte[]? bytes))
                 {
-                    AddBytes(bytes, Describe(secret, key), CertificateSourceKind.Secret, secret.ToResourceRef(), key, null);
+                    bytes = TryBase64(entry.Value.GetString()!); // what the strict decoder refuses but the API accepts (line breaks)
+                    if (bytes is null)
+                    {
+                        if (expected)
+                        {
+                            Problems.Add(new CertificateProblem(Describe(secret, entry.Name), "the value is not valid base64"));
+                        }
+
+                        continue;
+                    }
+                }
+
+                if (expected || CertificateReader.ContainsPemCertificate(bytes))
+                {
+                    AddBytes(bytes, Describe(secret, entry.Name), CertificateSourceKind.Secret, secret.ToResourceRef(), entry.Name, null);
                 }
             }
         }
 
         foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
         {
-            foreach ((string key, string value) in StringMap(configMap.Json, "data"))
+            if (!configMap.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
+                continue;
+            }
+
+            foreach (JsonProperty entry in data.EnumerateObject())
+            {
+                // Every PEM marker begins so; only values that have it become strings.
+                if (!Snapshots.JsonRead.StringContains(entry.Value, "-----BEGIN "u8))
+                {
+                    continue;
+                }
+
+                string key = entry.Name;
+                string value = entry.Value.GetString()!;
                 if (CertificateReader.ContainsPemCertificate(value))
                 {
                     AddBytes(Encoding.ASCII.GetBytes(value), Describe(configMap, key), CertificateSourceKind.ConfigMap, configMap.ToResourceRef(), key, null);
@@ -368,21 +403,24 @@ public sealed class CertificateInventory
 
     private static string Describe(KubeObject owner, string key) => $"{owner.Kind} {owner.Namespace}/{owner.Name} key {key}";
 
-    private static IEnumerable<(string Key, string Value)> StringMap(JsonElement obj, string property)
-    {
-        if (!obj.TryGetProperty(property, out JsonElement map) || map.ValueKind != JsonValueKind.Object)
-        {
-            yield break;
-        }
+    private static readonly byte[] RedactedPrefix = Encoding.ASCII.GetBytes(RedactedValue.Prefix);
 
-        foreach (JsonProperty entry in map.EnumerateObject())
-        {
-            if (entry.Value.ValueKind == JsonValueKind.String)
-            {
-                yield return (entry.Name, entry.Value.GetString()!);
-            }
-        }
-    }
+    /// <summary>
+    /// "-----BEGIN " as it looks in base64 when it starts at each of the three byte offsets modulo 3:
+    /// the characters that depend on the marker's bytes alone. Every PEM block inside a base64 value
+    /// shows one of them, so values without any are not decoded at all.
+    /// </summary>
+    private static readonly byte[][] Base64PemMarkers = Enumerable.Range(0, 3).Select(offset =>
+    {
+        byte[] marker = Encoding.ASCII.GetBytes("-----BEGIN ");
+        byte[] encoded = Encoding.ASCII.GetBytes(Convert.ToBase64String(new byte[offset].Concat(marker).Concat(new byte[2]).ToArray()));
+        int first = ((8 * offset) + 5) / 6;
+        int end = 8 * (offset + marker.Length) / 6;
+        return encoded[first..end];
+    }).ToArray();
+
+    private static bool MayHoldPem(ReadOnlySpan<byte> base64) =>
+        base64.IndexOf(Base64PemMarkers[0]) >= 0 || base64.IndexOf(Base64PemMarkers[1]) >= 0 || base64.IndexOf(Base64PemMarkers[2]) >= 0;
 
     private static byte[]? TryBase64(string value)
     {

@@ -27,6 +27,12 @@ public static class CertificateReader
 
     public static bool LooksLikePem(ReadOnlySpan<byte> data) => data.IndexOf(PemMarker) >= 0;
 
+    /// <summary>The same test on bytes (PEM is ASCII), without making a string of them.</summary>
+    public static bool ContainsPemCertificate(ReadOnlySpan<byte> data) =>
+        data.IndexOf("-----BEGIN CERTIFICATE-----"u8) >= 0
+        || data.IndexOf("-----BEGIN TRUSTED CERTIFICATE-----"u8) >= 0
+        || data.IndexOf("-----BEGIN PKCS7-----"u8) >= 0;
+
     public static bool ContainsPemCertificate(string text) =>
         text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)
         || text.Contains("-----BEGIN TRUSTED CERTIFICATE-----", StringComparison.Ordinal)

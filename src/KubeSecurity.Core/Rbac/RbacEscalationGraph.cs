@@ -133,7 +133,7 @@ public sealed class RbacEscalationGraph
         var reach = new Reach();
         foreach (RbacGrant grant in grants)
         {
-            if (requests.Any(r => grant.Rule.Allows(r)))
+            if (AllowsAny(grant.Rule, requests))
             {
                 reach.Add(grant);
             }
@@ -145,8 +145,31 @@ public sealed class RbacEscalationGraph
     /// <summary>The grants behind a move, each once (one rule often provides several of them).</summary>
     private static string Grants(params string?[] grants) => string.Join("; ", grants.Where(g => !string.IsNullOrEmpty(g)).Distinct(StringComparer.Ordinal));
 
-    private static string? ClusterWide(List<RbacGrant> grants, params RbacRequest[] requests) =>
-        grants.Where(g => g.Binding.IsClusterWide && requests.Any(r => g.Rule.Allows(r))).Select(g => g.Describe()).FirstOrDefault();
+    private static string? ClusterWide(List<RbacGrant> grants, params RbacRequest[] requests)
+    {
+        foreach (RbacGrant grant in grants)
+        {
+            if (grant.Binding.IsClusterWide && AllowsAny(grant.Rule, requests))
+            {
+                return grant.Describe();
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AllowsAny(RbacRule rule, RbacRequest[] requests)
+    {
+        foreach (RbacRequest request in requests)
+        {
+            if (rule.Allows(request))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static readonly RbacRequest[] PodCreation =
     {
@@ -251,15 +274,37 @@ public sealed class RbacEscalationGraph
         }
     }
 
+    private static readonly RbacRequest ImpersonateMasters = RbacRequest.ForResource("impersonate", "groups", name: RbacIdentity.Masters);
+    private static readonly RbacRequest ImpersonateUsers = RbacRequest.ForResource("impersonate", "users");
+    private static readonly RbacRequest ImpersonateGroups = RbacRequest.ForResource("impersonate", "groups");
+    private static readonly RbacRequest ImpersonateServiceAccounts = RbacRequest.ForResource("impersonate", "serviceaccounts");
+
+    /// <summary>
+    /// Whether the rule allows the request for some object name: the verb, group and resource match,
+    /// and names are then checked one by one with <see cref="RbacRule.ResourceNameMatches"/>. Testing
+    /// the unnamed request once per rule instead of a request per candidate keeps this linear and
+    /// allocation-free in the number of identities.
+    /// </summary>
+    private static bool AllowsSomeName(RbacRule rule, RbacRequest unnamed) =>
+        rule.VerbMatches(unnamed.Verb) && rule.ApiGroupMatches(unnamed.ApiGroup) && rule.ResourceMatches(unnamed.Resource!, unnamed.Subresource);
+
     private void AddImpersonation(string me, List<RbacGrant> grants, IReadOnlyList<string> namespaces)
     {
         // Only rules that can impersonate at all are worth the per-identity checks below.
         grants = grants.Where(g => g.Rule.VerbMatches("impersonate")).ToList();
         foreach (RbacGrant grant in grants.Where(g => g.Binding.IsClusterWide))
         {
-            if (grant.Rule.Allows(RbacRequest.ForResource("impersonate", "groups", name: RbacIdentity.Masters)))
+            RbacRule rule = grant.Rule;
+            if (rule.Allows(ImpersonateMasters))
             {
                 AddEdge(me, AdminNode, 1, "ImpersonateMasters", "Impersonate the group system:masters (--as-group system:masters)", grant.Describe(), EscalationTarget.ClusterAdmin);
+            }
+
+            bool users = AllowsSomeName(rule, ImpersonateUsers);
+            bool groups = AllowsSomeName(rule, ImpersonateGroups);
+            if (!users && !groups)
+            {
+                continue;
             }
 
             foreach (RbacIdentity other in identities.Values)
@@ -272,8 +317,8 @@ public sealed class RbacEscalationGraph
 
                 bool can = s.Kind switch
                 {
-                    RbacSubject.UserKind => grant.Rule.Allows(RbacRequest.ForResource("impersonate", "users", name: s.Name)),
-                    RbacSubject.GroupKind => grant.Rule.Allows(RbacRequest.ForResource("impersonate", "groups", name: s.Name)),
+                    RbacSubject.UserKind => users && rule.ResourceNameMatches(s.Name),
+                    RbacSubject.GroupKind => groups && rule.ResourceNameMatches(s.Name),
                     _ => false,
                 };
                 if (can && Node(s) != me)
@@ -285,11 +330,16 @@ public sealed class RbacEscalationGraph
 
         foreach (RbacGrant grant in grants)
         {
+            if (!AllowsSomeName(grant.Rule, ImpersonateServiceAccounts))
+            {
+                continue;
+            }
+
             foreach (string ns in grant.Binding.IsClusterWide ? namespaces : new[] { grant.Binding.Namespace! })
             {
                 foreach (string account in policy.ServiceAccountsIn(ns))
                 {
-                    if (grant.Rule.Allows(RbacRequest.ForResource("impersonate", "serviceaccounts", ns: ns, name: account)))
+                    if (grant.Rule.ResourceNameMatches(account))
                     {
                         AddEdge(me, Node(RbacSubject.ServiceAccount(ns, account)), 1, "Impersonate", $"Impersonate ServiceAccount {ns}/{account}", grant.Describe(), $"ServiceAccount:{ns}/{account}");
                     }

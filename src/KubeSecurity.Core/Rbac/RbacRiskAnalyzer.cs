@@ -151,7 +151,7 @@ public static class RbacRiskAnalyzer
 
         foreach (RiskyPermission risk in RiskyPermission.All)
         {
-            List<string> rules = role.Rules.Where(r => risk.AllowedBy(r).Count > 0).Select(r => r.ToString()).ToList();
+            List<string> rules = role.Rules.Where(r => risk.IsAllowedBy(r)).Select(r => r.ToString()).ToList();
             if (rules.Count > 0)
             {
                 risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, risk.OnlyIn, rules));

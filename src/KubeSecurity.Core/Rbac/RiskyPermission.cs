@@ -56,21 +56,23 @@ internal sealed record RiskyPermission(string RuleId, string What, bool ClusterS
         new(RbacRules.NodeStatusWrite, "change node status", true, Each(new[] { "update", "patch" }, new[] { ("nodes/status", "") }).ToList()),
     };
 
-    /// <summary>The requests of this risk the rule allows (empty when none).</summary>
-    public List<RbacRequest> AllowedBy(RbacRule rule)
+    /// <summary>Whether the rule allows any request of this risk; without building anything.</summary>
+    public bool IsAllowedBy(RbacRule rule)
     {
-        var allowed = new List<RbacRequest>();
-        foreach (RbacRequest request in Requests)
+        for (int i = 0; i < Requests.Count; i++)
         {
+            RbacRequest request = Requests[i];
             // resourceNames narrows but does not remove the risk: test against a named object.
-            RbacRequest named = rule.ResourceNames.Count > 0 ? request with { Name = rule.ResourceNames[0] } : request;
-            if (rule.Allows(named))
+            bool allowed = rule.ResourceNames.Count > 0
+                ? rule.VerbMatches(request.Verb) && rule.ApiGroupMatches(request.ApiGroup) && rule.ResourceMatches(request.Resource ?? string.Empty, request.Subresource)
+                : rule.Allows(request);
+            if (allowed)
             {
-                allowed.Add(request);
+                return true;
             }
         }
 
-        return allowed;
+        return false;
     }
 
     /// <summary>Every verb on every resource in every group: cluster-admin's rule.</summary>

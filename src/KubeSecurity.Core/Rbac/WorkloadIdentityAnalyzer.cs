@@ -109,7 +109,7 @@ public static class WorkloadIdentityAnalyzer
 
         foreach (RiskyPermission permission in RiskyPermission.All)
         {
-            List<RbacGrant> allowing = grants.Where(g => permission.AllowedBy(g.Rule).Count > 0
+            List<RbacGrant> allowing = grants.Where(g => permission.IsAllowedBy(g.Rule)
                 && (g.Binding.IsClusterWide || !permission.ClusterScopedOnly && (permission.OnlyIn is null || permission.OnlyIn == g.Binding.Namespace))).ToList();
             if (allowing.Count == 0)
             {

@@ -1,0 +1,86 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using KubeSecurity.Core.Certificates;
+
+namespace KubeSecurity.Core.Tests.Certificates;
+
+/// <summary>EC private keys are matched by the public point derived from the private scalar, never by a public key the file claims.</summary>
+public class EcKeyMatchTests
+{
+    private static (string CertificatePem, ECDsa Key) SelfSigned(ECCurve curve)
+    {
+        ECDsa key = ECDsa.Create(curve);
+        var request = new CertificateRequest("CN=ec-test", key, HashAlgorithmName.SHA256);
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return (certificate.ExportCertificatePem(), key);
+    }
+
+    private static KeyMatch Check(string keyPem, string certificatePem) =>
+        PrivateKeyMatcher.Check(Encoding.ASCII.GetBytes(keyPem), CertificateReader.Read(Encoding.ASCII.GetBytes(certificatePem)).Certificates[0]);
+
+    public static TheoryData<string> Curves => new() { "P-256", "P-384", "P-521" };
+
+    private static ECCurve Curve(string name) => name switch
+    {
+        "P-256" => ECCurve.NamedCurves.nistP256,
+        "P-384" => ECCurve.NamedCurves.nistP384,
+        _ => ECCurve.NamedCurves.nistP521,
+    };
+
+    [Theory]
+    [MemberData(nameof(Curves))]
+    public void Sec1_and_pkcs8_keys_match_their_certificate_and_not_another(string curve)
+    {
+        (string certificate, ECDsa key) = SelfSigned(Curve(curve));
+        (string other, ECDsa otherKey) = SelfSigned(Curve(curve));
+        using (key)
+        using (otherKey)
+        {
+            Assert.Equal(KeyMatch.Matches, Check(key.ExportECPrivateKeyPem(), certificate));
+            Assert.Equal(KeyMatch.Matches, Check(key.ExportPkcs8PrivateKeyPem(), certificate));
+            Assert.Equal(KeyMatch.DoesNotMatch, Check(key.ExportECPrivateKeyPem(), other));
+            Assert.Equal(KeyMatch.DoesNotMatch, Check(otherKey.ExportPkcs8PrivateKeyPem(), certificate));
+        }
+    }
+
+    [Fact]
+    public void A_key_on_another_curve_does_not_match()
+    {
+        (string certificate, ECDsa key) = SelfSigned(ECCurve.NamedCurves.nistP256);
+        using ECDsa p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        key.Dispose();
+        Assert.Equal(KeyMatch.DoesNotMatch, Check(p384.ExportECPrivateKeyPem(), certificate));
+    }
+
+    [Fact]
+    public void A_key_file_that_claims_the_certificate_s_public_key_beside_another_private_scalar_does_not_match()
+    {
+        (string certificate, ECDsa key) = SelfSigned(ECCurve.NamedCurves.nistP256);
+        using ECDsa impostor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        ECParameters real = key.ExportParameters(false);
+        byte[] foreignScalar = impostor.ExportParameters(true).D!;
+
+        // SEC1 ECPrivateKey: version 1, the impostor's scalar, prime256v1, and the certificate's public point.
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(1);
+            writer.WriteOctetString(foreignScalar);
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            {
+                writer.WriteObjectIdentifier("1.2.840.10045.3.1.7");
+            }
+
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+            {
+                writer.WriteBitString(new byte[] { 0x04 }.Concat(real.Q.X!).Concat(real.Q.Y!).ToArray());
+            }
+        }
+
+        string forged = PemEncoding.WriteString("EC PRIVATE KEY", writer.Encode());
+        key.Dispose();
+        Assert.Equal(KeyMatch.DoesNotMatch, Check(forged, certificate));
+    }
+}
