@@ -41,11 +41,6 @@ public static class PrivateKeyMatcher
             return modulus.Equals(certificateKey.Modulus) && (exponent is null || exponent.Equals(certificateKey.PublicExponent)) ? KeyMatch.Matches : KeyMatch.DoesNotMatch;
         }
 
-        if (NativeEcMatch(keyPem, certificate) is KeyMatch native)
-        {
-            return native;
-        }
-
         object? parsed;
         try
         {
@@ -84,44 +79,6 @@ public static class PrivateKeyMatcher
             _ => false,
         };
         return matches ? KeyMatch.Matches : KeyMatch.DoesNotMatch;
-    }
-
-    private const string EcPublicKey = "1.2.840.10045.2.1";
-
-    /// <summary>
-    /// EC keys through the platform's cryptography: only the private scalar is imported, so the
-    /// platform derives the public point itself (a public key stored beside it in the file is not
-    /// trusted), and the point is compared with the certificate's. Null when the platform cannot
-    /// say (an unsupported curve, an encrypted or unusual file): the general path decides then.
-    /// </summary>
-    private static KeyMatch? NativeEcMatch(byte[] keyPem, X509Certificate certificate)
-    {
-        if (certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id != EcPublicKey
-            || keyPem.AsSpan().IndexOf("-----BEGIN ENCRYPTED"u8) >= 0
-            || (keyPem.AsSpan().IndexOf("-----BEGIN EC PRIVATE KEY-----"u8) < 0 && keyPem.AsSpan().IndexOf("-----BEGIN PRIVATE KEY-----"u8) < 0))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var fromFile = System.Security.Cryptography.ECDsa.Create();
-            fromFile.ImportFromPem(Encoding.ASCII.GetString(keyPem));
-            System.Security.Cryptography.ECParameters secret = fromFile.ExportParameters(includePrivateParameters: true);
-            using var derived = System.Security.Cryptography.ECDsa.Create();
-            derived.ImportParameters(new System.Security.Cryptography.ECParameters { Curve = secret.Curve, D = secret.D });
-            System.Security.Cryptography.ECPoint mine = derived.ExportParameters(includePrivateParameters: false).Q;
-            Array.Clear(secret.D!);
-
-            using var fromCertificate = System.Security.Cryptography.ECDsa.Create();
-            fromCertificate.ImportSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), out _);
-            System.Security.Cryptography.ECPoint theirs = fromCertificate.ExportParameters(includePrivateParameters: false).Q;
-            return mine.X.AsSpan().SequenceEqual(theirs.X) && mine.Y.AsSpan().SequenceEqual(theirs.Y) ? KeyMatch.Matches : KeyMatch.DoesNotMatch;
-        }
-        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or PlatformNotSupportedException)
-        {
-            return null;
-        }
     }
 
     private const string RsaEncryption = "1.2.840.113549.1.1.1";
