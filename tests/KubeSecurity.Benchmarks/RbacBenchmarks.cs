@@ -38,7 +38,11 @@ public class RbacBenchmarks
     public int WhoCanListPodsInOneNamespace() => policy!.WhoCan(whoCanCommonRequest, anyNamespace: false).Count;
 
     [Benchmark]
-    public int TestKubeRbacOverEverything() => RbacRiskAnalyzer.Analyze(policy!).Count;
+    public int TestKubeRbacOverEverything() => RbacReview.Run(snapshot!, policy!).Count;
+
+    /// <summary>Get-KubeWorkloadIdentity: every workload's identity weighed, the escalation graph built when needed.</summary>
+    [Benchmark]
+    public int WorkloadIdentities() => WorkloadIdentityAnalyzer.Describe(snapshot!, policy!, () => RbacEscalationGraph.Build(policy!, EscalationTarget.Parse(null, null))).Count;
 
     [Benchmark]
     public int EscalationPathsOfEveryServiceAccount()
