@@ -80,6 +80,11 @@ Describe 'Package' {
         $release = Join-Path $root 'out/release/KubeSecurity/0.1.0/KubeSecurity.dll'
         $debuggable = [Reflection.Assembly]::LoadFile($release).GetCustomAttributes([Diagnostics.DebuggableAttribute], $false)
         $debuggable | Where-Object IsJITOptimizerDisabled | Should -BeNullOrEmpty -Because 'a Release build is optimised'
+        # The engine is precompiled (ReadyToRun) so a fresh session's first command does not wait for the JIT.
+        $stream = [IO.File]::OpenRead((Join-Path $root 'out/release/KubeSecurity/0.1.0/Dependencies/KubeSecurity.Core.dll'))
+        try { $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders }
+        finally { $stream.Dispose() }
+        $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because 'a Release stage carries ReadyToRun code'
     }
 
     It 'installs with Install-PSResource from a local repository and imports by name, as the README says' {
