@@ -211,7 +211,8 @@ public static class RbacRiskAnalyzer
         }
     }
 
-    private static Severity Lower(Severity severity) => severity switch
+    /// <summary>One step down: a grant held in one namespace, or a role nobody is bound to yet.</summary>
+    internal static Severity Lower(Severity severity) => severity switch
     {
         Severity.Critical => Severity.High,
         Severity.High => Severity.Medium,

@@ -119,7 +119,7 @@ public static class WorkloadIdentityAnalyzer
             bool clusterWide = allowing.Any(g => g.Binding.IsClusterWide);
             capabilities.Add($"{permission.What} {(clusterWide ? "in every namespace" : $"in {string.Join(", ", allowing.Select(g => g.Binding.Namespace).Distinct(StringComparer.Ordinal))}")}");
             Severity severity = RuleCatalog.Get(permission.RuleId).Severity;
-            IdentityRisk level = ToRisk(clusterWide || permission.OnlyIn is not null ? severity : Lower(severity));
+            IdentityRisk level = ToRisk(clusterWide || permission.OnlyIn is not null ? severity : RbacRiskAnalyzer.Lower(severity));
             risk = level > risk ? level : risk;
             assumed ??= allowing.Select(g => g.Binding.Assumption).FirstOrDefault(a => a is not null);
         }
@@ -181,14 +181,6 @@ public static class WorkloadIdentityAnalyzer
         Severity.High => IdentityRisk.High,
         Severity.Medium => IdentityRisk.Medium,
         _ => IdentityRisk.Low,
-    };
-
-    private static Severity Lower(Severity severity) => severity switch
-    {
-        Severity.Critical => Severity.High,
-        Severity.High => Severity.Medium,
-        Severity.Medium => Severity.Low,
-        _ => severity,
     };
 
     /// <summary>Running pods by the workload that owns them, following ownerReferences up (Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob).</summary>

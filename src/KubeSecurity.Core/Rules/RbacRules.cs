@@ -97,7 +97,7 @@ public static class RbacRules
             "Leave nodes/status to the kubelets (system:node) and the node controller."),
         Rule(WorkloadIdentityAdmin, "Workload whose identity is or becomes cluster-admin", Severity.Critical,
             "A workload runs as a service account that holds full control of the cluster, or that can become cluster-admin through a chain of moves its permissions allow (creating pods as other accounts, reading their tokens, binding roles, impersonating), and its pods carry the token. Whoever runs code in one of its containers (a vulnerable dependency, an exposed debug endpoint) takes the cluster.",
-            "Give the workload its own service account with only the permissions it needs (New-KubeRbacRole -FromAuditLog), break the chain at its first step, and set automountServiceAccountToken: false where the pods do not call the API.",
+            "Give the workload its own service account with only the permissions it needs (New-KubeRbacRole -AuditLog), break the chain at its first step, and set automountServiceAccountToken: false where the pods do not call the API.",
             "CIS Kubernetes Benchmark 5.1.1", "CIS Kubernetes Benchmark 5.1.6", "MITRE ATT&CK for Containers T1078.001", "NSA/CISA Kubernetes Hardening Guide: authentication and authorization"),
         Rule(PersistentVolumeCreate, "Create persistent volumes", Severity.Medium,
             "The subject may create PersistentVolumes; a hostPath volume gives pods that claim it the node's file system.",
