@@ -60,8 +60,8 @@ public class SnapshotFileTests
         string password = Convert.ToBase64String(Encoding.UTF8.GetBytes("S3cure-Demo-Passw0rd!"));
         Assert.DoesNotContain(password, text, StringComparison.Ordinal);
         Assert.DoesNotContain("BEGIN RSA PRIVATE KEY", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("wJalrXUtnFEMI", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIA2E5QJ7WBHXK4R6TN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("q8Vt2Lr9XbN4sW7mK1pZ", text, StringComparison.Ordinal);
 
         JsonElement data = loaded.OfKind("Secret").Single(s => s.Name == "db-credentials").Json.GetProperty("data");
         Assert.True(RedactedValue.TryParse(data.GetProperty("password").GetString(), out string length, out string fingerprint));

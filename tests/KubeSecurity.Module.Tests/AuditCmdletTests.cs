@@ -144,7 +144,7 @@ public class HtmlReportCmdletTests
         string html = File.ReadAllText(written.FullName);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         Assert.Contains("ci-deployer-cluster-admin", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIA2E5QJ7WBHXK4R6TN", html, StringComparison.Ordinal);
 
         session.Run("Invoke-KubeSecurityAudit -Path $args[0] | Export-KubeSecurityReport -Format Html -Path $args[1] -NoClobber", ModuleSession.DemoCluster, file);
         Assert.Equal("FileExists,KubeSecurity.Commands.ExportKubeSecurityReportCommand", Assert.Single(session.Errors).FullyQualifiedErrorId);

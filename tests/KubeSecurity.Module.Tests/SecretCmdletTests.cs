@@ -36,7 +36,7 @@ public class SecretCmdletTests
 
         string everything = session.AllStreamText() + string.Join("\n", audit.Concat(leaks).Select(f => f.Message + string.Join(" ", f.Evidence.Values)))
             + string.Join("\n", inventory.Select(i => i.ToString() + i.Keys + i.LeakIndicators));
-        foreach (string value in new[] { "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "S3cure-Demo-Passw0rd", "demo-old-api-key" })
+        foreach (string value in new[] { "AKIA2E5QJ7WBHXK4R6TN", "q8Vt2Lr9XbN4sW7mK1pZ", "S3cure-Demo-Passw0rd", "demo-old-api-key" })
         {
             Assert.DoesNotContain(value, everything, StringComparison.Ordinal);
         }

@@ -129,7 +129,7 @@ Describe 'Secret audits of the demo cluster' {
     It 'finds the AWS key pair in a ConfigMap without printing it' {
         $leaks = $snapshot | Find-KubeCredentialLeak
         ($leaks | Where-Object Name -eq 'app-config').Count | Should -BeGreaterOrEqual 2
-        ($leaks | ForEach-Object Message) -join ' ' | Should -Not -Match 'AKIAIOSFODNN7EXAMPLE'
+        ($leaks | ForEach-Object Message) -join ' ' | Should -Not -Match 'AKIA2E5QJ7WBHXK4R6TN'
     }
 
     It 'lists the legacy token in the inventory' {

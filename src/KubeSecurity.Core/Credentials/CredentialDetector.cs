@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 namespace KubeSecurity.Core.Credentials;
 
 /// <summary>One credential found in a value: which detector, and where in the value (never the value itself outside the engine).</summary>
-public readonly record struct CredentialMatch(string Detector, int Index, int Length);
+public readonly record struct CredentialMatch(string Detector, int Index, int Length)
+{
+    /// <summary>High for formats with a checksum or a distinctive prefix, Medium for shapes and credential-named keys, Low for entropy alone.</summary>
+    public CredentialConfidence Confidence { get; init; } = CredentialConfidence.Medium;
+}
 
 /// <summary>
 /// Finds credentials in text values: PEM private keys, cloud and SaaS tokens, JWTs, URLs and
@@ -24,6 +28,7 @@ public sealed partial class CredentialDetector
     public const string PasswordAssignment = "PasswordAssignment";
     public const string CredentialKey = "CredentialNamedKey";
     public const string HighEntropy = "HighEntropyString";
+    public const string WeakDefaultPassword = "WeakDefaultPassword";
 
     /// <summary>Shannon entropy in bits per character above which a long token counts as random (tunable).</summary>
     public double EntropyThreshold { get; init; } = 4.2;
@@ -44,7 +49,14 @@ public sealed partial class CredentialDetector
         PasswordAssignment => "a password or secret assignment",
         CredentialKey => "a literal value under a credential-named key",
         HighEntropy => "a high-entropy string (a likely key or token)",
-        _ => detector,
+        WeakDefaultPassword => "a well-known default password (changeme, admin, ...)",
+        _ => TokenFormats.All.FirstOrDefault(f => f.Detector == detector)?.Description ?? detector switch
+        {
+            "MailchimpKey" => "a Mailchimp API key",
+            "TelegramBotToken" => "a Telegram bot token",
+            "AzureAdClientSecret" => "an Entra ID (Azure AD) client secret",
+            _ => detector,
+        },
     };
 
     /// <summary>The credentials in a value stored under a key (an env var name, a ConfigMap key, an annotation name).</summary>
@@ -58,17 +70,23 @@ public sealed partial class CredentialDetector
 
         // Each detector runs only where a cheap literal probe says it could match: scanning hundreds
         // of megabytes of configuration text must not start a regex at every letter.
-        bool probe = value.Contains("PRIVATE KEY", StringComparison.Ordinal) || value.Contains("gh", StringComparison.Ordinal) || value.Contains("glpat-", StringComparison.Ordinal)
-            || value.Contains("xox", StringComparison.Ordinal) || value.Contains("hooks.slack.com", StringComparison.Ordinal);
-        foreach (Match match in probe ? Known().Matches(value) : AwsPattern().Matches(value))
+        if (value.Contains("PRIVATE KEY", StringComparison.Ordinal) || value.Contains("PuTTY-User-Key-File-", StringComparison.Ordinal))
         {
-            string detector = match.Groups["pk"].Success ? PrivateKey
-                : match.Groups["aws"].Success ? AwsAccessKey
-                : match.Groups["gh"].Success ? GitHubToken
-                : match.Groups["gl"].Success ? GitLabToken
-                : SlackToken;
-            matches.Add(new CredentialMatch(detector, match.Index, match.Length));
+            foreach (Match match in PrivateKeyPattern().Matches(value))
+            {
+                matches.Add(new CredentialMatch(PrivateKey, match.Index, match.Length) { Confidence = CredentialConfidence.High });
+            }
         }
+
+        foreach (Match match in AwsPattern().Matches(value))
+        {
+            if (!FormatScanner.IsPlaceholder(value.AsSpan(match.Index + 4, 16)))
+            {
+                matches.Add(new CredentialMatch(AwsAccessKey, match.Index, match.Length) { Confidence = CredentialConfidence.High });
+            }
+        }
+
+        FormatScanner.Scan(value, matches);
 
         if (value.Contains("eyJ", StringComparison.Ordinal))
         {
@@ -91,7 +109,11 @@ public sealed partial class CredentialDetector
             foreach (Match match in Assignment().Matches(value))
             {
                 Group secret = match.Groups["value"];
-                if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value))
+                if (ValueShape.IsWeakDefault(secret.Value) && !Overlaps(matches, secret.Index))
+                {
+                    matches.Add(new CredentialMatch(WeakDefaultPassword, secret.Index, secret.Length));
+                }
+                else if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value) && !ValueShape.IsNotASecret(secret.Value))
                 {
                     bool aws = value.AsSpan(Math.Max(0, match.Index - 20), Math.Min(20, match.Index)).Contains("aws", StringComparison.OrdinalIgnoreCase);
                     matches.Add(new CredentialMatch(aws ? AwsSecretKey : PasswordAssignment, secret.Index, secret.Length));
@@ -100,7 +122,16 @@ public sealed partial class CredentialDetector
         }
 
         string trimmed = value.Trim();
-        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && !IsReferenceValue(trimmed) && !IsPlaceholder(trimmed) && !IsSetting(trimmed)
+        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && ValueShape.IsWeakDefault(trimmed) && !ValueShape.IsSettingKey(key))
+        {
+            matches.Add(new CredentialMatch(WeakDefaultPassword, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
+        }
+
+        // A credential-named key is evidence only when its value looks like a secret: not a name,
+        // a setting, code or a template, and not under a key that names a setting.
+        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && !ValueShape.IsSettingKey(key) && !IsReferenceValue(trimmed) && !IsPlaceholder(trimmed) && !IsSetting(trimmed)
+            && !(trimmed.Length >= 8 && FormatScanner.IsPlaceholder(trimmed)) && !ImitatesAFormat(trimmed)
+            && !ValueShape.IsNotASecret(trimmed)
             && trimmed.Length >= 4 && trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))
         {
             bool aws = key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
@@ -117,7 +148,7 @@ public sealed partial class CredentialDetector
 
     private void ScanEntropy(string value, List<CredentialMatch> matches)
     {
-        if (value.Length < MinimumEntropyLength || value.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        if (value.Length < MinimumEntropyLength || value.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) || HoldsPublicKeys(value))
         {
             return;
         }
@@ -147,6 +178,16 @@ public sealed partial class CredentialDetector
         }
     }
 
+    // Public keys, known_hosts lines and JWKS documents are full of random-looking base64 that is meant to be published.
+    /// <summary>A value that starts like a known token but failed that format's checks (xoxb-12345-abcd234) is a placeholder.</summary>
+    private static bool ImitatesAFormat(string value) =>
+        TokenFormats.All.Any(f => f.Prefixes.Any(p => p.Length >= 3 && value.StartsWith(p, StringComparison.Ordinal)));
+
+    private static bool HoldsPublicKeys(string value) =>
+        value.Contains("ssh-ed25519 AAAA", StringComparison.Ordinal) || value.Contains("ssh-rsa AAAA", StringComparison.Ordinal) || value.Contains("ecdsa-sha2-", StringComparison.Ordinal)
+        || value.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal) || value.Contains("-----BEGIN RSA PUBLIC KEY-----", StringComparison.Ordinal)
+        || value.Contains("\"kty\"", StringComparison.Ordinal);
+
     private bool LooksRandom(ReadOnlySpan<char> token)
     {
         // Random keys mix character classes; identifiers, words and paths rarely do.
@@ -158,15 +199,14 @@ public sealed partial class CredentialDetector
             digit |= char.IsAsciiDigit(c);
         }
 
-        bool hex = IsHex(token);
-        if (!hex && !(upper && lower && digit))
+        // Hex alone is a digest (checksums, commits, trace ids, ETags) far more often than a key:
+        // hex keys are found through their key's name, not their randomness.
+        if (IsHex(token) || !(upper && lower && digit))
         {
             return false;
         }
 
-        double entropy = Entropy(token);
-        // Hex has at most 4 bits per character: scale the threshold to the alphabet.
-        return hex ? entropy >= EntropyThreshold * 0.8 && token.Length >= 32 : entropy >= EntropyThreshold;
+        return Entropy(token) >= EntropyThreshold;
     }
 
     private static bool IsHex(ReadOnlySpan<char> token)
@@ -212,7 +252,10 @@ public sealed partial class CredentialDetector
     {
         // Image and content digests, UUIDs, and tokens inside URLs' paths are identifiers, not secrets.
         string before = value[Math.Max(0, start - 7)..start];
-        return before.EndsWith("sha256:", StringComparison.Ordinal) || before.EndsWith("sha512:", StringComparison.Ordinal) || before.EndsWith("sha1:", StringComparison.Ordinal)
+        return token.StartsWith("pk_live_", StringComparison.Ordinal) || token.StartsWith("pk_test_", StringComparison.Ordinal) // publishable by design
+            || token.StartsWith("sha512-", StringComparison.Ordinal) || token.StartsWith("sha384-", StringComparison.Ordinal) // subresource integrity
+            || ValueShape.IsBase64OfText(token)
+            || before.EndsWith("sha256:", StringComparison.Ordinal) || before.EndsWith("sha512:", StringComparison.Ordinal) || before.EndsWith("sha1:", StringComparison.Ordinal)
             || Uuid().IsMatch(token.ToString())
             || (start > 0 && value[start - 1] == '/' && value.LastIndexOf("://", start, StringComparison.Ordinal) >= 0 && !value.AsSpan(start).Contains('@'));
     }
@@ -240,7 +283,8 @@ public sealed partial class CredentialDetector
             char c = value[i];
             if (c == '@')
             {
-                if (colon < 0 || colon == at + 3 || i == colon + 1)
+                // redis://:password@host has an empty user and still a password.
+                if (colon < 0 || i == colon + 1)
                 {
                     return null;
                 }
@@ -283,7 +327,8 @@ public sealed partial class CredentialDetector
     /// <summary>Keys whose values are references by convention (<c>*_FILE</c>, <c>*File</c>, <c>*_PATH</c>).</summary>
     public static bool IsReferenceKey(string key) =>
         key.EndsWith("_FILE", StringComparison.OrdinalIgnoreCase) || key.EndsWith("File", StringComparison.Ordinal) || key.EndsWith("_PATH", StringComparison.OrdinalIgnoreCase)
-        || key.EndsWith("Ref", StringComparison.Ordinal) || key.EndsWith("_REF", StringComparison.OrdinalIgnoreCase) || key.EndsWith("_NAME", StringComparison.OrdinalIgnoreCase);
+        || key.EndsWith("Ref", StringComparison.Ordinal) || key.EndsWith("_REF", StringComparison.OrdinalIgnoreCase) || key.EndsWith("_NAME", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("vault.hashicorp.com/", StringComparison.Ordinal); // Vault agent annotations name secrets in Vault, they hold none
 
     /// <summary>Values that point at a credential instead of holding one.</summary>
     public static bool IsReferenceValue(string value)
@@ -314,10 +359,11 @@ public sealed partial class CredentialDetector
             || v is "null" or "none" or "None" or "true" or "false" or "required" or "optional" or "REDACTED" or "redacted" or "example" or "EXAMPLE";
     }
 
-    [GeneratedRegex(@"(?<pk>-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)|(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)|(?<gh>\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b)|(?<gl>\bglpat-[A-Za-z0-9_\-]{20,})|(?<slack>\bxox[abprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
-    private static partial Regex Known();
+    [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-[23]: ", RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateKeyPattern();
 
-    [GeneratedRegex(@"(?<aws>\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    // Every AWS key-id prefix: access keys (AKIA, ASIA), and the ids of groups, users, roles, policies, certificates and instance profiles.
+    [GeneratedRegex(@"(?<aws>\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|APKA|ASCA)[A-Z0-9]{16}\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex AwsPattern();
 
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", RegexOptions.CultureInvariant)]

@@ -47,8 +47,8 @@ public class CredentialDetectorTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", CredentialDetector.AwsAccessKey)]
-    [InlineData("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", CredentialDetector.AwsSecretKey)]
+    [InlineData("AWS_ACCESS_KEY_ID", "AKIA2E5QJ7WBHXK4R6TN", CredentialDetector.AwsAccessKey)]
+    [InlineData("AWS_SECRET_ACCESS_KEY", "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", CredentialDetector.AwsSecretKey)]
     [InlineData("DATABASE_URL", "postgres://app:Pa55w0rd@db/app", CredentialDetector.UrlCredentials)]
     [InlineData("GF_SECURITY_ADMIN_PASSWORD", "demo-admin-Passw0rd", CredentialDetector.CredentialKey)]
     public void Detectors_name_what_they_found(string key, string value, string detector) =>

@@ -45,8 +45,8 @@ public class SecretAuditTests
         Assert.DoesNotContain(leaks, f => f.Evidence["Location"].Contains("DB_PASSWORD_FILE", StringComparison.Ordinal));
 
         // No finding ever carries a value.
-        Assert.All(all, f => Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", f.Message + string.Join(" ", f.Evidence.Values), StringComparison.Ordinal));
-        Assert.All(all, f => Assert.DoesNotContain("wJalrXUtnFEMI", f.Message + string.Join(" ", f.Evidence.Values), StringComparison.Ordinal));
+        Assert.All(all, f => Assert.DoesNotContain("AKIA2E5QJ7WBHXK4R6TN", f.Message + string.Join(" ", f.Evidence.Values), StringComparison.Ordinal));
+        Assert.All(all, f => Assert.DoesNotContain("q8Vt2Lr9XbN4sW7mK1pZ", f.Message + string.Join(" ", f.Evidence.Values), StringComparison.Ordinal));
         // Every authenticated user reads every secret in the demo.
         Assert.Contains(all, f => f.RuleId == SecretRules.BroadSecretAccess && f.Name == "payments" && f.Evidence["Subject"] == "Group:system:authenticated" && f.Severity == Severity.Critical);
     }
@@ -140,7 +140,7 @@ public class SecretAuditTests
               namespace: a
               annotations:
                 kubectl.kubernetes.io/last-applied-configuration: '{"spec":{"template":{"spec":{"containers":[{"name":"c","env":[{"name":"DB_PASSWORD","value":"Applied-Pw-123"}]}]}}}}'
-            spec: {template: {spec: {containers: [{name: c, image: x, args: ["--token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"]}]}}}
+            spec: {template: {spec: {containers: [{name: c, image: x, args: ["--token=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"]}]}}}
             """ + "\n");
         LeakScanResult result = CredentialLeakScanner.Scan(snapshot, new CredentialDetector());
         Finding applied = Assert.Single(result.Findings, f => f.RuleId == SecretRules.SecretInLastApplied);

@@ -1,0 +1,75 @@
+using KubeSecurity.Core.Credentials;
+using Xunit.Abstractions;
+
+namespace KubeSecurity.Core.Tests.Secrets;
+
+/// <summary>
+/// Recall per credential family and false positives per negative class on the labelled corpus
+/// (Corpus/credential-formats.tsv, written by make-credential-formats.py): every family in six
+/// embeddings (a bare value under a neutral key, ini, YAML, JSON, a command line, XML), and the
+/// ordinary values scanners wrongly flag. The table is printed; thresholds fail the build.
+/// </summary>
+public class CredentialFormatCorpusTests(ITestOutputHelper output)
+{
+    private const double MinimumRecall = 0.95;
+    private const double MaximumFalsePositiveRate = 0.01;
+
+    private static List<(string Family, bool Expected, string Embedding, string Key, string Value)> Corpus() =>
+        File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "Secrets", "Corpus", "credential-formats.tsv"))
+            .Where(l => !l.StartsWith('#') && l.Length > 0)
+            .Select(l => l.Split('\t'))
+            .Select(p => (p[0], p[1] == "1", p[2], p[3], p[4].Replace("\\n", "\n", StringComparison.Ordinal)))
+            .ToList();
+
+    [Fact]
+    public void Every_family_is_found_in_every_embedding_and_ordinary_values_are_left_alone()
+    {
+        var detector = new CredentialDetector();
+        var rows = Corpus();
+        var failures = new List<string>();
+        output.WriteLine($"{"family / class",-24} {"rows",5} {"flagged",8} {"rate",7}");
+        foreach (var group in rows.GroupBy(r => (r.Family, r.Expected)).OrderByDescending(g => g.Key.Expected).ThenBy(g => g.Key.Family, StringComparer.Ordinal))
+        {
+            var flagged = group.Where(r => detector.Scan(r.Key, r.Value).Count > 0).ToList();
+            double rate = (double)flagged.Count / group.Count();
+            output.WriteLine($"{(group.Key.Expected ? "+ " : "- ") + group.Key.Family,-24} {group.Count(),5} {flagged.Count,8} {rate,7:P0}");
+            if (group.Key.Expected && rate < MinimumRecall)
+            {
+                failures.Add($"{group.Key.Family}: recall {rate:P0}; missed in {string.Join(", ", group.Except(flagged).Select(r => r.Embedding))}");
+            }
+            else if (!group.Key.Expected)
+            {
+                failures.AddRange(flagged.Select(r => $"{group.Key.Family}: flagged {r.Key} as {string.Join(",", detector.Scan(r.Key, r.Value).Select(m => m.Detector))}"));
+            }
+        }
+
+        int negatives = rows.Count(r => !r.Expected);
+        int falsePositives = rows.Count(r => !r.Expected && detector.Scan(r.Key, r.Value).Count > 0);
+        output.WriteLine($"negatives flagged: {falsePositives} of {negatives}");
+        failures.ForEach(output.WriteLine);
+        Assert.True(!failures.Any(f => f.Contains("recall", StringComparison.Ordinal)) && (double)falsePositives / negatives <= MaximumFalsePositiveRate,
+            string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Format_detections_name_their_family_and_are_high_confidence()
+    {
+        var detector = new CredentialDetector();
+        foreach (var row in Corpus().Where(r => r.Expected && r.Embedding == "bare" && r.Family is "Stripe" or "SendGrid" or "npm" or "HuggingFace" or "Anthropic"))
+        {
+            CredentialMatch match = Assert.Single(detector.Scan(row.Key, row.Value));
+            Assert.Equal(CredentialConfidence.High, match.Confidence);
+            Assert.StartsWith(row.Family switch { "npm" => "Npm", "HuggingFace" => "HuggingFace", _ => row.Family }, match.Detector, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_github_token_with_a_wrong_checksum_is_not_reported_as_one()
+    {
+        var detector = new CredentialDetector();
+        string good = Corpus().First(r => r.Family == "GitHub" && r.Value.StartsWith("gh", StringComparison.Ordinal) && r.Value[3] == '_' && r.Embedding == "bare").Value;
+        string bad = good[..^1] + (good[^1] == 'a' ? 'b' : 'a');
+        Assert.Contains(detector.Scan("value", good), m => m.Detector == CredentialDetector.GitHubToken);
+        Assert.DoesNotContain(detector.Scan("value", bad), m => m.Detector == CredentialDetector.GitHubToken);
+    }
+}
