@@ -29,6 +29,7 @@ public sealed partial class CredentialDetector
     public const string CredentialKey = "CredentialNamedKey";
     public const string HighEntropy = "HighEntropyString";
     public const string WeakDefaultPassword = "WeakDefaultPassword";
+    public const string HttpAuthorization = "HttpAuthorization";
 
     /// <summary>Shannon entropy in bits per character above which a long token counts as random (tunable).</summary>
     public double EntropyThreshold { get; init; } = 4.2;
@@ -50,6 +51,7 @@ public sealed partial class CredentialDetector
         CredentialKey => "a literal value under a credential-named key",
         HighEntropy => "a high-entropy string (a likely key or token)",
         WeakDefaultPassword => "a well-known default password (changeme, admin, ...)",
+        HttpAuthorization => "HTTP credentials (an Authorization header, curl -u user:password)",
         _ => TokenFormats.All.FirstOrDefault(f => f.Detector == detector)?.Description ?? detector switch
         {
             "MailchimpKey" => "a Mailchimp API key",
@@ -87,6 +89,8 @@ public sealed partial class CredentialDetector
         }
 
         FormatScanner.Scan(value, matches);
+        HttpCredentials(value, matches);
+        Base64PrivateKeys(value, matches);
 
         if (value.Contains("eyJ", StringComparison.Ordinal))
         {
@@ -179,6 +183,102 @@ public sealed partial class CredentialDetector
     }
 
     // Public keys, known_hosts lines and JWKS documents are full of random-looking base64 that is meant to be published.
+    /// <summary>
+    /// "Authorization: Basic base64(user:password)", "Bearer token" and "curl -u user:password":
+    /// credentials written where HTTP clients are configured or invoked.
+    /// </summary>
+    private static void HttpCredentials(string value, List<CredentialMatch> matches)
+    {
+        foreach ((string marker, bool basic) in new[] { ("Basic ", true), ("Bearer ", false), ("basic ", true), ("bearer ", false) })
+        {
+            for (int at = value.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = value.IndexOf(marker, at + 1, StringComparison.Ordinal))
+            {
+                int start = at + marker.Length;
+                int end = start;
+                while (end < value.Length && (char.IsAsciiLetterOrDigit(value[end]) || value[end] is '+' or '/' or '=' or '-' or '_' or '.' or '~'))
+                {
+                    end++;
+                }
+
+                ReadOnlySpan<char> token = value.AsSpan(start, end - start);
+                bool credential = basic
+                    ? token.Length >= 8 && DecodesToUserAndPassword(token)
+                    : token.Length >= 20 && !FormatScanner.IsPlaceholder(token) && !IsReferenceValue(token.ToString());
+                if (credential && !Overlaps(matches, start))
+                {
+                    matches.Add(new CredentialMatch(HttpAuthorization, start, end - start) { Confidence = basic ? CredentialConfidence.High : CredentialConfidence.Medium });
+                }
+            }
+        }
+
+        // Docker config.json: "auth": base64(user:password).
+        foreach (string marker in new[] { "\"auth\": \"", "\"auth\":\"" })
+        {
+            for (int at = value.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = value.IndexOf(marker, at + 1, StringComparison.Ordinal))
+            {
+                int start = at + marker.Length;
+                int end = value.IndexOf('"', start);
+                if (end > start && DecodesToUserAndPassword(value.AsSpan(start, end - start)) && !Overlaps(matches, start))
+                {
+                    matches.Add(new CredentialMatch(HttpAuthorization, start, end - start) { Confidence = CredentialConfidence.High });
+                }
+            }
+        }
+
+        foreach (string flag in new[] { " -u ", " --user ", " --user=" })
+        {
+            for (int at = value.IndexOf(flag, StringComparison.Ordinal); at >= 0; at = value.IndexOf(flag, at + 1, StringComparison.Ordinal))
+            {
+                int start = at + flag.Length;
+                int end = start;
+                while (end < value.Length && !char.IsWhiteSpace(value[end]))
+                {
+                    end++;
+                }
+
+                string pair = value[start..end].Trim('"', '\'');
+                int colon = pair.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && colon < pair.Length - 1 && !IsReferenceValue(pair[(colon + 1)..]) && !IsPlaceholder(pair[(colon + 1)..]) && !Overlaps(matches, start))
+                {
+                    matches.Add(new CredentialMatch(HttpAuthorization, start, end - start) { Confidence = CredentialConfidence.High });
+                }
+            }
+        }
+    }
+
+    /// <summary>A PEM private key stored base64-encoded (kubeconfig client-key-data, a Secret's data copied into a ConfigMap).</summary>
+    private static void Base64PrivateKeys(string value, List<CredentialMatch> matches)
+    {
+        for (int at = value.IndexOf("LS0tLS1CRUdJTi", StringComparison.Ordinal); at >= 0; at = value.IndexOf("LS0tLS1CRUdJTi", at + 1, StringComparison.Ordinal))
+        {
+            int end = at;
+            while (end < value.Length && (char.IsAsciiLetterOrDigit(value[end]) || value[end] is '+' or '/' or '='))
+            {
+                end++;
+            }
+
+            int length = (end - at) / 4 * 4;
+            byte[] decoded = new byte[length];
+            if (length >= 40 && Convert.TryFromBase64Chars(value.AsSpan(at, length), decoded, out int written)
+                && decoded.AsSpan(0, Math.Min(written, 64)).IndexOf("PRIVATE KEY"u8) >= 0 && !Overlaps(matches, at))
+            {
+                matches.Add(new CredentialMatch(PrivateKey, at, end - at) { Confidence = CredentialConfidence.High });
+            }
+        }
+    }
+
+    private static bool DecodesToUserAndPassword(ReadOnlySpan<char> base64)
+    {
+        Span<byte> decoded = stackalloc byte[base64.Length];
+        if (!Convert.TryFromBase64Chars(base64, decoded, out int written) || written < 3)
+        {
+            return false;
+        }
+
+        int colon = decoded[..written].IndexOf((byte)':');
+        return colon > 0 && colon < written - 1 && decoded[..written].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0;
+    }
+
     /// <summary>A value that starts like a known token but failed that format's checks (xoxb-12345-abcd234) is a placeholder.</summary>
     private static bool ImitatesAFormat(string value) =>
         TokenFormats.All.Any(f => f.Prefixes.Any(p => p.Length >= 3 && value.StartsWith(p, StringComparison.Ordinal)));
@@ -334,7 +434,8 @@ public sealed partial class CredentialDetector
     public static bool IsReferenceValue(string value)
     {
         string v = value.Trim().Trim('"', '\'');
-        return v.Length == 0 || v.StartsWith('/') || v.StartsWith("./", StringComparison.Ordinal) || v.StartsWith("~/", StringComparison.Ordinal)
+        // A path is a reference; ".npmrc" lines (//registry.npmjs.org/:_authToken=...) start with "//" and hold one.
+        return v.Length == 0 || (v.StartsWith('/') && !v.StartsWith("//", StringComparison.Ordinal)) || v.StartsWith("./", StringComparison.Ordinal) || v.StartsWith("~/", StringComparison.Ordinal)
             || v.StartsWith("$(", StringComparison.Ordinal) || v.StartsWith("${", StringComparison.Ordinal) || IsVariable(v)
             || v.StartsWith("{{", StringComparison.Ordinal) || v.StartsWith('%') || v.StartsWith("secretKeyRef", StringComparison.Ordinal)
             || v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("ref+", StringComparison.Ordinal) || v.StartsWith("arn:aws:secretsmanager", StringComparison.Ordinal)

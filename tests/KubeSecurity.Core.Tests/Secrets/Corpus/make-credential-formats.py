@@ -64,6 +64,12 @@ FAMILIES = {
         "AGE-SECRET-KEY-1" + rnd("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58),
         "PuTTY-User-Key-File-3: ssh-ed25519\\nEncryption: none\\nPrivate-Lines: 1\\n" + base64.b64encode(R.randbytes(48)).decode()]),
     "JWT": lambda: "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + rnd(B64URL, 10) + ".eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Ii" + rnd(B64URL, 40) + "." + rnd(B64URL, 86),
+    "HttpAuth": lambda: R.choice(["Authorization: Basic " + base64.b64encode(("svc-" + rnd(string.ascii_lowercase, 5) + ":" + rnd(B62, 16)).encode()).decode(),
+                                  "curl -sf -u deploy:" + rnd(B62, 18) + " https://registry.example/api",
+                                  "Authorization: Bearer " + rnd(B64URL, 40),
+                                  "{\"auths\": {\"registry.example\": {\"auth\": \"" + base64.b64encode(("robot:" + rnd(B62, 20)).encode()).decode() + "\"}}}",
+                                  "//registry.npmjs.org/:_authToken=" + uuid()]),
+    "KubeconfigKey": lambda: "users:\\n- name: admin\\n  user:\\n    client-key-data: " + base64.b64encode(("-----BEGIN EC PRIVATE KEY-----\n" + base64.b64encode(R.randbytes(90)).decode() + "\n-----END EC PRIVATE KEY-----\n").encode()).decode(),
     "DatabaseUrl": lambda: R.choice(["postgres://app:", "mysql://root:", "mongodb+srv://svc:", "redis://:", "amqp://guest:"]) + rnd(B62, 18) + "@" + R.choice(["db.internal:5432/app", "cluster0.abcde.mongodb.net/orders", "redis-master:6379/0", "rabbitmq:5672/"]),
 }
 
