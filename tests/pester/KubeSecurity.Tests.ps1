@@ -132,6 +132,15 @@ Describe 'Secret audits of the demo cluster' {
         ($leaks | ForEach-Object Message) -join ' ' | Should -Not -Match 'AKIA2E5QJ7WBHXK4R6TN'
     }
 
+    It 'keeps only confident detections with -MinimumConfidence High, and says each one''s confidence' {
+        $all = @($snapshot | Find-KubeCredentialLeak)
+        $high = @($snapshot | Find-KubeCredentialLeak -MinimumConfidence High)
+        $high.Count | Should -BeGreaterThan 0
+        $high.Count | Should -BeLessThan $all.Count
+        $high | ForEach-Object { $_.Evidence.Confidence | Should -Be 'High' }
+        $high.Evidence.Detector | Should -Contain 'AwsAccessKeyId'
+    }
+
     It 'lists the legacy token in the inventory' {
         ($snapshot | Get-KubeSecretInventory | Where-Object IsLegacyToken).Name | Should -Contain 'deployer-token'
     }

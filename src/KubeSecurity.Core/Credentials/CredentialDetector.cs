@@ -1,3 +1,4 @@
+using KubeSecurity.Model;
 using System.Text.RegularExpressions;
 
 namespace KubeSecurity.Core.Credentials;
@@ -104,7 +105,7 @@ public sealed partial class CredentialDetector
         {
             if (UrlWithPassword(value, at) is (int start, int length) && !Overlaps(matches, start))
             {
-                matches.Add(new CredentialMatch(UrlCredentials, start, length));
+                matches.Add(new CredentialMatch(UrlCredentials, start, length) { Confidence = CredentialConfidence.High });
             }
         }
 
@@ -173,7 +174,7 @@ public sealed partial class CredentialDetector
                     ReadOnlySpan<char> token = value.AsSpan(start, length);
                     if (LooksRandom(token) && !IsBenignToken(value, start, token))
                     {
-                        matches.Add(new CredentialMatch(HighEntropy, start, length));
+                        matches.Add(new CredentialMatch(HighEntropy, start, length) { Confidence = CredentialConfidence.Low });
                     }
                 }
 

@@ -1,3 +1,4 @@
+using KubeSecurity.Model;
 namespace KubeSecurity.Core.Credentials;
 
 /// <summary>

@@ -1,12 +1,6 @@
-namespace KubeSecurity.Core.Credentials;
+using KubeSecurity.Model;
 
-/// <summary>How sure a detection is: a format with a checksum or a long fixed prefix, or only a shape.</summary>
-public enum CredentialConfidence
-{
-    Low,
-    Medium,
-    High,
-}
+namespace KubeSecurity.Core.Credentials;
 
 /// <summary>
 /// One credential format as its issuer defines it: a literal prefix, the characters and length of

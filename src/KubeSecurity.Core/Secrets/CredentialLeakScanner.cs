@@ -217,6 +217,7 @@ public static class CredentialLeakScanner
                     ["Detector"] = match.Detector,
                     ["Fingerprint"] = fingerprint,
                     ["Length"] = RedactedValue.LengthBucket(match.Length),
+                    ["Confidence"] = match.Confidence.ToString(),
                 },
                 match.Detector == CredentialDetector.HighEntropy ? Severity.Medium : null));
         }

@@ -21,6 +21,10 @@ public sealed class FindKubeCredentialLeakCommand : SecretCmdletBase
     [ValidateRange(8, 4096)]
     public int MinimumEntropyLength { get; set; } = 24;
 
+    /// <summary>Only credentials detected with at least this confidence: High (a checksum or a distinctive prefix), Medium, or Low (randomness alone; the default keeps everything).</summary>
+    [Parameter]
+    public CredentialConfidence MinimumConfidence { get; set; } = CredentialConfidence.Low;
+
     protected override void ProcessSnapshot(KubeSnapshot snapshot)
     {
         var detector = new CredentialDetector { EntropyThreshold = EntropyThreshold, MinimumEntropyLength = MinimumEntropyLength };
@@ -38,7 +42,8 @@ public sealed class FindKubeCredentialLeakCommand : SecretCmdletBase
 
         WriteVerbose($"Scanned {result.BytesScanned:N0} characters of ConfigMaps, environment values, command lines and annotations: {result.Findings.Count} finding(s).");
         WarnRedacted(snapshot, result.RedactedValues, "value scans");
-        IEnumerable<Finding> findings = result.Findings;
+        IEnumerable<Finding> findings = result.Findings.Where(f => !f.Evidence.TryGetValue("Confidence", out string? confidence)
+            || (Enum.TryParse(confidence, out CredentialConfidence level) && level >= MinimumConfidence));
         if (Namespace is { Length: > 0 })
         {
             findings = findings.Where(f => f.Namespace is not null && Namespace.Contains(f.Namespace, StringComparer.Ordinal));

@@ -1,4 +1,5 @@
 using KubeSecurity.Core.Credentials;
+using KubeSecurity.Model;
 using Xunit.Abstractions;
 
 namespace KubeSecurity.Core.Tests.Secrets;
@@ -71,5 +72,23 @@ public class CredentialFormatCorpusTests(ITestOutputHelper output)
         string bad = good[..^1] + (good[^1] == 'a' ? 'b' : 'a');
         Assert.Contains(detector.Scan("value", good), m => m.Detector == CredentialDetector.GitHubToken);
         Assert.DoesNotContain(detector.Scan("value", bad), m => m.Detector == CredentialDetector.GitHubToken);
+    }
+
+    [Fact]
+    public void Findings_say_how_sure_they_are()
+    {
+        var snapshot = Rbac.RbacFixtures.FromYaml("""
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app, namespace: a}
+            data:
+              stripe: "sk_live_4eC39HqLyjWDarjtT1zdp7dcQm2Lk7Rt4Vb8Nc"
+              blob: "Zx9Qm2Lk7Rt4Vb8Nc3Hs6Jd1Fg5Wp0Ey"
+            """ + "\n");
+        var findings = KubeSecurity.Core.Secrets.CredentialLeakScanner.Scan(snapshot, new CredentialDetector()).Findings;
+
+        Assert.Equal("High", Assert.Single(findings, f => f.Evidence["Location"] == "data.stripe").Evidence["Confidence"]);
+        Assert.Equal("Low", Assert.Single(findings, f => f.Evidence["Location"] == "data.blob").Evidence["Confidence"]);
     }
 }
