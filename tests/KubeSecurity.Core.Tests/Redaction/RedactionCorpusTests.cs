@@ -130,6 +130,19 @@ public class RedactionCorpusTests
         AssertEveryFlaggedValueIsRedacted(corpus.Select(c => (c.Key, c.Value)).ToList());
     }
 
+    [Fact]
+    public void Every_credential_format_the_scanner_knows_is_redacted_on_export_wherever_it_was_planted()
+    {
+        // The format corpus: every detector family in several embeddings, and the ordinary values that must stay.
+        List<(string Key, string Value)> formats = File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "Secrets", "Corpus", "credential-formats.tsv"))
+            .Where(l => !l.StartsWith('#') && l.Length > 0)
+            .Select(l => l.Split('\t'))
+            .Select(p => (p[3], p[4].Replace("\\n", "\n", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(formats.Count >= 500);
+        AssertEveryFlaggedValueIsRedacted(formats);
+    }
+
     [Theory]
     [MemberData(nameof(Regressions))]
     public void Values_the_old_redactor_missed_are_redacted(string key, string value)
