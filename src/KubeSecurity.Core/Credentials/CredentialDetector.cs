@@ -92,6 +92,10 @@ public sealed partial class CredentialDetector
         FormatScanner.Scan(value, matches);
         HttpCredentials(value, matches);
         Base64PrivateKeys(value, matches);
+        if (value.Contains("<add ", StringComparison.Ordinal))
+        {
+            XmlKeyValueSettings(value, matches);
+        }
 
         if (value.Contains("eyJ", StringComparison.Ordinal))
         {
@@ -244,6 +248,27 @@ public sealed partial class CredentialDetector
                     matches.Add(new CredentialMatch(HttpAuthorization, start, end - start) { Confidence = CredentialConfidence.High });
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// .NET-style settings (NuGet.config, app.config): &lt;add key="ClearTextPassword" value="..." /&gt;.
+    /// The key attribute names the setting, so it is judged as a credential-named key would be.
+    /// </summary>
+    private static void XmlKeyValueSettings(string value, List<CredentialMatch> matches)
+    {
+        foreach (Match element in XmlAddElement().Matches(value))
+        {
+            string name = element.Groups["key"].Value;
+            Group secret = element.Groups["value"];
+            string text = secret.Value;
+            if (!CredentialKeyName().IsMatch(name) || ValueShape.IsSettingKey(name) || text.Length < 4 || Overlaps(matches, secret.Index)
+                || IsReferenceValue(text) || IsPlaceholder(text) || IsSetting(text) || ValueShape.IsNotASecret(text) || (text.Length >= 8 && FormatScanner.IsPlaceholder(text)))
+            {
+                continue;
+            }
+
+            matches.Add(new CredentialMatch(ValueShape.IsWeakDefault(text) ? WeakDefaultPassword : CredentialKey, secret.Index, secret.Length));
         }
     }
 
@@ -478,6 +503,9 @@ public sealed partial class CredentialDetector
 
     [GeneratedRegex(@"(?:^|[_\-.])(?:pass(?:word|wd)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|private[_\-.]?key|credentials?|auth)(?:$|[_\-.])|password|secret|token|apikey", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialKeyName();
+
+    [GeneratedRegex(@"<add\s+key=""(?<key>[^""]{1,100})""\s+value=""(?<value>[^""]{0,512})""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex XmlAddElement();
 
     [GeneratedRegex(@"^\d+(?:\.\d+)?(?:ms|s|m|h|d|Ki|Mi|Gi|k|K|M|G)$", RegexOptions.CultureInvariant)]
     private static partial Regex DurationOrSize();

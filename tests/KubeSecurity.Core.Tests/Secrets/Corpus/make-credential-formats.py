@@ -98,6 +98,7 @@ NEGATIVES = {
     "PublishableKey": [("STRIPE_PUBLISHABLE_KEY", "pk_live_" + rnd(B62, 99)), ("checkout.js", "Stripe('pk_test_" + rnd(B62, 99) + "')"), ("publishable", "pk_live_" + rnd(B62, 24))],
     "Reference": [("API_TOKEN_ENV", "API_TOKEN"), ("EXISTING_SECRET", "postgres-auth"), ("passwordKey", "redis-password"), ("DB_PASSWORD_SECRET", "db-credentials"),
                   ("TOKEN_FROM", "GITHUB_TOKEN"), ("existingSecretPasswordKey", "admin-password"), ("secretName", "tls-cert")],
+    "XmlSetting": [("app.config", "<appSettings><add key=\"PasswordHashAlgorithm\" value=\"PBKDF2\" /><add key=\"TokenHeader\" value=\"Authorization\" /><add key=\"ApiKeyName\" value=\"X-Api-Key\" /></appSettings>")],
     "Setting": [("TOKEN_HEADER", "Authorization"), ("SECRET_STORE", "vault"), ("PASSWORD_HASH_ALGORITHM", "bcrypt"), ("secret.rotation", "enabled"),
                 ("TOKEN_TTL", "3600"), ("AUTH_TYPE", "Bearer"), ("PASSWORD_MIN_LENGTH", "12"), ("TOKEN_AUDIENCE", "https://kubernetes.default.svc"),
                 ("API_KEY_HEADER", "X-Api-Key"), ("vault.hashicorp.com/agent-inject-secret-config", "secret/data/payments/config")],
@@ -120,6 +121,9 @@ for family, make in FAMILIES.items():
             if family == "PrivateKey" and embedding in ("ini", "json", "args", "xml"):
                 continue  # multi-line key material does not sit on one configuration line
             lines.append(f"{family}\t1\t{embedding}\t{key}\t{template.format(token)}")
+for _ in range(6):
+    lines.append("ConfigFiles\t1\txml\tNuGet.config\t<configuration><packageSourceCredentials><feed><add key=\"Username\" value=\"ci\" /><add key=\"ClearTextPassword\" value=\"" + rnd(B62, 20) + "\" /></feed></packageSourceCredentials></configuration>")
+    lines.append("ConfigFiles\t1\tini\t.pypirc\t[pypi]\\nusername = __token__\\npassword = " + rnd(B62, 24))
 for weak in ["changeme", "admin", "password", "Passw0rd", "letmein"]:
     lines.append(f"WeakDefault\t1\tbare\tDB_PASSWORD\t{weak}")
     lines.append(f"WeakDefault\t1\tenv\tADMIN_PASSWORD\t{weak}")
