@@ -131,20 +131,12 @@ public sealed partial class CredentialDetector
         }
 
         string trimmed = value.Trim();
-        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && ValueShape.IsWeakDefault(trimmed) && !ValueShape.IsSettingKey(key))
+        // A credential-named key is evidence only when its value looks like a secret (or is a known default).
+        if (matches.Count == 0 && CredentialNamedValue(key, trimmed) is string named
+            && (named == WeakDefaultPassword || (trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))))
         {
-            matches.Add(new CredentialMatch(WeakDefaultPassword, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
-        }
-
-        // A credential-named key is evidence only when its value looks like a secret: not a name,
-        // a setting, code or a template, and not under a key that names a setting.
-        if (matches.Count == 0 && CredentialKeyName().IsMatch(key) && !ValueShape.IsSettingKey(key) && !IsReferenceValue(trimmed) && !IsPlaceholder(trimmed) && !IsSetting(trimmed)
-            && !(trimmed.Length >= 8 && FormatScanner.IsPlaceholder(trimmed)) && !ImitatesAFormat(trimmed)
-            && !ValueShape.IsNotASecret(trimmed)
-            && trimmed.Length >= 4 && trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))
-        {
-            bool aws = key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
-            matches.Add(new CredentialMatch(aws ? AwsSecretKey : CredentialKey, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
+            bool aws = named == CredentialKey && key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
+            matches.Add(new CredentialMatch(aws ? AwsSecretKey : named, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
         }
 
         if (matches.Count == 0)
@@ -192,9 +184,13 @@ public sealed partial class CredentialDetector
     /// "Authorization: Basic base64(user:password)", "Bearer token" and "curl -u user:password":
     /// credentials written where HTTP clients are configured or invoked.
     /// </summary>
+    private static readonly (string Marker, bool Basic)[] AuthorizationSchemes = { ("Basic ", true), ("Bearer ", false), ("basic ", true), ("bearer ", false) };
+    private static readonly string[] DockerAuthMarkers = { "\"auth\": \"", "\"auth\":\"" };
+    private static readonly string[] UserFlags = { " -u ", " --user ", " --user=" };
+
     private static void HttpCredentials(string value, List<CredentialMatch> matches)
     {
-        foreach ((string marker, bool basic) in new[] { ("Basic ", true), ("Bearer ", false), ("basic ", true), ("bearer ", false) })
+        foreach ((string marker, bool basic) in AuthorizationSchemes)
         {
             for (int at = value.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = value.IndexOf(marker, at + 1, StringComparison.Ordinal))
             {
@@ -217,7 +213,7 @@ public sealed partial class CredentialDetector
         }
 
         // Docker config.json: "auth": base64(user:password).
-        foreach (string marker in new[] { "\"auth\": \"", "\"auth\":\"" })
+        foreach (string marker in DockerAuthMarkers)
         {
             for (int at = value.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = value.IndexOf(marker, at + 1, StringComparison.Ordinal))
             {
@@ -230,7 +226,7 @@ public sealed partial class CredentialDetector
             }
         }
 
-        foreach (string flag in new[] { " -u ", " --user ", " --user=" })
+        foreach (string flag in UserFlags)
         {
             for (int at = value.IndexOf(flag, StringComparison.Ordinal); at >= 0; at = value.IndexOf(flag, at + 1, StringComparison.Ordinal))
             {
@@ -259,16 +255,11 @@ public sealed partial class CredentialDetector
     {
         foreach (Match element in XmlAddElement().Matches(value))
         {
-            string name = element.Groups["key"].Value;
             Group secret = element.Groups["value"];
-            string text = secret.Value;
-            if (!CredentialKeyName().IsMatch(name) || ValueShape.IsSettingKey(name) || text.Length < 4 || Overlaps(matches, secret.Index)
-                || IsReferenceValue(text) || IsPlaceholder(text) || IsSetting(text) || ValueShape.IsNotASecret(text) || (text.Length >= 8 && FormatScanner.IsPlaceholder(text)))
+            if (!Overlaps(matches, secret.Index) && CredentialNamedValue(element.Groups["key"].Value, secret.Value) is string named)
             {
-                continue;
+                matches.Add(new CredentialMatch(named, secret.Index, secret.Length));
             }
-
-            matches.Add(new CredentialMatch(ValueShape.IsWeakDefault(text) ? WeakDefaultPassword : CredentialKey, secret.Index, secret.Length));
         }
     }
 
@@ -303,6 +294,30 @@ public sealed partial class CredentialDetector
 
         int colon = decoded[..written].IndexOf((byte)':');
         return colon > 0 && colon < written - 1 && decoded[..written].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0;
+    }
+
+    /// <summary>
+    /// The verdict on a value stored under a named key (an env var, a ConfigMap key, an XML setting's
+    /// key attribute): a well-known default password, a literal credential, or nothing when the key
+    /// is not credential-named, names a setting, or the value is a reference, setting, name, code,
+    /// template or placeholder.
+    /// </summary>
+    private static string? CredentialNamedValue(string key, string value)
+    {
+        if (!CredentialKeyName().IsMatch(key) || ValueShape.IsSettingKey(key))
+        {
+            return null;
+        }
+
+        if (ValueShape.IsWeakDefault(value))
+        {
+            return WeakDefaultPassword;
+        }
+
+        return value.Length < 4 || IsReferenceValue(value) || IsPlaceholder(value) || IsSetting(value) || (value.Length >= 8 && FormatScanner.IsPlaceholder(value))
+            || ImitatesAFormat(value) || ValueShape.IsNotASecret(value)
+            ? null
+            : CredentialKey;
     }
 
     /// <summary>A value that starts like a known token but failed that format's checks (xoxb-12345-abcd234) is a placeholder.</summary>

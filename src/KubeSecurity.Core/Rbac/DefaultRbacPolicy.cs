@@ -120,5 +120,8 @@ public sealed record DefaultRbacChoice(DefaultRbacMode Mode, string? Version = n
         return false;
     }
 
+    /// <summary>The choice a validated parameter holds (values the validator refused never get here; null is Auto).</summary>
+    public static DefaultRbacChoice FromValidated(string? text) => TryParse(text, out DefaultRbacChoice choice, out _) ? choice : Auto;
+
     public override string ToString() => Mode == DefaultRbacMode.Version ? Version! : Mode.ToString();
 }

@@ -279,15 +279,6 @@ public sealed class RbacEscalationGraph
     private static readonly RbacRequest ImpersonateGroups = RbacRequest.ForResource("impersonate", "groups");
     private static readonly RbacRequest ImpersonateServiceAccounts = RbacRequest.ForResource("impersonate", "serviceaccounts");
 
-    /// <summary>
-    /// Whether the rule allows the request for some object name: the verb, group and resource match,
-    /// and names are then checked one by one with <see cref="RbacRule.ResourceNameMatches"/>. Testing
-    /// the unnamed request once per rule instead of a request per candidate keeps this linear and
-    /// allocation-free in the number of identities.
-    /// </summary>
-    private static bool AllowsSomeName(RbacRule rule, RbacRequest unnamed) =>
-        rule.VerbMatches(unnamed.Verb) && rule.ApiGroupMatches(unnamed.ApiGroup) && rule.ResourceMatches(unnamed.Resource!, unnamed.Subresource);
-
     private void AddImpersonation(string me, List<RbacGrant> grants, IReadOnlyList<string> namespaces)
     {
         // Only rules that can impersonate at all are worth the per-identity checks below.
@@ -300,8 +291,8 @@ public sealed class RbacEscalationGraph
                 AddEdge(me, AdminNode, 1, "ImpersonateMasters", "Impersonate the group system:masters (--as-group system:masters)", grant.Describe(), EscalationTarget.ClusterAdmin);
             }
 
-            bool users = AllowsSomeName(rule, ImpersonateUsers);
-            bool groups = AllowsSomeName(rule, ImpersonateGroups);
+            bool users = rule.AllowsSomeName(ImpersonateUsers);
+            bool groups = rule.AllowsSomeName(ImpersonateGroups);
             if (!users && !groups)
             {
                 continue;
@@ -330,7 +321,7 @@ public sealed class RbacEscalationGraph
 
         foreach (RbacGrant grant in grants)
         {
-            if (!AllowsSomeName(grant.Rule, ImpersonateServiceAccounts))
+            if (!grant.Rule.AllowsSomeName(ImpersonateServiceAccounts))
             {
                 continue;
             }

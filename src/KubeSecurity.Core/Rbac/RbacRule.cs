@@ -37,6 +37,13 @@ public sealed class RbacRule
     public IReadOnlyList<string> NonResourceUrls => urls_;
 
 
+    /// <summary>
+    /// Whether the rule allows the request for some object name: verb, group and resource match, and
+    /// resourceNames (if any) narrow it to named objects without removing it.
+    /// </summary>
+    public bool AllowsSomeName(RbacRequest request) =>
+        request.IsResourceRequest && VerbMatches(request.Verb) && ApiGroupMatches(request.ApiGroup) && ResourceMatches(request.Resource ?? string.Empty, request.Subresource);
+
     /// <summary>Whether this rule allows the request (the namespace is the binding's business, not the rule's).</summary>
     public bool Allows(RbacRequest request) =>
         request.IsResourceRequest

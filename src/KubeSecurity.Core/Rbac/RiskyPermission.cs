@@ -63,9 +63,7 @@ internal sealed record RiskyPermission(string RuleId, string What, bool ClusterS
         {
             RbacRequest request = Requests[i];
             // resourceNames narrows but does not remove the risk: test against a named object.
-            bool allowed = rule.ResourceNames.Count > 0
-                ? rule.VerbMatches(request.Verb) && rule.ApiGroupMatches(request.ApiGroup) && rule.ResourceMatches(request.Resource ?? string.Empty, request.Subresource)
-                : rule.Allows(request);
+            bool allowed = rule.ResourceNames.Count > 0 ? rule.AllowsSomeName(request) : rule.Allows(request);
             if (allowed)
             {
                 return true;

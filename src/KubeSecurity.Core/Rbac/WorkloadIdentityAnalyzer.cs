@@ -49,7 +49,7 @@ public static class WorkloadIdentityAnalyzer
             result.Add(new WorkloadIdentity(site.Owner.ToResourceRef(), account, policy.ServiceAccountExists(site.Namespace, site.ServiceAccount),
                 mounted, how, summary.Risk, summary.Capabilities, summary.Chain,
                 running.Select(p => $"{p.Namespace}/{p.Name}").ToList(),
-                running.Select(p => JsonRead.String(Get(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())
+                running.Select(p => JsonRead.String(JsonRead.Property(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())
             { AssumedDefault = summary.Assumed, EscalationSteps = summary.Steps });
         }
 
@@ -151,29 +151,26 @@ public static class WorkloadIdentityAnalyzer
     {
         foreach (JsonElement volume in JsonRead.Array(site.Spec, "volumes"))
         {
-            if (JsonRead.Array(Get(volume, "projected"), "sources").Any(s => Get(s, "serviceAccountToken").ValueKind == JsonValueKind.Object))
+            if (JsonRead.Array(JsonRead.Property(volume, "projected"), "sources").Any(s => JsonRead.Property(s, "serviceAccountToken").ValueKind == JsonValueKind.Object))
             {
                 return (true, $"projected volume '{JsonRead.String(volume, "name")}'");
             }
         }
 
-        JsonElement podSetting = Get(site.Spec, "automountServiceAccountToken");
+        JsonElement podSetting = JsonRead.Property(site.Spec, "automountServiceAccountToken");
         if (podSetting.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
             bool on = podSetting.ValueKind == JsonValueKind.True;
             return (on, on ? "automountServiceAccountToken is true in the pod spec" : "disabled: automountServiceAccountToken is false in the pod spec");
         }
 
-        if (account is not null && Get(account.Json, "automountServiceAccountToken").ValueKind == JsonValueKind.False)
+        if (account is not null && JsonRead.Property(account.Json, "automountServiceAccountToken").ValueKind == JsonValueKind.False)
         {
             return (false, "disabled: automountServiceAccountToken is false on the service account");
         }
 
         return (true, "automatic: automountServiceAccountToken is not false");
     }
-
-    private static JsonElement Get(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) ? value : default;
 
     private static IdentityRisk ToRisk(Severity severity) => severity switch
     {
@@ -198,7 +195,7 @@ public static class WorkloadIdentityAnalyzer
 
             foreach (KubeObject pod in snapshot.OfKind("Pod"))
             {
-                string? phase = JsonRead.String(Get(pod.Json, "status"), "phase");
+                string? phase = JsonRead.String(JsonRead.Property(pod.Json, "status"), "phase");
                 if (phase is "Succeeded" or "Failed")
                 {
                     continue;
@@ -225,9 +222,9 @@ public static class WorkloadIdentityAnalyzer
 
         private static (string Kind, string Name)? Owner(KubeObject o)
         {
-            foreach (JsonElement owner in JsonRead.Array(Get(o.Json, "metadata"), "ownerReferences"))
+            foreach (JsonElement owner in JsonRead.Array(JsonRead.Property(o.Json, "metadata"), "ownerReferences"))
             {
-                if (Get(owner, "controller").ValueKind == JsonValueKind.True || JsonRead.Array(Get(o.Json, "metadata"), "ownerReferences").Count == 1)
+                if (JsonRead.Property(owner, "controller").ValueKind == JsonValueKind.True || JsonRead.Array(JsonRead.Property(o.Json, "metadata"), "ownerReferences").Count == 1)
                 {
                     return JsonRead.String(owner, "kind") is string kind && JsonRead.String(owner, "name") is string name ? (kind, name) : null;
                 }

@@ -14,6 +14,10 @@ internal static class JsonRead
             ? value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
             : new List<string>();
 
+    /// <summary>A property's value, or an undefined element when the object lacks it or is not an object.</summary>
+    public static JsonElement Property(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) ? value : default;
+
     /// <summary>The elements of an array property; empty when it is missing or not an array.</summary>
     public static List<JsonElement> Array(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array

@@ -57,8 +57,7 @@ public static partial class PodSecurityAnalyzer
                 ? new Dictionary<string, string> { ["Field"] = field }
                 : new Dictionary<string, string> { ["Field"] = field, ["Container"] = container }));
 
-    private static JsonElement Get(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement value) ? value : default;
+    private static JsonElement Get(JsonElement obj, string name) => JsonRead.Property(obj, name);
 
     private static bool IsTrue(JsonElement obj, string name) => Get(obj, name).ValueKind == JsonValueKind.True;
 

@@ -125,7 +125,7 @@ public sealed class InvokeKubeSecurityAuditCommand : SnapshotInputCmdlet
         SuppressionSource = SuppressionPath ?? "suppressions",
         BaselineKeys = baseline,
         FailOn = FailOn,
-        DefaultRbac = Core.Rbac.DefaultRbacChoice.TryParse(DefaultRbac, out Core.Rbac.DefaultRbacChoice choice, out _) ? choice : Core.Rbac.DefaultRbacChoice.Auto,
+        DefaultRbac = Core.Rbac.DefaultRbacChoice.FromValidated(DefaultRbac),
     };
 
     // -FailOn fails only after every snapshot (every cluster of a fleet) has been audited and every

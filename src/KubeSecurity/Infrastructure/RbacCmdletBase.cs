@@ -26,7 +26,7 @@ public abstract class RbacCmdletBase : SnapshotInputCmdlet
     [ArgumentCompleter(typeof(Completers.DefaultRbacCompleter))]
     public string DefaultRbac { get; set; } = "Auto";
 
-    internal DefaultRbacChoice DefaultRbacChoice => DefaultRbacChoice.TryParse(DefaultRbac, out DefaultRbacChoice choice, out _) ? choice : DefaultRbacChoice.Auto;
+    internal DefaultRbacChoice DefaultRbacChoice => DefaultRbacChoice.FromValidated(DefaultRbac);
 
     internal RbacPolicy BuildPolicy(KubeSnapshot snapshot)
     {
