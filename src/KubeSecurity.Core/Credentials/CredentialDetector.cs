@@ -31,6 +31,7 @@ public sealed partial class CredentialDetector
     public const string HighEntropy = "HighEntropyString";
     public const string WeakDefaultPassword = "WeakDefaultPassword";
     public const string HttpAuthorization = "HttpAuthorization";
+    public const string GcpServiceAccountKey = "GcpServiceAccountKey";
 
     /// <summary>Shannon entropy in bits per character above which a long token counts as random (tunable).</summary>
     public double EntropyThreshold { get; init; } = 4.2;
@@ -58,11 +59,17 @@ public sealed partial class CredentialDetector
             "MailchimpKey" => "a Mailchimp API key",
             "TelegramBotToken" => "a Telegram bot token",
             "AzureAdClientSecret" => "an Entra ID (Azure AD) client secret",
-            _ => detector,
+            GcpServiceAccountKey => "a Google Cloud service-account key file",
+            _ => KeyNamedFormats.Describe(detector) ?? detector,
         },
     };
 
     /// <summary>The credentials in a value stored under a key (an env var name, a ConfigMap key, an annotation name).</summary>
+    /// <remarks>
+    /// A value that is a configuration file (several lines) is also read line by line: each
+    /// "key = value" line is judged as a value under that key would be, so db.pass=… in a
+    /// properties file or password = "…" in TOML is found even without a format of its own.
+    /// </remarks>
     public List<CredentialMatch> Scan(string key, string value)
     {
         var matches = new List<CredentialMatch>();
@@ -97,6 +104,18 @@ public sealed partial class CredentialDetector
             XmlKeyValueSettings(value, matches);
         }
 
+        if (value.Contains("service_account", StringComparison.Ordinal))
+        {
+            foreach (Match match in GcpServiceAccount().Matches(value))
+            {
+                Group id = match.Groups["id"];
+                if (!Overlaps(matches, id.Index))
+                {
+                    matches.Add(new CredentialMatch(GcpServiceAccountKey, id.Index, id.Length) { Confidence = CredentialConfidence.High });
+                }
+            }
+        }
+
         if (value.Contains("eyJ", StringComparison.Ordinal))
         {
             foreach (Match match in JwtPattern().Matches(value))
@@ -113,7 +132,15 @@ public sealed partial class CredentialDetector
             }
         }
 
-        if (HasCredentialWord(value))
+        // Vendor keys without a prefix (DD_API_KEY=<hex>) take precedence over the generic assignment verdict.
+        // Every vendor key name holds "key" or "token", so the cheap word probe gates the vendor probe.
+        bool credentialWords = HasCredentialWord(value);
+        if (credentialWords && KeyNamedFormats.MayApply(key, value))
+        {
+            ConfigFileLines(key, value, matches, vendorOnly: true);
+        }
+
+        if (credentialWords)
         {
             foreach (Match match in Assignment().Matches(value))
             {
@@ -122,7 +149,8 @@ public sealed partial class CredentialDetector
                 {
                     matches.Add(new CredentialMatch(WeakDefaultPassword, secret.Index, secret.Length));
                 }
-                else if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value) && !ValueShape.IsNotASecret(secret.Value))
+                else if (!IsReferenceValue(secret.Value) && !Overlaps(matches, secret.Index) && !IsPlaceholder(secret.Value) && !ValueShape.IsNotASecret(secret.Value)
+                    && !ValueShape.IsSettingKey(match.Groups["key"].Value) && !IsSetting(secret.Value))
                 {
                     bool aws = value.AsSpan(Math.Max(0, match.Index - 20), Math.Min(20, match.Index)).Contains("aws", StringComparison.OrdinalIgnoreCase);
                     matches.Add(new CredentialMatch(aws ? AwsSecretKey : PasswordAssignment, secret.Index, secret.Length));
@@ -130,7 +158,18 @@ public sealed partial class CredentialDetector
             }
         }
 
+        if (credentialWords)
+        {
+            ConfigFileLines(key, value, matches, vendorOnly: false);
+        }
+
         string trimmed = value.Trim();
+        if (matches.Count == 0 && KeyNamedFormats.Match(key, string.Empty, trimmed) is string vendor)
+        {
+            matches.Add(new CredentialMatch(vendor, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length) { Confidence = KeyNamedFormats.Confidence });
+            return matches;
+        }
+
         // A credential-named key is evidence only when its value looks like a secret (or is a known default).
         if (matches.Count == 0 && CredentialNamedValue(key, trimmed) is string named
             && (named == WeakDefaultPassword || (trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))))
@@ -147,6 +186,35 @@ public sealed partial class CredentialDetector
         return matches;
     }
 
+    /// <summary>Each "key = value" line of a configuration file value, judged as a value under that key.</summary>
+    private static void ConfigFileLines(string fileKey, string value, List<CredentialMatch> matches, bool vendorOnly)
+    {
+        var assignments = new List<ConfigAssignment>();
+        ConfigLines.Read(value, assignments, credentialKeysOnly: !vendorOnly);
+        foreach (ConfigAssignment line in assignments)
+        {
+            if (Overlaps(matches, line.ValueStart))
+            {
+                continue;
+            }
+
+            string lineValue = value.Substring(line.ValueStart, line.ValueLength);
+            if (lineValue.Contains(' ', StringComparison.Ordinal) || lineValue.Length > 512)
+            {
+                continue;
+            }
+
+            if (KeyNamedFormats.Match(line.Key, fileKey, lineValue) is string vendor)
+            {
+                matches.Add(new CredentialMatch(vendor, line.ValueStart, line.ValueLength) { Confidence = KeyNamedFormats.Confidence });
+            }
+            else if (!vendorOnly && !IsReferenceKey(line.Key) && CredentialNamedValue(line.Key, lineValue) is string named)
+            {
+                matches.Add(new CredentialMatch(named, line.ValueStart, line.ValueLength));
+            }
+        }
+    }
+
     private void ScanEntropy(string value, List<CredentialMatch> matches)
     {
         if (value.Length < MinimumEntropyLength || value.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) || HoldsPublicKeys(value))
@@ -157,7 +225,9 @@ public sealed partial class CredentialDetector
         int start = -1;
         for (int i = 0; i <= value.Length; i++)
         {
-            bool tokenChar = i < value.Length && (char.IsAsciiLetterOrDigit(value[i]) || value[i] is '+' or '/' or '_' or '-' or '=');
+            // '=' belongs to a token only as base64 padding: in KEY=value it separates two words.
+            bool tokenChar = i < value.Length && (char.IsAsciiLetterOrDigit(value[i]) || value[i] is '+' or '/' or '_' or '-'
+                || (value[i] == '=' && (i + 1 == value.Length || !char.IsAsciiLetterOrDigit(value[i + 1]))));
             if (tokenChar && start < 0)
             {
                 start = i;
@@ -448,9 +518,9 @@ public sealed partial class CredentialDetector
         return null;
     }
 
-    private static readonly string[] CredentialWords = { "pass", "pwd", "secret", "token", "key", "auth" };
+    private static readonly string[] CredentialWords = { "pass", "pwd", "secret", "token", "key", "auth", "cred" };
 
-    private static bool HasCredentialWord(string value)
+    internal static bool HasCredentialWord(ReadOnlySpan<char> value)
     {
         foreach (string word in CredentialWords)
         {
@@ -508,12 +578,16 @@ public sealed partial class CredentialDetector
     [GeneratedRegex(@"(?<aws>\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|APKA|ASCA)[A-Z0-9]{16}\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex AwsPattern();
 
+    [GeneratedRegex(@"""private_key_id""\s*:\s*""(?<id>[0-9a-f]{40})""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex GcpServiceAccount();
+
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", RegexOptions.CultureInvariant)]
     private static partial Regex JwtPattern();
 
 
     // Anchored on the credential word itself, so the engine does not try every word start.
-    [GeneratedRegex(@"(?:password|passwd|pwd|secret|token|api[_\-.]?key|access[_\-.]?key|auth[_\-.]?key)[a-z0-9_.\-]*[""']?\s*(?:=|:|=>)\s*[""']?(?<value>[^\s""',;}{]{4,256})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    // [ \t]* rather than \s*: the value is on the key's line, not the next line's key.
+    [GeneratedRegex(@"(?<key>(?:password|passwd|pwd|secret|token|api[_\-.]?key|access[_\-.]?key|auth[_\-.]?key)[a-z0-9_.\-]*)[""']?[ \t]*(?:=|:|=>)[ \t]*[""']?(?<value>[^\s""',;}{]{4,256})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Assignment();
 
     [GeneratedRegex(@"(?:^|[_\-.])(?:pass(?:word|wd)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|private[_\-.]?key|credentials?|auth)(?:$|[_\-.])|password|secret|token|apikey", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -79,6 +79,7 @@ internal static class TokenFormats
         // Cloud and hosting
         new("GcpApiKey", "GCP", "a Google API key", new[] { "AIza" }, 35, 35, Base64Url, CredentialConfidence.High),
         new("AlibabaAccessKey", "Alibaba", "an Alibaba Cloud access key id", new[] { "LTAI" }, 12, 20, Base62, CredentialConfidence.Medium),
+        new("HerokuApiKey", "Heroku", "a Heroku API key", new[] { "HRKU-AA" }, 58, 58, Base64Url, CredentialConfidence.High),
         new("DigitalOceanToken", "DigitalOcean", "a DigitalOcean token", new[] { "dop_v1_", "doo_v1_", "dor_v1_" }, 64, 64, LowerHex, CredentialConfidence.High),
         new("ShopifyToken", "Shopify", "a Shopify access token or secret", new[] { "shpat_", "shpca_", "shppa_", "shpss_" }, 32, 32, Hex, CredentialConfidence.High),
         new("AzureStorageKey", "Azure", "an Azure storage or service bus key", new[] { "AccountKey=", "SharedAccessKey=" }, 43, 88, Base64, CredentialConfidence.High) { WordStart = false },

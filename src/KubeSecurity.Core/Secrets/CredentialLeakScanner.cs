@@ -209,17 +209,38 @@ public static class CredentialLeakScanner
                 continue;
             }
 
+            var evidence = new Dictionary<string, string>
+            {
+                ["Location"] = location,
+                ["Detector"] = match.Detector,
+                ["Fingerprint"] = fingerprint,
+                ["Length"] = RedactedValue.LengthBucket(match.Length),
+                ["Confidence"] = match.Confidence.ToString(),
+            };
+
+            // A value that is a file (application.properties, a script) is located down to its line.
+            string where = location;
+            if (LineOf(value, match.Index) is int line)
+            {
+                evidence["Line"] = line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                where = $"{location} line {line}";
+            }
+
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
-                $"{location} of {item.ToResourceRef()} holds {CredentialDetector.Describe(match.Detector)} ({RedactedValue.LengthBucket(match.Length)} characters, fingerprint {fingerprint}).",
-                new Dictionary<string, string>
-                {
-                    ["Location"] = location,
-                    ["Detector"] = match.Detector,
-                    ["Fingerprint"] = fingerprint,
-                    ["Length"] = RedactedValue.LengthBucket(match.Length),
-                    ["Confidence"] = match.Confidence.ToString(),
-                },
+                $"{where} of {item.ToResourceRef()} holds {CredentialDetector.Describe(match.Detector)} ({RedactedValue.LengthBucket(match.Length)} characters, fingerprint {fingerprint}).",
+                evidence,
                 match.Detector == CredentialDetector.HighEntropy ? Severity.Medium : null));
         }
+    }
+
+    /// <summary>The 1-based line of a position in a multi-line value; null for a single-line value.</summary>
+    private static int? LineOf(string value, int index)
+    {
+        if (!value.AsSpan().Contains('\n'))
+        {
+            return null;
+        }
+
+        return value.AsSpan(0, Math.Min(index, value.Length)).Count('\n') + 1;
     }
 }

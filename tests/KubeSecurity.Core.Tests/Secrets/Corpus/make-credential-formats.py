@@ -70,6 +70,7 @@ FAMILIES = {
                                   "{\"auths\": {\"registry.example\": {\"auth\": \"" + base64.b64encode(("robot:" + rnd(B62, 20)).encode()).decode() + "\"}}}",
                                   "//registry.npmjs.org/:_authToken=" + uuid()]),
     "KubeconfigKey": lambda: "users:\\n- name: admin\\n  user:\\n    client-key-data: " + base64.b64encode(("-----BEGIN EC PRIVATE KEY-----\n" + base64.b64encode(R.randbytes(90)).decode() + "\n-----END EC PRIVATE KEY-----\n").encode()).decode(),
+    "Heroku": lambda: "HRKU-AA" + rnd(B64URL, 58),
     "DatabaseUrl": lambda: R.choice(["postgres://app:", "mysql://root:", "mongodb+srv://svc:", "redis://:", "amqp://guest:"]) + rnd(B62, 18) + "@" + R.choice(["db.internal:5432/app", "cluster0.abcde.mongodb.net/orders", "redis-master:6379/0", "rabbitmq:5672/"]),
 }
 
@@ -80,7 +81,13 @@ EMBEDDINGS = [
     ("json", "settings.json", "{{\"service\": {{\"endpoint\": \"https://api.example.com\", \"value\": \"{}\"}}}}"),
     ("args", "args", "--endpoint=https://api.example.com --value={} --verbose"),
     ("xml", "app.config", "<configuration><appSettings><add key=\"Upstream\" value=\"{}\" /></appSettings></configuration>"),
+    ("properties", "application.properties", "upstream.host=api.example.com\\nupstream.value={}\\n"),
+    ("toml", "config.toml", "[upstream]\\nhost = \"api.example.com\"\\nvalue = \"{}\"\\n"),
+    ("env", ".env", "UPSTREAM_HOST=api.example.com\\nUPSTREAM_VALUE={}\\n"),
+    ("shell", "entrypoint.sh", "#!/bin/sh\\nexport UPSTREAM_VALUE='{}'\\nexec /app/server\\n"),
+    ("go", "main.go", "package main\\n\\nfunc main() {{\\n    value := \"{}\"\\n    _ = value\\n}}\\n"),
 ]
+SINGLE_LINE = ("ini", "json", "args", "xml", "properties", "toml", "env", "shell", "go")
 
 NEGATIVES = {
     "HexDigest": [("checksum/config", rnd(HEXL, 64)), ("GIT_COMMIT", rnd(HEXL, 40)), ("trace-id", rnd(HEXL, 32)), ("etag", "\"" + rnd(HEXL, 32) + "\""),
@@ -109,6 +116,15 @@ NEGATIVES = {
     "PlaceholderWithPrefix": [("AWS_ACCESS_KEY_ID", "AKIAXXXXXXXXXXXXXXXX"), ("GITHUB_TOKEN", "ghs_" + "x" * 36), ("SLACK_TOKEN", "xoxb-12345-abcd234"),
                               ("STRIPE_KEY", "sk_live_XXXXXXXXXXXXXXXXXXXXXXXX"), ("API_KEY", "a" * 32), ("example", "ghp_" + "A" * 36),
                               ("docs", "AKIAIOSFODNN7EXAMPLE"), ("token", "glpat-xxxxxxxxxxxxxxxxxxxx"), ("SENDGRID_API_KEY", "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")],
+    "FileSetting": [("application.properties", "spring.datasource.password=${DB_PASSWORD}\\ntoken.expiry=3600\\npassword.min-length=12\\nsecurity.password.encoder=bcrypt"),
+                    ("config.toml", "[auth]\\ntoken_header = \"Authorization\"\\npassword_file = \"/run/secrets/db\"\\nsecret_store = \"vault\""),
+                    (".env", "DB_PASSWORD_FILE=/run/secrets/db\\nSECRET_NAME=db-credentials\\nAPI_TOKEN_ENV=API_TOKEN"),
+                    ("values.yaml", "auth:\\n  existingSecret: postgres-auth\\n  secretKeys:\\n    passwordKey: redis-password\\n  password: \"\""),
+                    ("build.env", "CHECKSUM=" + rnd(HEXL, 64) + "\\nGIT_COMMIT=" + rnd(HEXL, 40)),
+                    ("datadog.yaml", "site: datadoghq.com\\nlogs_enabled: true\\napm_config:\\n  enabled: true"),
+                    ("agent.env", "DD_APP_VERSION=" + rnd(HEXL, 40) + "\\nDD_TRACE_ID=" + rnd(HEXL, 32) + "\\nDD_API_KEY_SECRET_NAME=datadog-secret"),
+                    ("HEROKU_APP_ID", uuid()), ("settings.py", "SECRET_KEY = os.environ['SECRET_KEY']\\nDEBUG = False"),
+                    ("main.go", "token := os.Getenv(\"TOKEN\")\\npassword := flag.String(\"password\", \"\", \"db password\")")],
     "Uuid": [("request-id", uuid()), ("tenant", uuid()), ("CLIENT_ID", uuid())],
     "ImageDigest": [("image", "registry.example/app@sha256:" + rnd(HEXL, 64)), ("images.txt", "ghcr.io/demo/api@sha256:" + rnd(HEXL, 64) + "\\nghcr.io/demo/web@sha256:" + rnd(HEXL, 64))],
 }
@@ -118,12 +134,37 @@ for family, make in FAMILIES.items():
     for embedding, key, template in EMBEDDINGS:
         for _ in range(2):
             token = make()
-            if family == "PrivateKey" and embedding in ("ini", "json", "args", "xml"):
+            if family == "PrivateKey" and embedding in SINGLE_LINE:
                 continue  # multi-line key material does not sit on one configuration line
             lines.append(f"{family}\t1\t{embedding}\t{key}\t{template.format(token)}")
 for _ in range(6):
     lines.append("ConfigFiles\t1\txml\tNuGet.config\t<configuration><packageSourceCredentials><feed><add key=\"Username\" value=\"ci\" /><add key=\"ClearTextPassword\" value=\"" + rnd(B62, 20) + "\" /></feed></packageSourceCredentials></configuration>")
     lines.append("ConfigFiles\t1\tini\t.pypirc\t[pypi]\\nusername = __token__\\npassword = " + rnd(B62, 24))
+# Keys without a format of their own, found through a credential-named key on a line of a file.
+for _ in range(2):
+    lines.append("ConfigFiles\t1\tproperties\tapplication.properties\tspring.datasource.url=jdbc:postgresql://db:5432/app\\nspring.datasource.username=app\\nspring.datasource.password=" + rnd(B62, 20))
+    lines.append("ConfigFiles\t1\tproperties\tldap.properties\tldap.url=ldaps://ldap.internal\\nldap.bind.dn=cn=svc,dc=corp\\nldap.bind.pass=" + rnd(B62, 18))
+    lines.append("ConfigFiles\t1\tproperties\tbroker.properties\tbroker.host: mq.internal\\nbroker.credentials: " + rnd(B62, 22))
+    lines.append("ConfigFiles\t1\ttoml\tconfig.toml\t[database]\\nuser = \"app\"\\npassword = \"" + rnd(B62, 20) + "\"")
+    lines.append("ConfigFiles\t1\ttoml\tsso.toml\t[oidc]\\nclient_id = \"shop\"\\nclient_secret = \"" + rnd(B62, 32) + "\"  # rotate yearly")
+    lines.append("ConfigFiles\t1\tenv\t.env\tDB_HOST=db\\nDB_PASS=" + rnd(B62, 20) + "\\nDB_NAME=app")
+    lines.append("ConfigFiles\t1\tshell\tstart.sh\t#!/bin/sh\\nexport SMTP_AUTH='" + rnd(B62, 20) + "'\\nexec /app/mailer")
+    lines.append("ConfigFiles\t1\tgo\tmain.go\tpackage main\\n\\nfunc connect() {\\n    dbPassword := \"" + rnd(B62, 20) + "\"\\n    open(dbPassword)\\n}")
+    lines.append("ConfigFiles\t1\tyaml\tusers.yaml\tusers:\\n- name: ci\\n  pass: " + rnd(B62, 20))
+# Vendors whose keys have no prefix: recognised by the vendor in the key (or the file) and the exact shape.
+for _ in range(2):
+    lines.append("Datadog\t1\tbare\tDD_API_KEY\t" + rnd(HEXL, 32))
+    lines.append("Datadog\t1\tbare\tDD_APP_KEY\t" + rnd(HEXL, 40))
+    lines.append("Datadog\t1\tyaml\tdatadog.yaml\tsite: datadoghq.eu\\napi_key: " + rnd(HEXL, 32) + "\\nlogs_enabled: true")
+    lines.append("Datadog\t1\tenv\tagent.env\tDD_SITE=datadoghq.com\\nDD_API_KEY=" + rnd(HEXL, 32) + "\\nDD_ENV=prod")
+    lines.append("Datadog\t1\tproperties\tapplication.properties\tdatadog.app-key=" + rnd(HEXL, 40))
+    lines.append("Heroku\t1\tbare\tHEROKU_API_KEY\t" + uuid())
+    lines.append("Heroku\t1\tenv\tdeploy.env\tHEROKU_APP=shop\\nHEROKU_API_KEY=" + uuid())
+# Google Cloud service-account key files, with the private key elided or kept elsewhere.
+for _ in range(3):
+    sa = "{\"type\": \"service_account\", \"project_id\": \"shop-prod\", \"private_key_id\": \"" + rnd(HEXL, 40) + "\", \"client_email\": \"deployer@shop-prod.iam.gserviceaccount.com\", \"client_id\": \"" + rnd(string.digits, 21) + "\"}"
+    lines.append("GCPServiceAccount\t1\tjson\tkey.json\t" + sa)
+    lines.append("GCPServiceAccount\t1\tjson\tcredentials.json\t" + sa.replace(", ", ",\\n  ").replace("{", "{\\n  ", 1))
 for weak in ["changeme", "admin", "password", "Passw0rd", "letmein"]:
     lines.append(f"WeakDefault\t1\tbare\tDB_PASSWORD\t{weak}")
     lines.append(f"WeakDefault\t1\tenv\tADMIN_PASSWORD\t{weak}")
