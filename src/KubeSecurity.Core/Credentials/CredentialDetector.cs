@@ -32,6 +32,7 @@ public sealed partial class CredentialDetector
     public const string WeakDefaultPassword = "WeakDefaultPassword";
     public const string HttpAuthorization = "HttpAuthorization";
     public const string GcpServiceAccountKey = "GcpServiceAccountKey";
+    public const string Pkcs12KeyStore = "Pkcs12KeyStore";
 
     /// <summary>Shannon entropy in bits per character above which a long token counts as random (tunable).</summary>
     public double EntropyThreshold { get; init; } = 4.2;
@@ -60,6 +61,7 @@ public sealed partial class CredentialDetector
             "TelegramBotToken" => "a Telegram bot token",
             "AzureAdClientSecret" => "an Entra ID (Azure AD) client secret",
             GcpServiceAccountKey => "a Google Cloud service-account key file",
+            Pkcs12KeyStore => "a PKCS#12 key store (.p12/.pfx, base64)",
             _ => KeyNamedFormats.Describe(detector) ?? detector,
         },
     };
@@ -98,7 +100,7 @@ public sealed partial class CredentialDetector
 
         FormatScanner.Scan(value, matches);
         HttpCredentials(value, matches);
-        Base64PrivateKeys(value, matches);
+        Base64KeyMaterial(value, matches);
         if (value.Contains("<add ", StringComparison.Ordinal))
         {
             XmlKeyValueSettings(value, matches);
@@ -331,6 +333,58 @@ public sealed partial class CredentialDetector
                 matches.Add(new CredentialMatch(named, secret.Index, secret.Length));
             }
         }
+    }
+
+    /// <summary>
+    /// Key material in a ConfigMap's binaryData (base64 of a file): only private keys and key
+    /// stores count, since any binary file (an image, a font) would look random.
+    /// </summary>
+    public static List<CredentialMatch> ScanBinary(string base64)
+    {
+        var matches = new List<CredentialMatch>();
+        Base64KeyMaterial(base64, matches);
+        return matches;
+    }
+
+    /// <summary>Base64 private keys (PEM inside, as in kubeconfig client-key-data) and PKCS#12 key stores.</summary>
+    private static void Base64KeyMaterial(string value, List<CredentialMatch> matches)
+    {
+        Base64PrivateKeys(value, matches);
+        for (int at = value.IndexOf("MI", StringComparison.Ordinal); at >= 0; at = value.IndexOf("MI", at + 2, StringComparison.Ordinal))
+        {
+            if ((at == 0 || !Base64Char(value[at - 1])) && IsPkcs12(value.AsSpan(at)) && !Overlaps(matches, at))
+            {
+                int end = at;
+                while (end < value.Length && (Base64Char(value[end]) || value[end] is '\n' or '\r'))
+                {
+                    end++;
+                }
+
+                matches.Add(new CredentialMatch(Pkcs12KeyStore, at, end - at) { Confidence = CredentialConfidence.High });
+            }
+        }
+    }
+
+    private static bool Base64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=';
+
+    // PFX = SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data (1.2.840.113549.1.7.1), ... }, ... } (RFC 7292).
+    private static ReadOnlySpan<byte> Pkcs7Data => new byte[] { 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01 };
+
+    private static bool IsPkcs12(ReadOnlySpan<char> base64)
+    {
+        if (base64.Length < 32)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[24];
+        if (!Convert.TryFromBase64Chars(base64[..32], head, out int written) || written < 24 || head[0] != 0x30)
+        {
+            return false;
+        }
+
+        int version = head[1] switch { 0x80 => 2, 0x81 => 3, 0x82 => 4, 0x83 => 5, < 0x80 => 2, _ => -1 };
+        return version > 0 && head.Slice(version).StartsWith(new byte[] { 0x02, 0x01, 0x03, 0x30 }) && head.IndexOf(Pkcs7Data) > 0;
     }
 
     /// <summary>A PEM private key stored base64-encoded (kubeconfig client-key-data, a Secret's data copied into a ConfigMap).</summary>

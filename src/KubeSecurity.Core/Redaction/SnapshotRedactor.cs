@@ -54,6 +54,8 @@ public static class SnapshotRedactor
         else if (configMap)
         {
             changed |= RedactMap(node["data"] as JsonObject, base64: false, pair => Flags(pair.Key, pair.Value));
+            // binaryData values are base64 already: redacted when they hold key material (a .p12, a base64 PEM key).
+            changed |= RedactMap(node["binaryData"] as JsonObject, base64: false, pair => !RedactedValue.IsRedacted(pair.Value) && CredentialDetector.ScanBinary(pair.Value).Count > 0);
         }
 
         if (podTemplate && Navigate(node, WorkloadKinds.PodSpecPath(item.Kind)) is JsonObject spec)

@@ -49,6 +49,17 @@ public static class CredentialLeakScanner
                     }
                 }
             }
+
+            if (configMap.Json.TryGetProperty("binaryData"u8, out JsonElement binary) && binary.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty entry in binary.EnumerateObject())
+                {
+                    if (entry.Value.ValueKind == JsonValueKind.String)
+                    {
+                        Check(result, detector, seen, configMap, entry.Name, entry.Value.GetString()!, $"binaryData.{entry.Name}", redactedMeansCredential: true, binary: true);
+                    }
+                }
+            }
         }
 
         foreach (PodSpecSite site in PodSpecs.Find(snapshot))
@@ -180,7 +191,7 @@ public static class CredentialLeakScanner
     }
 
     private static void Check(LeakScanResult result, CredentialDetector detector, HashSet<(ResourceRef, string)> seen, KubeObject item, string key, string value,
-        string location, bool redactedMeansCredential, bool countBytes = true)
+        string location, bool redactedMeansCredential, bool countBytes = true, bool binary = false)
     {
         if (RedactedValue.IsRedacted(value))
         {
@@ -201,7 +212,7 @@ public static class CredentialLeakScanner
             result.BytesScanned += value.Length;
         }
 
-        foreach (CredentialMatch match in detector.Scan(key, value))
+        foreach (CredentialMatch match in binary ? CredentialDetector.ScanBinary(value) : detector.Scan(key, value))
         {
             string fingerprint = RedactedValue.Fingerprint(Encoding.UTF8.GetBytes(value.Substring(match.Index, match.Length)));
             if (!seen.Add((item.ToResourceRef(), fingerprint)))

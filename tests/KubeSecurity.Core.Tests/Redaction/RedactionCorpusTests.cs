@@ -160,4 +160,34 @@ public class RedactionCorpusTests
         KubeObject deployment = reloaded.OfKind("Deployment").First(d => d.Name == "dep-1");
         Assert.Contains("/run/secrets/db", deployment.Json.GetRawText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_key_store_in_binary_data_is_reported_and_redacted_and_an_ordinary_binary_file_is_not()
+    {
+        // A PKCS#12 store as openssl writes it (SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data ... } }), then random bytes.
+        byte[] pfx = new byte[] { 0x30, 0x82, 0x03, 0x10, 0x02, 0x01, 0x03, 0x30, 0x82, 0x02, 0xD0, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01, 0xA0, 0x82 }
+            .Concat(Enumerable.Range(0, 700).Select(i => (byte)((i * 7919) % 251))).ToArray();
+        byte[] png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.Concat(Enumerable.Range(0, 700).Select(i => (byte)((i * 104729) % 253))).ToArray();
+        var list = new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "List",
+            ["items"] = new JsonArray(new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = "tls-store", ["namespace"] = "apps" },
+                ["binaryData"] = new JsonObject { ["keystore.p12"] = Convert.ToBase64String(pfx), ["logo.png"] = Convert.ToBase64String(png) },
+            }),
+        };
+        KubeSnapshot snapshot = RbacFixtures.FromYaml(list.ToJsonString());
+
+        Finding finding = Assert.Single(CredentialLeakScanner.Scan(snapshot, new CredentialDetector()).Findings);
+        Assert.Equal("binaryData.keystore.p12", finding.Evidence["Location"]);
+        Assert.Equal(CredentialDetector.Pkcs12KeyStore, finding.Evidence["Detector"]);
+
+        (KubeSnapshot reloaded, string saved) = SaveAndLoad(snapshot);
+        JsonElement binary = reloaded.OfKind("ConfigMap").Single().Json.GetProperty("binaryData");
+        Assert.True(RedactedValue.IsRedacted(binary.GetProperty("keystore.p12").GetString()));
+        Assert.Equal(Convert.ToBase64String(png), binary.GetProperty("logo.png").GetString());
+        Assert.DoesNotContain(Convert.ToBase64String(pfx)[..40], saved, StringComparison.Ordinal);
+        Assert.Equal("binaryData.keystore.p12", Assert.Single(CredentialLeakScanner.Scan(reloaded, new CredentialDetector()).Findings).Evidence["Location"]);
+    }
 }

@@ -160,6 +160,16 @@ for _ in range(2):
     lines.append("Datadog\t1\tproperties\tapplication.properties\tdatadog.app-key=" + rnd(HEXL, 40))
     lines.append("Heroku\t1\tbare\tHEROKU_API_KEY\t" + uuid())
     lines.append("Heroku\t1\tenv\tdeploy.env\tHEROKU_APP=shop\\nHEROKU_API_KEY=" + uuid())
+# PKCS#12 key stores (RFC 7292: SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data, ... } }), base64, whole or line-wrapped.
+def pfx():
+    body = bytes([0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01, 0xA0, 0x82, 0x03, 0x00]) + R.randbytes(760)
+    auth = bytes([0x30, 0x82]) + len(body).to_bytes(2, "big") + body
+    inner = bytes([0x02, 0x01, 0x03]) + auth + R.randbytes(60)
+    return base64.b64encode(bytes([0x30, 0x82]) + len(inner).to_bytes(2, "big") + inner).decode()
+for _ in range(3):
+    lines.append("PKCS12\t1\tbare\tkeystore.p12\t" + pfx())
+    wrapped = pfx()
+    lines.append("PKCS12\t1\tyaml\tkeystore.yaml\tkeystore: |\\n  " + "\\n  ".join(wrapped[i:i + 76] for i in range(0, len(wrapped), 76)))
 # Google Cloud service-account key files, with the private key elided or kept elsewhere.
 for _ in range(3):
     sa = "{\"type\": \"service_account\", \"project_id\": \"shop-prod\", \"private_key_id\": \"" + rnd(HEXL, 40) + "\", \"client_email\": \"deployer@shop-prod.iam.gserviceaccount.com\", \"client_id\": \"" + rnd(string.digits, 21) + "\"}"
