@@ -32,5 +32,9 @@ public sealed record ServedResource(string Group, string Version, string Plural,
         new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false, "validatingwebhookconfiguration"),
         new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false, "mutatingwebhookconfiguration"),
         new("apiregistration.k8s.io", "v1", "apiservices", "APIService", false, "apiservice"),
+        new("policy.networking.k8s.io", "v1alpha1", "adminnetworkpolicies", "AdminNetworkPolicy", false, "adminnetworkpolicy", "anp"),
+        new("policy.networking.k8s.io", "v1alpha1", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "baselineadminnetworkpolicy", "banp"),
+        new("cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy", true, "ciliumnetworkpolicy", "cnp"),
+        new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "CiliumClusterwideNetworkPolicy", false, "ciliumclusterwidenetworkpolicy", "ccnp"),
     };
 }

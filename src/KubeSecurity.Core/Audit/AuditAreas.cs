@@ -58,7 +58,7 @@ public static class AuditAreas
         });
 
     public static AuditArea Network { get; } = new("Network", NetworkRules.Category,
-        new[] { "Namespace", "Pod", "NetworkPolicy", "Ingress" }.Concat(WorkloadKinds.All).ToArray(),
+        new[] { "Namespace", "Pod", "Node", "NetworkPolicy", "Ingress", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
         context =>
         {
             NetworkModel model = NetworkModel.Build(context.Snapshot, null, context.CancellationToken);

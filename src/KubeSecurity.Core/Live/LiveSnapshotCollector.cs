@@ -207,6 +207,12 @@ public sealed class LiveSnapshotCollector
                 return outcome;
             }
 
+            if (status == 404 && target.Kind.Optional && answer.Document is null)
+            {
+                reporter.Verbose($"{target.Kind.Kind} ({target.Kind.ApiVersion}) is not served by {connection.Server}: there are none to collect.");
+                return outcome;
+            }
+
             if (answer.Document is not JsonDocument page)
             {
                 string reason = answer.GaveUp

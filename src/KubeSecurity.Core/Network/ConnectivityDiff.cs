@@ -35,6 +35,6 @@ public static class ConnectivityDiff
     }
 
     private static Dictionary<string, (NetworkConnection, PortSet)> Index(List<NetworkConnection> map) =>
-        map.ToDictionary(c => $"{c.SourceKind}/{c.SourceName}->{c.DestinationKind}/{c.DestinationName}",
+        ConnectivityMapper.InScope(map).ToDictionary(c => $"{c.SourceKind}/{c.SourceName}->{c.DestinationKind}/{c.DestinationName}",
             c => (c, PortSet.TryParse(c.Ports, out PortSet set) ? set : PortSet.None), StringComparer.Ordinal);
 }

@@ -67,10 +67,47 @@ public static class ConnectivityMapper
             }
         }
 
-        return connections.GroupBy(c => (c.SourceKind, c.SourceNamespace, c.Source, c.DestinationKind, c.DestinationNamespace, c.Destination))
+        // Each connection says whether something not evaluated could change it (the union over its two ends).
+        var notes = new Dictionary<ResourceRef, IReadOnlyList<string>>();
+        foreach (PodClass podClass in inScope)
+        {
+            IReadOnlyList<string> classNotes = model.CompletenessNotes(podClass);
+            foreach (ResourceRef workload in podClass.Workloads)
+            {
+                notes[workload] = notes.TryGetValue(workload, out var known) ? (known.Count == 0 ? classNotes : known.Union(classNotes, StringComparer.Ordinal).ToList()) : classNotes;
+            }
+        }
+
+        IReadOnlyList<string> NotesOf(string kind, string? ns, string name) =>
+            ns is not null && notes.TryGetValue(new ResourceRef(kind, ns, name), out var found) ? found : Array.Empty<string>();
+
+        var result = connections.GroupBy(c => (c.SourceKind, c.SourceNamespace, c.Source, c.DestinationKind, c.DestinationNamespace, c.Destination))
             .Select(g => g.Count() == 1 ? g.First() : g.First() with { Ports = g.Aggregate(PortSet.None, (set, c) => set.Union(Parse(c.Ports))).Describe() })
-            .OrderBy(c => c.SourceName, StringComparer.Ordinal).ThenBy(c => c.DestinationName, StringComparer.Ordinal).ToList();
+            .Select(c =>
+            {
+                IReadOnlyList<string> from = NotesOf(c.SourceKind, c.SourceNamespace, c.Source);
+                IReadOnlyList<string> to = NotesOf(c.DestinationKind, c.DestinationNamespace, c.Destination);
+                return from.Count == 0 && to.Count == 0 ? c
+                    : c with { Completeness = NetworkCompleteness.Partial, CompletenessNotes = from.Count == 0 ? to : to.Count == 0 ? from : from.Union(to, StringComparer.Ordinal).ToList() };
+            })
+            .ToList();
+
+        // Host-network workloads are listed, not dropped: NetworkPolicy does not govern them, so any peer ("*") on any port.
+        foreach (ResourceRef workload in model.Classes.Where(c => c.HostNetwork && Wanted(c)).SelectMany(c => c.Workloads).Distinct())
+        {
+            var outOfScope = new[] { ConnectivityVerdict.OutOfScopeReason };
+            result.Add(new NetworkConnection(workload.Kind, workload.Namespace, workload.Name, AnyPeer, null, "*", new[] { "any" }) { Completeness = NetworkCompleteness.OutOfScope, CompletenessNotes = outOfScope });
+            result.Add(new NetworkConnection(AnyPeer, null, "*", workload.Kind, workload.Namespace, workload.Name, new[] { "any" }) { Completeness = NetworkCompleteness.OutOfScope, CompletenessNotes = outOfScope });
+        }
+
+        return result.OrderBy(c => c.SourceName, StringComparer.Ordinal).ThenBy(c => c.DestinationName, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The kind of the "*" peer of a host-network workload's rows in the map.</summary>
+    public const string AnyPeer = "Any";
+
+    /// <summary>The connections NetworkPolicy decides (host-network rows left out): what graphs, CSV and diffs use.</summary>
+    public static IEnumerable<NetworkConnection> InScope(IEnumerable<NetworkConnection> map) => map.Where(c => c.Completeness != NetworkCompleteness.OutOfScope);
 
     private static void Add(Dictionary<(bool, int, string), PortSet> map, (bool, int, string) key, PortSet ports)
     {

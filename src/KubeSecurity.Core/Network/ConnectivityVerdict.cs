@@ -9,7 +9,7 @@ namespace KubeSecurity.Core.Network;
 /// </summary>
 public static class ConnectivityVerdict
 {
-    public const string OutOfScopeReason = "a host-network pod is involved: NetworkPolicy does not apply to it, so nothing here restricts the connection (out of scope)";
+    public const string OutOfScopeReason = "a host-network pod is involved: NetworkPolicy and the admin network policies do not apply to it, so nothing here restricts the connection (out of scope)";
 
     /// <summary>True when the endpoint is pods on the host network, which NetworkPolicy does not govern.</summary>
     public static bool IsOutOfScope(NetworkEndpoint endpoint) => endpoint.Pods?.HostNetwork == true;
@@ -22,7 +22,11 @@ public static class ConnectivityVerdict
     {
         if (IsOutOfScope(source) || IsOutOfScope(destination))
         {
-            return new ConnectivityResult(source.Label, destination.Label, protocol, port, true, OutOfScopeReason, "out of scope", "out of scope", new[] { "any" });
+            return new ConnectivityResult(source.Label, destination.Label, protocol, port, true, OutOfScopeReason, "out of scope", "out of scope", new[] { "any" })
+            {
+                Completeness = NetworkCompleteness.OutOfScope,
+                CompletenessNotes = new[] { OutOfScopeReason },
+            };
         }
 
         (PortSet allowed, SideVerdict egress, SideVerdict ingress) = model.Evaluate(source, destination);
@@ -47,6 +51,16 @@ public static class ConnectivityVerdict
             reason = $"no port is allowed by both sides ({egress.Allowed} by egress, {ingress.Allowed} by ingress)";
         }
 
-        return new ConnectivityResult(source.Label, destination.Label, protocol, port, ok, reason, egressText, ingressText, allowed.Describe());
+        (NetworkCompleteness completeness, IReadOnlyList<string> notes) = model.CompletenessOf(source, destination);
+        if (completeness == NetworkCompleteness.Partial)
+        {
+            reason += $" (partial: {notes.Count} object(s) that could change this are not evaluated; see CompletenessNotes)";
+        }
+
+        return new ConnectivityResult(source.Label, destination.Label, protocol, port, ok, reason, egressText, ingressText, allowed.Describe())
+        {
+            Completeness = completeness,
+            CompletenessNotes = notes,
+        };
     }
 }

@@ -18,8 +18,12 @@ public sealed record NetworkEndpoint(PodClass? Pods, IPAddress? Address, string 
 /// <summary>What one side (egress of the source, or ingress of the destination) allows, and why.</summary>
 public sealed record SideVerdict(bool Isolated, PortSet Allowed, IReadOnlyList<string> Policies, IReadOnlyList<string> AllowingRules)
 {
+    /// <summary>Decided through the admin tiers: AllowingRules then lists every deciding step (Allow, Deny, Pass, NetworkPolicy, baseline, default).</summary>
+    public bool Tiered { get; init; }
+
     public string Describe(string direction, string who) =>
-        !Isolated ? $"{who} is not isolated for {direction}: no policy selects it for {direction}, so everything is allowed"
+        Tiered ? $"{direction} of {who}: {string.Join("; ", AllowingRules)}"
+        : !Isolated ? $"{who} is not isolated for {direction}: no policy selects it for {direction}, so everything is allowed"
         : AllowingRules.Count == 0 ? $"{who} is isolated for {direction} by {string.Join(", ", Policies)} and no rule allows this"
         : $"{direction} allowed by {string.Join("; ", AllowingRules)}";
 }

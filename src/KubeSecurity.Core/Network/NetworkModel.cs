@@ -12,7 +12,7 @@ namespace KubeSecurity.Core.Network;
 /// pods are a few array lookups. Host-network pods are out of scope: the model says so rather than
 /// answering for them. ipBlock peers match addresses outside the cluster, not pod addresses.
 /// </summary>
-public sealed class NetworkModel
+public sealed partial class NetworkModel
 {
     private readonly List<PodClass> classes = new();
     private readonly List<NetworkPolicyModel> policies = new();
@@ -31,6 +31,9 @@ public sealed class NetworkModel
     public IReadOnlyList<PodClass> Classes => classes;
     public IReadOnlyList<NetworkPolicyModel> Policies => policies;
     public IReadOnlyList<NetworkProblem> Problems { get; private set; } = Array.Empty<NetworkProblem>();
+
+    /// <summary>Pods grouped into workloads by a guess (an ownerReference without a kind), one note each.</summary>
+    public IReadOnlyList<string> GroupingNotes { get; private set; } = Array.Empty<string>();
 
     /// <summary>Namespaces the snapshot knows (Namespace objects and namespaces of pods or policies).</summary>
     public IReadOnlyCollection<string> Namespaces => namespaceLabels.Keys;
@@ -52,10 +55,12 @@ public sealed class NetworkModel
 
         // Proposed policies replace those of the same kind, namespace and name (what-if).
         var proposed = (replacementPolicies ?? Enumerable.Empty<KubeObject>()).ToList();
-        bool Replaced(KubeObject existing) => proposed.Any(n => n.ApiGroup == existing.ApiGroup && n.Kind == existing.Kind && n.Namespace == existing.Namespace && n.Name == existing.Name);
+        // A namespaced policy without metadata.namespace lives in "default", as the rest of the engine reads it.
+        bool Replaced(KubeObject existing) => proposed.Any(n => n.ApiGroup == existing.ApiGroup && n.Kind == existing.Kind && EffectiveNamespace(n) == EffectiveNamespace(existing) && n.Name == existing.Name);
         var policyObjects = snapshot.OfKind("NetworkPolicy").Where(p => p.ApiGroup == "networking.k8s.io" && !Replaced(p))
             .Concat(proposed.Where(p => p.ApiGroup == "networking.k8s.io" && p.Kind == "NetworkPolicy")).ToList();
         var calicoObjects = snapshot.Objects.Where(o => CalicoPolicyReader.IsCalicoPolicy(o) && !Replaced(o)).Concat(proposed.Where(CalicoPolicyReader.IsCalicoPolicy)).ToList();
+        var adminObjects = snapshot.Objects.Where(o => Admin.AdminPolicyReader.IsAdminPolicy(o) && !Replaced(o)).Concat(proposed.Where(Admin.AdminPolicyReader.IsAdminPolicy)).ToList();
 
         foreach (KubeObject policy in policyObjects)
         {
@@ -68,7 +73,8 @@ public sealed class NetworkModel
         }
 
         var byKey = new Dictionary<string, PodClass>(StringComparer.Ordinal);
-        foreach (PodInstance pod in WorkloadPods.Find(snapshot))
+        var groupingNotes = new List<string>();
+        foreach (PodInstance pod in WorkloadPods.Find(snapshot, groupingNotes))
         {
             cancellationToken.ThrowIfCancellationRequested();
             model.EnsureNamespace(pod.Namespace);
@@ -98,6 +104,7 @@ public sealed class NetworkModel
         }
 
         model.ReadCalico(calicoObjects, problems);
+        model.ReadAdmin(snapshot, adminObjects, problems);
         model.ingressOf = new List<NetworkPolicyModel>[model.classes.Count];
         model.egressOf = new List<NetworkPolicyModel>[model.classes.Count];
         foreach (PodClass podClass in model.classes)
@@ -118,9 +125,17 @@ public sealed class NetworkModel
             model.calicoEgressOf[podClass.Id] = selecting.Where(p => p.AffectsEgress).ToList();
         }
 
+        model.IndexAdmin();
+        model.GroupingNotes = groupingNotes;
         model.Problems = problems;
+        model.AssessCompleteness(snapshot, problems);
         return model;
     }
+
+    /// <summary>The namespace a policy object lives in: null for cluster-scoped kinds, "default" when a namespaced one omits it.</summary>
+    internal static string? EffectiveNamespace(KubeObject item) =>
+        item.Kind is "GlobalNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" or "ClusterNetworkPolicy" or "CiliumClusterwideNetworkPolicy"
+            ? null : item.Namespace ?? "default";
 
     private void ReadCalico(IEnumerable<KubeObject> policies, List<NetworkProblem> problems)
     {
@@ -260,9 +275,7 @@ public sealed class NetworkModel
             return new SideVerdict(false, PortSet.All, Array.Empty<string>(), Array.Empty<string>());
         }
 
-        return calicoIngressOf[pods.Id].Count > 0
-            ? Ordered(ingressOf[pods.Id], calicoIngressOf[pods.Id], true, source, destination)
-            : Side(ingressOf[pods.Id], true, source, destination);
+        return HasAdminTier(pods, true) ? Tiered(pods, true, source, destination, explain: true) : PolicySide(pods, true, source, destination);
     }
 
     /// <summary>What the source's egress allows to the destination.</summary>
@@ -273,9 +286,15 @@ public sealed class NetworkModel
             return new SideVerdict(false, PortSet.All, Array.Empty<string>(), Array.Empty<string>());
         }
 
-        return calicoEgressOf[pods.Id].Count > 0
-            ? Ordered(egressOf[pods.Id], calicoEgressOf[pods.Id], false, source, destination)
-            : Side(egressOf[pods.Id], false, source, destination);
+        return HasAdminTier(pods, false) ? Tiered(pods, false, source, destination, explain: true) : PolicySide(pods, false, source, destination);
+    }
+
+    /// <summary>One side as NetworkPolicy (and Calico, where a Calico policy selects the pods) decides it.</summary>
+    private SideVerdict PolicySide(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
+    {
+        List<CalicoPolicyModel> calico = ingress ? calicoIngressOf[pods.Id] : calicoEgressOf[pods.Id];
+        List<NetworkPolicyModel> kubernetes = ingress ? ingressOf[pods.Id] : egressOf[pods.Id];
+        return calico.Count > 0 ? Ordered(kubernetes, calico, ingress, source, destination) : Side(kubernetes, ingress, source, destination);
     }
 
     private SideVerdict Side(List<NetworkPolicyModel> selecting, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
@@ -380,6 +399,7 @@ public sealed class NetworkModel
     public PortSet AllowedPorts(NetworkEndpoint source, NetworkEndpoint destination)
     {
         PortSet egress = source.Pods is not PodClass s ? PortSet.All
+            : HasAdminTier(s, false) ? Tiered(s, false, source, destination, explain: false).Allowed
             : calicoEgressOf[s.Id].Count > 0 ? Ordered(egressOf[s.Id], calicoEgressOf[s.Id], false, source, destination).Allowed
             : Ports(egressOf[s.Id], false, destination, destination);
         if (egress.IsEmpty)
@@ -388,6 +408,7 @@ public sealed class NetworkModel
         }
 
         PortSet ingress = destination.Pods is not PodClass d ? PortSet.All
+            : HasAdminTier(d, true) ? Tiered(d, true, source, destination, explain: false).Allowed
             : calicoIngressOf[d.Id].Count > 0 ? Ordered(ingressOf[d.Id], calicoIngressOf[d.Id], true, source, destination).Allowed
             : Ports(ingressOf[d.Id], true, source, destination);
         return egress.Intersect(ingress);

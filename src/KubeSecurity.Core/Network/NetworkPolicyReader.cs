@@ -19,7 +19,7 @@ public sealed record NetworkProblem(ResourceRef Resource, string Message)
 /// </summary>
 internal static class NetworkPolicyReader
 {
-    private sealed class InvalidPolicyException(string message) : Exception(message);
+    internal sealed class InvalidPolicyException(string message) : Exception(message);
 
     public static NetworkPolicyModel? Read(KubeObject policy, List<NetworkProblem> problems)
     {
@@ -135,7 +135,7 @@ internal static class NetworkPolicyReader
         return new IpBlock(cidr, except);
     }
 
-    private static IPNetwork Cidr(string text, string at)
+    internal static IPNetwork Cidr(string text, string at)
     {
         int slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0 || !IPAddress.TryParse(text[..slash], out IPAddress? address) || !int.TryParse(text[(slash + 1)..], out int prefix)

@@ -18,12 +18,33 @@ internal sealed record PodInstance(string Namespace, string? PodName, ResourceRe
 internal static class WorkloadPods
 {
 
-    public static List<PodInstance> Find(KubeSnapshot snapshot)
+    /// <param name="notes">Where pods grouped by a guess (an ownerReference without a kind) are noted, when given.</param>
+    public static List<PodInstance> Find(KubeSnapshot snapshot, List<string>? notes = null)
     {
         var owners = new Dictionary<(string Kind, string? Ns, string Name), ResourceRef?>();
+        var kindsByName = new Dictionary<(string? Ns, string Name), List<string>>();
         foreach (KubeObject o in WorkloadKinds.All.SelectMany(snapshot.OfKind))
         {
             owners[(o.Kind, o.Namespace, o.Name)] = Owner(o.Json);
+            if (!kindsByName.TryGetValue((o.Namespace, o.Name), out var kinds))
+            {
+                kindsByName[(o.Namespace, o.Name)] = kinds = new List<string>();
+            }
+
+            kinds.Add(o.Kind);
+        }
+
+        // An ownerReference without a kind (invalid, but seen in the wild) is resolved by the owner's name.
+        ResourceRef? Resolve(ResourceRef? owner, string ns, KubeObject of)
+        {
+            if (owner is null || owner.Kind.Length > 0)
+            {
+                return owner;
+            }
+
+            string kind = kindsByName.TryGetValue((ns, owner.Name), out var found) && found.Count == 1 ? found[0] : "Owner";
+            notes?.Add($"{of.ToResourceRef()} names its owner '{owner.Name}' without a kind; grouped under {kind}/{owner.Name} by name.");
+            return owner with { Kind = kind };
         }
 
         var instances = new List<PodInstance>();
@@ -31,7 +52,7 @@ internal static class WorkloadPods
         foreach (KubeObject pod in snapshot.OfKind("Pod"))
         {
             string ns = pod.Namespace ?? "default";
-            ResourceRef workload = TopOwner(Owner(pod.Json), ns, owners) ?? pod.ToResourceRef() with { Namespace = ns };
+            ResourceRef workload = TopOwner(Resolve(Owner(pod.Json), ns, pod), ns, owners) ?? pod.ToResourceRef() with { Namespace = ns };
             workloadsWithPods.Add(workload);
             JsonElement spec = pod.Json.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
             string? ip = pod.Json.TryGetProperty("status"u8, out JsonElement status) ? JsonRead.String(status, "podIP") : null;
@@ -69,17 +90,26 @@ internal static class WorkloadPods
             return null;
         }
 
+        // The controller owner first; an owner without a kind comes back with an empty kind to be resolved by name.
+        ResourceRef? first = null;
         foreach (JsonElement owner in refs.EnumerateArray())
         {
-            string? kind = JsonRead.String(owner, "kind");
             string? name = JsonRead.String(owner, "name");
-            if (kind is not null && name is not null)
+            if (name is null)
             {
-                return new ResourceRef(kind, null, name);
+                continue;
             }
+
+            var reference = new ResourceRef(JsonRead.String(owner, "kind") ?? string.Empty, null, name);
+            if (owner.TryGetProperty("controller"u8, out JsonElement controller) && controller.ValueKind == JsonValueKind.True)
+            {
+                return reference;
+            }
+
+            first ??= reference;
         }
 
-        return null;
+        return first;
     }
 
     private static ResourceRef? TopOwner(ResourceRef? owner, string ns, Dictionary<(string Kind, string? Ns, string Name), ResourceRef?> owners)
@@ -89,6 +119,13 @@ internal static class WorkloadPods
         {
             top = owner with { Namespace = ns };
             owner = owners.TryGetValue((owner.Kind, ns, owner.Name), out ResourceRef? next) ? next : null;
+            if (owner is not null && owner.Kind.Length == 0)
+            {
+                // A kindless owner further up: the only workload of that name, if there is one.
+                ResourceRef nameOnly = owner;
+                owner = owners.Keys.Where(k => k.Ns == ns && k.Name == nameOnly.Name).Select(k => new ResourceRef(k.Kind, null, k.Name)).SingleOrDefault()
+                    ?? nameOnly with { Kind = "Owner" };
+            }
         }
 
         return top;

@@ -1,8 +1,10 @@
 namespace KubeSecurity.Core.Snapshots;
 
 /// <summary>A kind security analysis reads: where the API serves it and whether it is namespaced.</summary>
-public sealed record KnownKind(string Kind, string Group, string Version, string Plural, bool Namespaced)
+public sealed record KnownKind(string Kind, string Group, string Version, string Plural, bool Namespaced, bool Optional = false)
 {
+    // Optional kinds are served only where a CRD or an add-on is installed: a 404 means there are none, not that they are missing.
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>The collection path, cluster-wide or in one namespace.</summary>
@@ -43,6 +45,10 @@ public static class KnownKinds
         new("ValidatingWebhookConfiguration", "admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", false),
         new("MutatingWebhookConfiguration", "admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", false),
         new("APIService", "apiregistration.k8s.io", "v1", "apiservices", false),
+        new("AdminNetworkPolicy", "policy.networking.k8s.io", "v1alpha1", "adminnetworkpolicies", false, Optional: true),
+        new("BaselineAdminNetworkPolicy", "policy.networking.k8s.io", "v1alpha1", "baselineadminnetworkpolicies", false, Optional: true),
+        new("CiliumNetworkPolicy", "cilium.io", "v2", "ciliumnetworkpolicies", true, Optional: true),
+        new("CiliumClusterwideNetworkPolicy", "cilium.io", "v2", "ciliumclusterwidenetworkpolicies", false, Optional: true),
     };
 
     private static readonly Dictionary<string, KnownKind> ByName = BuildIndex();

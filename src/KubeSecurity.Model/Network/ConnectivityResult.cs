@@ -15,6 +15,12 @@ public sealed record ConnectivityResult(
     string IngressVerdict,
     IReadOnlyList<string> AllowedPorts)
 {
+    /// <summary>Exact, Partial (some policy object that could affect it was not evaluated) or OutOfScope (host network).</summary>
+    public NetworkCompleteness Completeness { get; init; } = NetworkCompleteness.Exact;
+
+    /// <summary>Why the answer is not Exact: the objects or features not evaluated, or the host-network pod.</summary>
+    public IReadOnlyList<string> CompletenessNotes { get; init; } = Array.Empty<string>();
+
     public override string ToString() => $"{(Allowed ? "allowed" : "denied")}: {Source} -> {Destination} {Protocol}/{(Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "any")} - {Reason}";
 }
 
@@ -32,6 +38,12 @@ public sealed record NetworkConnection(
     IReadOnlyList<string> Ports)
 {
     public string SourceName => SourceNamespace is null ? Source : $"{SourceNamespace}/{Source}";
+
+    /// <summary>Exact, Partial (some policy object that could affect it was not evaluated) or OutOfScope (a host-network workload, listed with "*" as its peer).</summary>
+    public NetworkCompleteness Completeness { get; init; } = NetworkCompleteness.Exact;
+
+    /// <summary>Why the connection is not Exact.</summary>
+    public IReadOnlyList<string> CompletenessNotes { get; init; } = Array.Empty<string>();
     public string DestinationName => DestinationNamespace is null ? Destination : $"{DestinationNamespace}/{Destination}";
 
     public override string ToString() => $"{SourceKind}/{SourceName} -> {DestinationKind}/{DestinationName} [{string.Join(",", Ports)}]";

@@ -24,24 +24,26 @@ public sealed class GetKubeConnectivityMapCommand : NetworkCmdletBase
             reporter.Progress(new Core.Diagnostics.OperationProgress("Mapping connectivity", "Done", 100, Completed: true));
             return Task.FromResult(result);
         });
-        WriteVerbose($"{map.Count} allowed connection(s) between workloads and address ranges.");
+        List<NetworkConnection> decided = ConnectivityMapper.InScope(map).ToList();
+        WriteVerbose($"{decided.Count} allowed connection(s) between workloads and address ranges; {decided.Count(c => c.Completeness == NetworkCompleteness.Partial)} of them partial.");
         IReadOnlyList<ResourceRef> hostNetwork = ConnectivityVerdict.OutOfScopeWorkloads(model);
         if (hostNetwork.Count > 0)
         {
-            // Test-KubeNetworkConnectivity answers "allowed (out of scope)" for these; the map says why they are absent.
-            WriteWarning($"{hostNetwork.Count} workload(s) run on the host network, where NetworkPolicy does not apply, and are not in the map (out of scope): {string.Join(", ", hostNetwork.Take(10))}{(hostNetwork.Count > 10 ? ", ..." : string.Empty)}.");
+            // Test-KubeNetworkConnectivity answers "allowed (out of scope)" for these; the map lists them the same way.
+            WriteWarning($"{hostNetwork.Count} workload(s) run on the host network, where NetworkPolicy does not apply (out of scope): {string.Join(", ", hostNetwork.Take(10))}{(hostNetwork.Count > 10 ? ", ..." : string.Empty)}. "
+                + (As == "Object" ? "They are listed with \"*\" as their peer and Completeness OutOfScope." : "They are not drawn."));
         }
 
         switch (As)
         {
             case "Dot":
-                WriteObject(ConnectivityMapper.ToDot(map));
+                WriteObject(ConnectivityMapper.ToDot(decided));
                 break;
             case "Mermaid":
-                WriteObject(ConnectivityMapper.ToMermaid(map));
+                WriteObject(ConnectivityMapper.ToMermaid(decided));
                 break;
             case "Csv":
-                WriteObject(ConnectivityMapper.ToCsv(map));
+                WriteObject(ConnectivityMapper.ToCsv(decided));
                 break;
             default:
                 WriteObject(map, enumerateCollection: true);

@@ -53,10 +53,6 @@ public sealed class TestKubeNetworkConnectivityCommand : NetworkCmdletBase
             }
         }
 
-        if (model.Unmodeled.Count > 0)
-        {
-            WriteWarning($"{model.Unmodeled.Count} Calico polic(ies) are not evaluated; the cluster may decide differently.");
-        }
 
         if (Quiet)
         {

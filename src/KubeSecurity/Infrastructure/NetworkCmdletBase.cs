@@ -28,7 +28,24 @@ public abstract class NetworkCmdletBase : SnapshotInputCmdlet
             WriteWarning($"{missing.Kind} objects could not be read ({missing.Reason}); network answers leave them out.");
         }
 
-        WriteVerbose($"Modelled {model.Policies.Count} NetworkPolicy object(s) over {model.Classes.Count} group(s) of identical pods in {model.Namespaces.Count} namespace(s).");
+        foreach (string note in model.GroupingNotes.Take(20))
+        {
+            WriteVerbose(note);
+        }
+
+        if (model.GroupingNotes.Count > 0)
+        {
+            WriteWarning($"{model.GroupingNotes.Count} pod(s) name their owner without a kind (an invalid ownerReference) and were grouped by the owner's name; -Verbose lists them.");
+        }
+
+        if (model.Unevaluated.Count > 0)
+        {
+            // Once per run: the answers that these could change are marked Partial and name them.
+            WriteWarning($"{model.Unevaluated.Count} object(s) that can allow or deny traffic are not evaluated; answers about the pods they could select are marked Completeness Partial: "
+                + $"{string.Join("; ", model.Unevaluated.Take(5))}{(model.Unevaluated.Count > 5 ? "; ..." : string.Empty)}");
+        }
+
+        WriteVerbose($"Modelled {model.Policies.Count} NetworkPolicy object(s), {model.AdminPolicies.Count} AdminNetworkPolicy object(s){(model.BaselinePolicy is null ? string.Empty : " and the BaselineAdminNetworkPolicy")} over {model.Classes.Count} group(s) of identical pods in {model.Namespaces.Count} namespace(s).");
         return model;
     }
 }

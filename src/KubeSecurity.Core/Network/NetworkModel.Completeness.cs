@@ -1,0 +1,214 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeSecurity.Core.Network.Admin;
+using KubeSecurity.Core.Selectors;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Network;
+
+/// <summary>A policy object (or a missing kind) the model does not evaluate, and the pods whose answers it could change.</summary>
+public sealed record UnevaluatedPolicy(ResourceRef Object, string Reason, Func<PodClass, bool> Affects)
+{
+    public override string ToString() => $"{Object}: {Reason}";
+}
+
+/// <summary>
+/// Completeness: which answers could be changed by something the model does not evaluate. Calico
+/// policies using unmodelled features, admin policies' unevaluated parts, equal AdminNetworkPolicy
+/// priorities (their order is undefined), policy kinds not modelled (Cilium, ClusterNetworkPolicy,
+/// Antrea, OVN-Kubernetes networks and egress firewalls, MultiNetworkPolicy, service-mesh
+/// authorization) and network kinds that could not be collected each mark the pods they could
+/// select; an answer involving such pods is Partial and names them.
+/// </summary>
+public sealed partial class NetworkModel
+{
+    private readonly List<UnevaluatedPolicy> unevaluated = new();
+    private string[][] notesOf = Array.Empty<string[]>();
+
+    // Policy-like kinds of other projects, by API group: they can allow or deny pod traffic, and are not modelled.
+    private static readonly Dictionary<string, string> UnmodelledGroups = new(StringComparer.Ordinal)
+    {
+        ["cilium.io"] = "Cilium policies are not evaluated",
+        ["crd.antrea.io"] = "Antrea policies are not evaluated",
+        ["k8s.ovn.org"] = "OVN-Kubernetes networks and egress firewalls are not evaluated",
+        ["k8s.cni.cncf.io"] = "MultiNetworkPolicy (secondary networks) is not evaluated",
+        ["security.istio.io"] = "Istio authorization is not evaluated",
+        ["policy.linkerd.io"] = "Linkerd authorization is not evaluated",
+    };
+
+    private static readonly HashSet<string> UnmodelledKinds = new(StringComparer.Ordinal)
+    {
+        "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkPolicy", "ClusterNetworkPolicy", "MultiNetworkPolicy",
+        "UserDefinedNetwork", "ClusterUserDefinedNetwork", "EgressFirewall", "AdminPolicyBasedExternalRoute", "AuthorizationPolicy", "Server",
+    };
+
+    // Kinds whose absence makes every answer partial: without them the model cannot know what isolates what.
+    private static readonly string[] NetworkInputs = { "Pod", "Namespace", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy" };
+
+    /// <summary>Everything not evaluated that could change some answer, with the pods it could affect.</summary>
+    public IReadOnlyList<UnevaluatedPolicy> Unevaluated => unevaluated;
+
+    private void AssessCompleteness(KubeSnapshot snapshot, List<NetworkProblem> problems)
+    {
+        foreach (ResourceRef calico in Unmodeled)
+        {
+            string? ns = calico.Namespace;
+            unevaluated.Add(new UnevaluatedPolicy(calico, "uses Calico features the model does not evaluate", c => ns is null || c.Namespace == ns));
+        }
+
+        foreach (AdminPolicyModel policy in adminPolicies.Append(baselinePolicy).OfType<AdminPolicyModel>().Where(p => p.Unevaluated.Count > 0))
+        {
+            unevaluated.Add(new UnevaluatedPolicy(policy.Ref, string.Join("; ", policy.Unevaluated), policy.Subject.Selects));
+        }
+
+        foreach (IGrouping<int, AdminPolicyModel> tie in adminPolicies.GroupBy(p => p.Priority).Where(g => g.Count() > 1))
+        {
+            var tied = tie.ToList();
+            // Only pods two of them select together have an undefined order.
+            unevaluated.Add(new UnevaluatedPolicy(tied[0].Ref,
+                $"shares priority {tie.Key} with {string.Join(", ", tied.Skip(1))}: the API leaves their order undefined, so where both match the answer takes them by name",
+                c => tied.Count(p => p.Subject.Selects(c)) > 1));
+        }
+
+        foreach (KubeObject item in snapshot.Objects)
+        {
+            if (IsUnmodelledPolicy(item, out string reason))
+            {
+                unevaluated.Add(new UnevaluatedPolicy(item.ToResourceRef(), reason, Scope(item)));
+            }
+        }
+
+        foreach (MissingKind missing in snapshot.MissingKinds.Where(m => NetworkInputs.Contains(m.Kind, StringComparer.Ordinal)))
+        {
+            unevaluated.Add(new UnevaluatedPolicy(new ResourceRef(missing.Kind, null, "*"), $"{missing.Kind} objects could not be collected ({missing.Reason})", _ => true));
+        }
+
+        notesOf = new string[classes.Count][];
+        foreach (PodClass podClass in classes)
+        {
+            notesOf[podClass.Id] = podClass.HostNetwork ? Array.Empty<string>()
+                : unevaluated.Where(u => u.Affects(podClass)).Select(u => u.ToString()).ToArray();
+        }
+    }
+
+    private static bool IsUnmodelledPolicy(KubeObject item, out string reason)
+    {
+        reason = string.Empty;
+        if (item.ApiGroup == AdminPolicyReader.Group && item.Kind == "ClusterNetworkPolicy")
+        {
+            reason = "ClusterNetworkPolicy (policy.networking.k8s.io v1alpha2) is not evaluated; AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1) are";
+            return true;
+        }
+
+        if (UnmodelledGroups.TryGetValue(item.ApiGroup, out string? groupReason) && UnmodelledKinds.Contains(item.Kind))
+        {
+            reason = groupReason;
+            return true;
+        }
+
+        // Any other project's *NetworkPolicy kind: it exists to allow or deny traffic.
+        if (item.Kind.EndsWith("NetworkPolicy", StringComparison.Ordinal) && item.ApiGroup is not ("networking.k8s.io" or AdminPolicyReader.Group or "projectcalico.org" or "crd.projectcalico.org")
+            && !UnmodelledGroups.ContainsKey(item.ApiGroup))
+        {
+            reason = $"{item.ApiVersion} {item.Kind} is not a policy kind the model evaluates";
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The pods an unmodelled object could select: its namespace's (narrowed by a Cilium endpointSelector), or every pod for a cluster-wide one.</summary>
+    private static Func<PodClass, bool> Scope(KubeObject item)
+    {
+        string? ns = item.Namespace;
+        bool knownNamespaced = item.Kind is "CiliumNetworkPolicy" or "NetworkPolicy" or "MultiNetworkPolicy" or "UserDefinedNetwork" or "EgressFirewall" or "AuthorizationPolicy" or "Server";
+        bool clusterWide = item.Kind is "CiliumClusterwideNetworkPolicy" or "ClusterNetworkPolicy" or "ClusterUserDefinedNetwork" or "AdminPolicyBasedExternalRoute"
+            || (ns is null && !knownNamespaced)
+            || (item.ApiGroup == "security.istio.io" && ns == "istio-system"); // the mesh's root namespace applies everywhere
+        if (item.ApiGroup == "cilium.io" && CiliumEndpointSelector(item) is LabelSelector selector)
+        {
+            return c => (clusterWide || c.Namespace == (ns ?? "default")) && selector.Matches(CiliumLabels(c));
+        }
+
+        return clusterWide ? _ => true : c => c.Namespace == (ns ?? "default");
+    }
+
+    // Cilium selectors name labels with a source prefix (k8s:app, any:app) and see the namespace as io.kubernetes.pod.namespace.
+    private static LabelSelector? CiliumEndpointSelector(KubeObject item)
+    {
+        if (!item.Json.TryGetProperty("spec"u8, out JsonElement spec) || spec.ValueKind != JsonValueKind.Object
+            || !spec.TryGetProperty("endpointSelector"u8, out JsonElement selector) || selector.ValueKind != JsonValueKind.Object)
+        {
+            return null; // specs lists, nodeSelector (host policies): every pod of the scope
+        }
+
+        JsonNode? node = JsonNode.Parse(selector.GetRawText());
+        if (node?["matchLabels"] is JsonObject labels)
+        {
+            foreach (var entry in labels.ToList())
+            {
+                labels.Remove(entry.Key);
+                labels[StripSource(entry.Key)] = entry.Value?.DeepClone();
+            }
+        }
+
+        if (node?["matchExpressions"] is JsonArray expressions)
+        {
+            foreach (JsonNode? expression in expressions)
+            {
+                if (expression?["key"] is JsonValue key)
+                {
+                    expression["key"] = StripSource(key.ToString());
+                }
+            }
+        }
+
+        LabelSelector parsed = LabelSelector.Parse(JsonDocument.Parse(node!.ToJsonString()).RootElement);
+        return parsed.Problem is null ? parsed : null;
+    }
+
+    private static string StripSource(string key)
+    {
+        foreach (string prefix in new[] { "k8s:", "any:" })
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return key[prefix.Length..];
+            }
+        }
+
+        return key;
+    }
+
+    private static Dictionary<string, string> CiliumLabels(PodClass pods)
+    {
+        var labels = new Dictionary<string, string>(pods.Labels, StringComparer.Ordinal) { ["io.kubernetes.pod.namespace"] = pods.Namespace };
+        foreach (var label in pods.NamespaceLabels)
+        {
+            labels["io.cilium.k8s.namespace.labels." + label.Key] = label.Value;
+        }
+
+        return labels;
+    }
+
+    /// <summary>Why answers involving these pods are not exact (empty when they are).</summary>
+    public IReadOnlyList<string> CompletenessNotes(PodClass? pods) => pods is null ? Array.Empty<string>() : notesOf[pods.Id];
+
+    /// <summary>Completeness of an answer about a connection between two endpoints.</summary>
+    public (NetworkCompleteness Completeness, IReadOnlyList<string> Notes) CompletenessOf(NetworkEndpoint source, NetworkEndpoint destination)
+    {
+        if (ConnectivityVerdict.IsOutOfScope(source) || ConnectivityVerdict.IsOutOfScope(destination))
+        {
+            return (NetworkCompleteness.OutOfScope, new[] { ConnectivityVerdict.OutOfScopeReason });
+        }
+
+        IReadOnlyList<string> from = CompletenessNotes(source.Pods);
+        IReadOnlyList<string> to = CompletenessNotes(destination.Pods);
+        if (from.Count == 0 && to.Count == 0)
+        {
+            return (NetworkCompleteness.Exact, Array.Empty<string>());
+        }
+
+        return (NetworkCompleteness.Partial, to.Count == 0 ? from : from.Count == 0 ? to : from.Union(to, StringComparer.Ordinal).ToList());
+    }
+}
