@@ -43,9 +43,30 @@ public class NetworkBenchmarks
     public bool OneConnectivityQuestion() => model!.Evaluate(from!, to!).Allowed.Contains("TCP", 8080);
 }
 
+/// <summary>
+/// The same cluster plus 50 AdminNetworkPolicies (priorities 0-49: denies, passes and allows on
+/// ports and networks), the BaselineAdminNetworkPolicy and 200 CiliumNetworkPolicies (not
+/// evaluated: they mark the pods they select Partial). Targets as above.
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[MemoryDiagnoser]
+public class NetworkTierBenchmarks
+{
+    private KubeSnapshot? snapshot;
+
+    [GlobalSetup]
+    public void Setup() => snapshot = SyntheticNetworkCluster.Build(adminAndCilium: true);
+
+    [Benchmark]
+    public int BuildModelAndCoverage() => NetworkCoverageAnalyzer.Analyze(NetworkModel.Build(snapshot!)).Count;
+
+    [Benchmark]
+    public int ConnectivityMap() => ConnectivityMapper.Map(NetworkModel.Build(snapshot!)).Count;
+}
+
 public static class SyntheticNetworkCluster
 {
-    public static KubeSnapshot Build()
+    public static KubeSnapshot Build(bool adminAndCilium = false)
     {
         var objects = new List<KubeObject>();
         void Add(string json, params (string Token, object Value)[] values)
@@ -81,6 +102,37 @@ public static class SyntheticNetworkCluster
             Add("""{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"w0-from-w1","namespace":"@NS@"},"spec":{"podSelector":{"matchLabels":{"app":"w0"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"w1"}}}],"ports":[{"port":"http"}]}]}}""", ns);
             Add("""{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"w2-from-frontends","namespace":"@NS@"},"spec":{"podSelector":{"matchLabels":{"app":"w2"}},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"tier":"frontend"}},"podSelector":{"matchExpressions":[{"key":"app","operator":"In","values":["w3","w4"]}]}}],"ports":[{"port":8080,"endPort":8090}]}]}}""", ns);
             Add("""{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"w3-from-office","namespace":"@NS@"},"spec":{"podSelector":{"matchLabels":{"app":"w3"}},"ingress":[{"from":[{"ipBlock":{"cidr":"192.168.@NET@.0/24","except":["192.168.@NET@.128/25"]}}]}]}}""", ns, net);
+        }
+
+        if (adminAndCilium)
+        {
+            for (int a = 0; a < 50; a++)
+            {
+                var name = ("@NAME@", (object)$"admin-{a}");
+                var priority = ("@PRIORITY@", (object)a);
+                var ns = ("@NS@", (object)$"ns-{a * 4}");
+                switch (a % 4)
+                {
+                    case 0: // no SSH into backends from frontends
+                        Add("""{"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"@NAME@"},"spec":{"priority":@PRIORITY@,"subject":{"namespaces":{"matchLabels":{"tier":"backend"}}},"ingress":[{"name":"no-ssh","action":"Deny","from":[{"namespaces":{"matchLabels":{"tier":"frontend"}}}],"ports":[{"portNumber":{"protocol":"TCP","port":22}}]}]}}""", name, priority);
+                        break;
+                    case 1: // one namespace's w2 hands its traffic from w3 to NetworkPolicy, denies the rest of 8000-9000
+                        Add("""{"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"@NAME@"},"spec":{"priority":@PRIORITY@,"subject":{"pods":{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"@NS@"}},"podSelector":{"matchLabels":{"app":"w2"}}}},"ingress":[{"name":"pass-w3","action":"Pass","from":[{"pods":{"namespaceSelector":{},"podSelector":{"matchLabels":{"app":"w3"}}}}]},{"name":"deny-range","action":"Deny","from":[{"namespaces":{}}],"ports":[{"portRange":{"protocol":"TCP","start":8000,"end":9000}}]}]}}""", name, priority, ns);
+                        break;
+                    case 2: // no public DNS resolvers
+                        Add("""{"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"@NAME@"},"spec":{"priority":@PRIORITY@,"subject":{"namespaces":{}},"egress":[{"name":"no-public-dns","action":"Deny","to":[{"networks":["8.8.8.8/32","1.1.1.1/32"]}],"ports":[{"portNumber":{"protocol":"UDP","port":53}}]}]}}""", name, priority);
+                        break;
+                    default: // monitoring may scrape http everywhere
+                        Add("""{"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"@NAME@"},"spec":{"priority":@PRIORITY@,"subject":{"namespaces":{"matchLabels":{"kubernetes.io/metadata.name":"@NS@"}}},"ingress":[{"name":"scrape","action":"Allow","from":[{"pods":{"namespaceSelector":{"matchLabels":{"tier":"frontend"}},"podSelector":{"matchLabels":{"app":"w4"}}}}],"ports":[{"namedPort":"http"}]}]}}""", name, priority, ns);
+                        break;
+                }
+            }
+
+            Add("""{"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"BaselineAdminNetworkPolicy","metadata":{"name":"default"},"spec":{"subject":{"namespaces":{}},"ingress":[{"name":"frontends-only","action":"Deny","from":[{"namespaces":{"matchLabels":{"tier":"backend"}}}]}]}}""");
+            for (int n = 0; n < 200; n++)
+            {
+                Add("""{"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"l7-w4","namespace":"@NS@"},"spec":{"endpointSelector":{"matchLabels":{"k8s:app":"w4"}},"ingress":[{"fromEndpoints":[{"matchLabels":{"app":"w3"}}],"toPorts":[{"ports":[{"port":"8080","protocol":"TCP"}],"rules":{"http":[{"method":"GET"}]}}]}]}}""", ("@NS@", $"ns-{n}"));
+            }
         }
 
         return new KubeSnapshot(SnapshotSource.Files, null, null, null, DateTimeOffset.UtcNow, objects);

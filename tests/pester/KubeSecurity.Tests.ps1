@@ -121,6 +121,62 @@ Describe 'Network policy review of the demo cluster' {
     }
 }
 
+Describe 'Network answers say when they are not the whole story' {
+    BeforeAll {
+        $extra = Join-Path ([IO.Path]::GetTempPath()) "ks-net-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory -Path $extra | Out-Null
+        @'
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api-l7, namespace: payments}
+spec:
+  endpointSelector: {matchLabels: {app: payments-api}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": shop}}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: legacy-quarantine}
+spec:
+  priority: 5
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: legacy}}}
+  ingress:
+  - {name: nobody, action: Deny, from: [{namespaces: {}}]}
+'@ | Set-Content -Path (Join-Path $extra 'policies.yaml')
+        $snapshot = Get-KubeSnapshot -Path $demo, $extra
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $extra -ErrorAction SilentlyContinue
+    }
+
+    It 'marks an answer Partial, names the Cilium policy and warns once' {
+        $result = $snapshot | Test-KubeNetworkConnectivity -From shop/frontend -To payments/payments-api -Port 8443 -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Completeness | Should -Be 'Partial'
+        $result.CompletenessNotes -join ' ' | Should -Match 'CiliumNetworkPolicy/payments/api-l7'
+        @($warnings | Where-Object { $_ -match 'not evaluated' }).Count | Should -Be 1
+    }
+
+    It 'applies the AdminNetworkPolicy and keeps answers it fully decides Exact' {
+        $map = @($snapshot | Get-KubeConnectivityMap -WarningAction SilentlyContinue)
+        # Ingress peers of an AdminNetworkPolicy are namespaces and pods: every pod is denied, outside addresses are not.
+        @($map | Where-Object { $_.DestinationNamespace -eq 'legacy' -and $_.SourceKind -notin 'Any', 'External' }) | Should -BeNullOrEmpty
+        @($map | Where-Object { $_.DestinationNamespace -eq 'legacy' -and $_.SourceKind -eq 'External' }).Count | Should -BeGreaterThan 0
+        $row = $snapshot | Get-KubeNetworkPolicyCoverage -WarningAction SilentlyContinue | Where-Object { $_.Kind -eq 'Namespace' -and $_.Name -eq 'legacy' }
+        $row.AdminPolicies | Should -Contain 'AdminNetworkPolicy/legacy-quarantine (priority 5)'
+        $row.Completeness | Should -Be 'Exact'
+    }
+
+    It 'lists host-network workloads in the map as out of scope, as the question answers them' {
+        $map = @($snapshot | Get-KubeConnectivityMap -WarningAction SilentlyContinue)
+        $exporter = @($map | Where-Object { $_.Source -eq 'node-exporter' })
+        $exporter.Count | Should -Be 1
+        $exporter[0].Completeness | Should -Be 'OutOfScope'
+        $exporter[0].Destination | Should -Be '*'
+        ($snapshot | Test-KubeNetworkConnectivity -From monitoring/node-exporter -To shop/frontend -WarningAction SilentlyContinue).Completeness | Should -Be 'OutOfScope'
+    }
+}
+
 Describe 'Secret audits of the demo cluster' {
     BeforeAll {
         $snapshot = Get-KubeSnapshot -Path $demo

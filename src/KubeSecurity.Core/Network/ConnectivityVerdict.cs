@@ -30,8 +30,8 @@ public static class ConnectivityVerdict
         }
 
         (PortSet allowed, SideVerdict egress, SideVerdict ingress) = model.Evaluate(source, destination);
-        string egressText = egress.Describe("egress", source.Label);
-        string ingressText = ingress.Describe("ingress", destination.Label);
+        string egressText = egress.Describe("egress", source.Label, protocol, port);
+        string ingressText = ingress.Describe("ingress", destination.Label, protocol, port);
         bool ok = port is int wanted ? allowed.Contains(protocol, wanted) : !allowed.IsEmpty;
         string reason;
         if (ok)

@@ -178,7 +178,7 @@ public sealed partial class NetworkModel
         PortSet remaining = PortSet.All;
         PortSet allowed = PortSet.None;
         PortSet passed = PortSet.None;
-        var steps = explain ? new List<string>() : null;
+        var steps = explain ? new List<(PortSet Ports, string Text)>() : null;
         var policies = explain ? new List<string>() : null;
         foreach (AdminPolicyModel policy in ingress ? adminIngressOf[pods.Id] : adminEgressOf[pods.Id])
         {
@@ -209,7 +209,7 @@ public sealed partial class NetworkModel
                         break;
                 }
 
-                steps?.Add($"{policy} (priority {policy.Priority}) {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})");
+                steps?.Add((ports, $"{policy} (priority {policy.Priority}) {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})"));
             }
         }
 
@@ -225,9 +225,9 @@ public sealed partial class NetworkModel
                 if (steps is not null)
                 {
                     policies!.AddRange(kubernetes.Policies);
-                    steps.Add(byPolicy.IsEmpty
+                    steps.Add((next, byPolicy.IsEmpty
                         ? $"NetworkPolicy isolates {pods} for {direction} ({string.Join(", ", kubernetes.Policies)}) and no rule allows the rest ({next})"
-                        : $"of the rest ({next}), NetworkPolicy allows {byPolicy}: {string.Join("; ", kubernetes.AllowingRules)}");
+                        : $"of the rest ({next}), NetworkPolicy allows {byPolicy}: {string.Join("; ", kubernetes.AllowingRules)}"));
                 }
             }
             else
@@ -255,19 +255,23 @@ public sealed partial class NetworkModel
                             allowed = allowed.Union(ports);
                         }
 
-                        steps?.Add($"{baselinePolicy} {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})");
+                        steps?.Add((ports, $"{baselinePolicy} {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})"));
                     }
                 }
 
                 allowed = allowed.Union(open);
                 if (steps is not null && !open.IsEmpty)
                 {
-                    steps.Add($"no NetworkPolicy isolates {pods} for {direction}{(baselinePolicy is null ? string.Empty : " and no baseline rule matches")}: allowed by default ({open})");
+                    steps.Add((open, $"no NetworkPolicy isolates {pods} for {direction}{(baselinePolicy is null ? string.Empty : " and no baseline rule matches")}: allowed by default ({open})"));
                 }
             }
         }
 
-        return new SideVerdict(true, allowed, (IReadOnlyList<string>?)policies ?? Array.Empty<string>(), (IReadOnlyList<string>?)steps ?? Array.Empty<string>()) { Tiered = true };
+        return new SideVerdict(true, allowed, (IReadOnlyList<string>?)policies ?? Array.Empty<string>(), steps?.Select(s => s.Text).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>())
+        {
+            Tiered = true,
+            Steps = (IReadOnlyList<(PortSet, string)>?)steps ?? Array.Empty<(PortSet, string)>(),
+        };
     }
 
     private static string RuleName(AdminRule rule) => rule.Name.Length > 0 ? $" '{rule.Name}'" : string.Empty;
