@@ -20,7 +20,6 @@ public sealed partial class NetworkModel
     private List<AdminPolicyModel>[] adminEgressOf = Array.Empty<List<AdminPolicyModel>>();
     private bool[] baselineIngressOf = Array.Empty<bool>();
     private bool[] baselineEgressOf = Array.Empty<bool>();
-    private readonly Dictionary<AdminRule, bool[]> adminPeerMatches = new(ReferenceEqualityComparer.Instance);
     private readonly List<(IReadOnlyDictionary<string, string> Labels, List<IPAddress> Addresses)> nodes = new();
 
     /// <summary>AdminNetworkPolicies, by priority then name.</summary>
@@ -95,7 +94,8 @@ public sealed partial class NetworkModel
     {
         if (peer.Pods is PodClass pods)
         {
-            if (!adminPeerMatches.TryGetValue(rule, out bool[]? matches))
+            bool[]? matches = rule.PeerMatchesByClass;
+            if (matches is null)
             {
                 matches = new bool[classes.Count];
                 foreach (PodClass candidate in classes)
@@ -103,23 +103,38 @@ public sealed partial class NetworkModel
                     matches[candidate.Id] = rule.Peers.Any(p => AdminPeerMatchesPods(p, candidate));
                 }
 
-                adminPeerMatches[rule] = matches;
+                rule.PeerMatchesByClass = matches;
             }
 
             return matches[pods.Id];
         }
 
+        // Indexed loops without closures: maps ask this for every class and every outside address.
         IPAddress address = peer.Address!;
-        foreach (AdminPeer candidate in rule.Peers)
+        IReadOnlyList<AdminPeer> peers = rule.Peers;
+        for (int p = 0; p < peers.Count; p++)
         {
-            if (candidate.Networks is not null && candidate.Networks.Any(n => n.Contains(address)))
+            AdminPeer candidate = peers[p];
+            if (candidate.Networks is { } networks)
             {
-                return true;
+                for (int n = 0; n < networks.Count; n++)
+                {
+                    if (networks[n].Contains(address))
+                    {
+                        return true;
+                    }
+                }
             }
 
-            if (candidate.Nodes is not null && nodes.Any(n => candidate.Nodes.Matches(n.Labels) && n.Addresses.Contains(address)))
+            if (candidate.Nodes is not null)
             {
-                return true;
+                for (int n = 0; n < nodes.Count; n++)
+                {
+                    if (nodes[n].Addresses.Contains(address) && candidate.Nodes.Matches(nodes[n].Labels))
+                    {
+                        return true;
+                    }
+                }
             }
         }
 
@@ -180,8 +195,10 @@ public sealed partial class NetworkModel
         PortSet passed = PortSet.None;
         var steps = explain ? new List<(PortSet Ports, string Text)>() : null;
         var policies = explain ? new List<string>() : null;
-        foreach (AdminPolicyModel policy in ingress ? adminIngressOf[pods.Id] : adminEgressOf[pods.Id])
+        List<AdminPolicyModel> admin = ingress ? adminIngressOf[pods.Id] : adminEgressOf[pods.Id];
+        for (int a = 0; a < admin.Count; a++)
         {
+            AdminPolicyModel policy = admin[a];
             policies?.Add($"{policy} (priority {policy.Priority})");
             IReadOnlyList<AdminRule> rules = ingress ? policy.IngressRules : policy.EgressRules;
             for (int r = 0; r < rules.Count && !remaining.IsEmpty; r++)
@@ -192,12 +209,13 @@ public sealed partial class NetworkModel
                     continue;
                 }
 
-                PortSet ports = AdminRulePorts(rule, destination).Intersect(remaining);
-                if (ports.IsEmpty)
+                PortSet rulePorts = AdminRulePorts(rule, destination);
+                if (!rulePorts.Overlaps(remaining))
                 {
                     continue;
                 }
 
+                PortSet ports = rulePorts.Intersect(remaining);
                 remaining = remaining.Except(ports);
                 switch (rule.Action)
                 {
@@ -217,18 +235,19 @@ public sealed partial class NetworkModel
         if (!next.IsEmpty)
         {
             bool isolated = ingress ? IsIngressIsolated(pods) : IsEgressIsolated(pods);
-            if (isolated)
+            if (isolated && steps is null)
             {
-                SideVerdict kubernetes = ingress ? PolicySide(pods, true, source, destination) : PolicySide(pods, false, source, destination);
+                allowed = allowed.Union(PolicyPorts(pods, ingress, source, destination).Intersect(next));
+            }
+            else if (isolated)
+            {
+                SideVerdict kubernetes = PolicySide(pods, ingress, source, destination);
                 PortSet byPolicy = kubernetes.Allowed.Intersect(next);
                 allowed = allowed.Union(byPolicy);
-                if (steps is not null)
-                {
-                    policies!.AddRange(kubernetes.Policies);
-                    steps.Add((next, byPolicy.IsEmpty
-                        ? $"NetworkPolicy isolates {pods} for {direction} ({string.Join(", ", kubernetes.Policies)}) and no rule allows the rest ({next})"
-                        : $"of the rest ({next}), NetworkPolicy allows {byPolicy}: {string.Join("; ", kubernetes.AllowingRules)}"));
-                }
+                policies!.AddRange(kubernetes.Policies);
+                steps!.Add((next, byPolicy.IsEmpty
+                    ? $"NetworkPolicy isolates {pods} for {direction} ({string.Join(", ", kubernetes.Policies)}) and no rule allows the rest ({next})"
+                    : $"of the rest ({next}), NetworkPolicy allows {byPolicy}: {string.Join("; ", kubernetes.AllowingRules)}"));
             }
             else
             {
@@ -243,12 +262,13 @@ public sealed partial class NetworkModel
                             continue;
                         }
 
-                        PortSet ports = AdminRulePorts(rule, destination).Intersect(open);
-                        if (ports.IsEmpty)
+                        PortSet rulePorts = AdminRulePorts(rule, destination);
+                        if (!rulePorts.Overlaps(open))
                         {
                             continue;
                         }
 
+                        PortSet ports = rulePorts.Intersect(open);
                         open = open.Except(ports);
                         if (rule.Action == AdminAction.Allow)
                         {

@@ -289,6 +289,14 @@ public sealed partial class NetworkModel
         return HasAdminTier(pods, false) ? Tiered(pods, false, source, destination, explain: true) : PolicySide(pods, false, source, destination);
     }
 
+    /// <summary>Only the ports one side allows under NetworkPolicy (and Calico): the fast path of maps.</summary>
+    private PortSet PolicyPorts(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
+    {
+        List<CalicoPolicyModel> calico = ingress ? calicoIngressOf[pods.Id] : calicoEgressOf[pods.Id];
+        List<NetworkPolicyModel> kubernetes = ingress ? ingressOf[pods.Id] : egressOf[pods.Id];
+        return calico.Count > 0 ? Ordered(kubernetes, calico, ingress, source, destination).Allowed : Ports(kubernetes, ingress, ingress ? source : destination, destination);
+    }
+
     /// <summary>One side as NetworkPolicy (and Calico, where a Calico policy selects the pods) decides it.</summary>
     private SideVerdict PolicySide(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
     {

@@ -36,7 +36,50 @@ public sealed class PortSet : IEquatable<PortSet>
     public PortSet Intersect(PortSet other) =>
         ReferenceEquals(this, All) ? other : ReferenceEquals(other, All) ? this : IsEmpty || other.IsEmpty ? None : Combine(other, (a, b) => a && b);
 
-    public PortSet Except(PortSet other) => Combine(other, (a, b) => a && !b);
+    /// <summary>Whether the two sets share a port, without building their intersection.</summary>
+    public bool Overlaps(PortSet other)
+    {
+        if (IsEmpty || other.IsEmpty)
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(this, All) || ReferenceEquals(other, All))
+        {
+            return true;
+        }
+
+        foreach (var entry in ranges)
+        {
+            if (!other.ranges.TryGetValue(entry.Key, out var theirs))
+            {
+                continue;
+            }
+
+            List<(int Low, int High)> ours = entry.Value;
+            int i = 0, j = 0;
+            while (i < ours.Count && j < theirs.Count)
+            {
+                if (ours[i].High < theirs[j].Low)
+                {
+                    i++;
+                }
+                else if (theirs[j].High < ours[i].Low)
+                {
+                    j++;
+                }
+                else
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public PortSet Except(PortSet other) =>
+        IsEmpty || ReferenceEquals(other, All) ? None : other.IsEmpty ? this : Combine(other, (a, b) => a && !b);
 
     private PortSet Combine(PortSet other, Func<bool, bool, bool> keep)
     {

@@ -41,6 +41,8 @@ public class PortSetAlgebraTests
             Assert.Equal(pa.Union(pb).ToHashSet(), Members(a.Union(b)));
             Assert.Equal(pa.Intersect(pb).ToHashSet(), Members(a.Intersect(b)));
             Assert.Equal(pa.Except(pb).ToHashSet(), Members(a.Except(b)));
+            Assert.Equal(pa.Overlaps(pb), a.Overlaps(b));
+            Assert.Equal(pa.Overlaps(pb), a.Overlaps(PortSet.All) && !a.Intersect(b).IsEmpty);
             // Adjacent and overlapping ranges come out merged: the text form never lists touching ranges.
             Assert.Equal(a.Union(b).Describe(), b.Union(a).Describe());
         }

@@ -47,6 +47,10 @@ public sealed record AdminRule(int Index, string Name, AdminAction Action, IRead
         : Ports.Where(p => p.Name is null).Aggregate(PortSet.None, (set, p) => set.Union(PortSet.Of(p.Protocol, p.Port!.Value, p.EndPort ?? p.Port!.Value)));
 
     internal bool HasNamedPorts { get; } = Ports is not null && Ports.Any(p => p.Name is not null);
+
+    // Which pod classes the peers match, filled by the model that read this rule (each build reads its own rules):
+    // maps ask per pair of classes, and a dictionary lookup per rule per pair costs more than the answer.
+    internal bool[]? PeerMatchesByClass { get; set; }
 }
 
 /// <summary>
