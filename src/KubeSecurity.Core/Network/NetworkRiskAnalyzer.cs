@@ -22,9 +22,19 @@ public static class NetworkRiskAnalyzer
             List<ResourceRef> workloads = ns.SelectMany(c => c.Workloads).Distinct().ToList();
             if (!namespacesWithPolicies.Contains(ns.Key) && !(globalPolicies && ns.Any(model.IsIngressIsolated)))
             {
+                // Admin policies may still restrict these pods: the message says so rather than "from anywhere".
+                var admin = ns.SelectMany(model.AdminPolicyNames).Distinct(StringComparer.Ordinal).ToList();
+                var evidence = new Dictionary<string, string> { ["Workloads"] = string.Join(", ", workloads.Select(w => $"{w.Kind}/{w.Name}")) };
+                if (admin.Count > 0)
+                {
+                    evidence["AdminPolicies"] = string.Join(", ", admin);
+                }
+
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.NamespaceWithoutPolicy, new ResourceRef("Namespace", null, ns.Key),
-                    $"Namespace {ns.Key} has no NetworkPolicy: its {workloads.Count} workload(s) accept connections from anywhere and connect anywhere.",
-                    new Dictionary<string, string> { ["Workloads"] = string.Join(", ", workloads.Select(w => $"{w.Kind}/{w.Name}")) }));
+                    admin.Count == 0
+                        ? $"Namespace {ns.Key} has no NetworkPolicy: its {workloads.Count} workload(s) accept connections from anywhere and connect anywhere."
+                        : $"Namespace {ns.Key} has no NetworkPolicy: its {workloads.Count} workload(s) accept and open every connection the cluster-wide admin policies ({string.Join(", ", admin)}) do not deny.",
+                    evidence));
                 continue;
             }
 
@@ -67,10 +77,17 @@ public static class NetworkRiskAnalyzer
             IngressTls.Analyze(snapshot, findings);
         }
 
-        foreach (ResourceRef calico in model.Unmodeled)
+        // One finding per object (or missing kind) not evaluated, with the workloads whose answers it could change.
+        foreach (IGrouping<ResourceRef, UnevaluatedPolicy> item in model.Unevaluated.GroupBy(u => u.Object))
         {
-            findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, calico,
-                $"{calico} uses Calico features that are not modeled, so it is not evaluated: connectivity answers leave out its effect."));
+            var affected = model.Classes.Where(c => !c.HostNetwork && item.Any(u => u.Affects(c))).SelectMany(c => c.Workloads).Distinct().ToList();
+            findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, item.Key,
+                $"{item.Key} is not evaluated ({string.Join("; ", item.Select(u => u.Reason))}): connectivity answers about the {affected.Count} workload(s) it could select are marked Partial.",
+                new Dictionary<string, string>
+                {
+                    ["Reason"] = string.Join("; ", item.Select(u => u.Reason)),
+                    ["AffectedWorkloads"] = string.Join(", ", affected.Take(20)) + (affected.Count > 20 ? ", ..." : string.Empty),
+                }));
         }
 
         return findings;

@@ -152,4 +152,25 @@ public class NetworkCompletenessTests
             changes.Where(c => c.Change == "NewlyBlocked" && c.Connection.Destination == "web").Select(c => c.Connection.SourceKind == "External" ? "*/" + c.Connection.Source : c.Source).Order(StringComparer.Ordinal));
         Assert.All(changes, c => Assert.Equal("web", c.Connection.Destination));
     }
+
+    [Fact]
+    public void The_audit_reports_each_object_not_evaluated_with_the_workloads_it_could_change()
+    {
+        NetworkModel model = Build(Cluster + CiliumPolicy);
+        Finding finding = Assert.Single(NetworkRiskAnalyzer.Analyze(model), f => f.RuleId == Rules.NetworkRules.PolicyNotEvaluated);
+        Assert.Equal("CiliumNetworkPolicy", finding.Resource.Kind);
+        Assert.Equal("Pod/payments/api", finding.Evidence["AffectedWorkloads"]);
+    }
+
+    [Fact]
+    public void A_namespace_without_network_policy_but_under_an_admin_policy_is_not_called_open_to_anywhere()
+    {
+        string anp = "---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: quarantine}\nspec:\n  priority: 1\n"
+            + "  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: ops}}}\n  ingress: [{action: Deny, from: [{namespaces: {}}]}]\n";
+        List<Finding> findings = NetworkRiskAnalyzer.Analyze(Build(Cluster + anp));
+        Finding ops = Assert.Single(findings, f => f.RuleId == Rules.NetworkRules.NamespaceWithoutPolicy && f.Resource.Name == "ops");
+        Assert.DoesNotContain("from anywhere", ops.Message, StringComparison.Ordinal);
+        Assert.Contains("AdminNetworkPolicy/quarantine", ops.Evidence["AdminPolicies"], StringComparison.Ordinal);
+        Assert.Contains("from anywhere", Assert.Single(findings, f => f.RuleId == Rules.NetworkRules.NamespaceWithoutPolicy && f.Resource.Name == "shop").Message, StringComparison.Ordinal);
+    }
 }
