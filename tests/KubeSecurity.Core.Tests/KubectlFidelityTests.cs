@@ -69,6 +69,11 @@ public class KubectlFidelityTests
             Assert.NotEqual(0, exit);
             Assert.Contains("Unauthorized", stderr, StringComparison.Ordinal);
 
+            // Cluster-scoped custom API groups resolve by short name through discovery, as the network-policy API's CRDs do.
+            (exit, stdout, stderr) = Kubectl(kubeconfig, "get", "anp", "-o", "name");
+            Assert.True(exit == 0, stderr);
+            Assert.Equal(string.Empty, stdout.Trim());
+
             server.AddFault(new Fault(403, "secrets"));
             (exit, _, stderr) = Kubectl(kubeconfig, "get", "secrets", "-A");
             Assert.NotEqual(0, exit);

@@ -47,6 +47,40 @@ public class LiveSnapshotCollectorTests
     }
 
     [Fact]
+    public async Task Admin_network_policies_are_collected_where_served_and_their_absence_elsewhere_is_not_a_gap()
+    {
+        var anp = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "policy.networking.k8s.io/v1alpha1", ["kind"] = "AdminNetworkPolicy",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "deny-bar" },
+            ["spec"] = System.Text.Json.Nodes.JsonNode.Parse("""{"priority":10,"subject":{"namespaces":{}},"ingress":[{"name":"d","action":"Deny","from":[{"namespaces":{"matchLabels":{"team":"bar"}}}]}]}"""),
+        };
+        (KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync(LiveServer.DemoObjects().Append(anp));
+        await using (server)
+        {
+            KubeSnapshot live = await CollectAsync(kubeconfig);
+            KubeObject collected = Assert.Single(live.OfKind("AdminNetworkPolicy"));
+            Assert.Equal("policy.networking.k8s.io", collected.ApiGroup);
+            Assert.Single(KubeSecurity.Core.Network.NetworkModel.Build(live).AdminPolicies);
+        }
+
+        // A cluster without the CRDs answers 404: there are none, which is not a kind that could not be read.
+        var plain = new KubeApiTestServer(ServedResource.Defaults.Where(r => r.Group is not ("policy.networking.k8s.io" or "cilium.io")));
+        plain.AddObjects(LiveServer.DemoObjects());
+        await plain.StartAsync();
+        await using (plain)
+        {
+            string config = plain.WriteKubeconfig(Path.Combine(TestPaths.TempDirectory(), "kubeconfig"));
+            var reporter = new RecordingReporter();
+            KubeSnapshot live = await CollectAsync(config, reporter: reporter);
+            Assert.Empty(live.MissingKinds);
+            Assert.Empty(reporter.Warnings);
+            Assert.Contains(reporter.Verbose, v => v.Contains("AdminNetworkPolicy", StringComparison.Ordinal) && v.Contains("not served", StringComparison.Ordinal));
+            Assert.Empty(KubeSecurity.Core.Network.NetworkModel.Build(live).Unevaluated);
+        }
+    }
+
+    [Fact]
     public async Task Bearer_tokens_authenticate_and_a_bad_token_fails_with_a_message_naming_server_and_context()
     {
         (KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync();
