@@ -133,6 +133,7 @@ spec:
   endpointSelector: {matchLabels: {app: payments-api}}
   ingress:
   - fromEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": shop}}]
+    toPorts: [{ports: [{port: "8443", protocol: TCP}], rules: {http: [{method: GET, path: /status}]}}]
 ---
 apiVersion: policy.networking.k8s.io/v1alpha1
 kind: AdminNetworkPolicy
@@ -150,10 +151,12 @@ spec:
         Remove-Item -Recurse -Force $extra -ErrorAction SilentlyContinue
     }
 
-    It 'marks an answer Partial, names the Cilium policy and warns once' {
+    It 'evaluates the Cilium policy at L4, marks the answer Partial for its L7 rule, names it and warns once' {
         $result = $snapshot | Test-KubeNetworkConnectivity -From shop/frontend -To payments/payments-api -Port 8443 -WarningVariable warnings -WarningAction SilentlyContinue
+        # The Cilium policy allows the shop namespace on 8443 (allows add up with NetworkPolicy's); its HTTP rule is not evaluated.
+        $result.Allowed | Should -BeTrue
         $result.Completeness | Should -Be 'Partial'
-        $result.CompletenessNotes -join ' ' | Should -Match 'CiliumNetworkPolicy/payments/api-l7'
+        $result.CompletenessNotes -join ' ' | Should -Match 'CiliumNetworkPolicy/payments/api-l7.*L7'
         @($warnings | Where-Object { $_ -match 'not evaluated' }).Count | Should -Be 1
     }
 

@@ -15,7 +15,7 @@ public sealed record UnevaluatedPolicy(ResourceRef Object, string Reason, Func<P
 /// <summary>
 /// Completeness: which answers could be changed by something the model does not evaluate. Calico
 /// policies using unmodelled features, admin policies' unevaluated parts, equal AdminNetworkPolicy
-/// priorities (their order is undefined), policy kinds not modelled (Cilium, ClusterNetworkPolicy,
+/// priorities (their order is undefined), Cilium's L7/FQDN/service parts, policy kinds not modelled (ClusterNetworkPolicy,
 /// Antrea, OVN-Kubernetes networks and egress firewalls, MultiNetworkPolicy, service-mesh
 /// authorization) and network kinds that could not be collected each mark the pods they could
 /// select; an answer involving such pods is Partial and names them.
@@ -28,7 +28,6 @@ public sealed partial class NetworkModel
     // Policy-like kinds of other projects, by API group: they can allow or deny pod traffic, and are not modelled.
     private static readonly Dictionary<string, string> UnmodelledGroups = new(StringComparer.Ordinal)
     {
-        ["cilium.io"] = "Cilium policies are not evaluated",
         ["crd.antrea.io"] = "Antrea policies are not evaluated",
         ["k8s.ovn.org"] = "OVN-Kubernetes networks and egress firewalls are not evaluated",
         ["k8s.cni.cncf.io"] = "MultiNetworkPolicy (secondary networks) is not evaluated",
@@ -38,7 +37,7 @@ public sealed partial class NetworkModel
 
     private static readonly HashSet<string> UnmodelledKinds = new(StringComparer.Ordinal)
     {
-        "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkPolicy", "ClusterNetworkPolicy", "MultiNetworkPolicy",
+        "NetworkPolicy", "ClusterNetworkPolicy", "MultiNetworkPolicy",
         "UserDefinedNetwork", "ClusterUserDefinedNetwork", "EgressFirewall", "AdminPolicyBasedExternalRoute", "AuthorizationPolicy", "Server",
     };
 
@@ -54,6 +53,16 @@ public sealed partial class NetworkModel
         {
             string? ns = calico.Namespace;
             unevaluated.Add(new UnevaluatedPolicy(calico, "uses Calico features the model does not evaluate", c => ns is null || c.Namespace == ns));
+        }
+
+        foreach ((ResourceRef cilium, string reason, string? ns, bool clusterwide) in ciliumUnmodelled)
+        {
+            unevaluated.Add(new UnevaluatedPolicy(cilium, reason, c => clusterwide || c.Namespace == ns));
+        }
+
+        foreach (Cilium.CiliumPolicyModel policy in ciliumPolicies.Where(p => p.Unevaluated.Count > 0))
+        {
+            unevaluated.Add(new UnevaluatedPolicy(policy.Ref, string.Join("; ", policy.Unevaluated), policy.Selects));
         }
 
         foreach (AdminPolicyModel policy in adminPolicies.Append(baselinePolicy).OfType<AdminPolicyModel>().Where(p => p.Unevaluated.Count > 0))
@@ -107,7 +116,7 @@ public sealed partial class NetworkModel
         }
 
         // Any other project's *NetworkPolicy kind: it exists to allow or deny traffic.
-        if (item.Kind.EndsWith("NetworkPolicy", StringComparison.Ordinal) && item.ApiGroup is not ("networking.k8s.io" or AdminPolicyReader.Group or "projectcalico.org" or "crd.projectcalico.org")
+        if (item.Kind.EndsWith("NetworkPolicy", StringComparison.Ordinal) && item.ApiGroup is not ("networking.k8s.io" or AdminPolicyReader.Group or "projectcalico.org" or "crd.projectcalico.org" or Cilium.CiliumPolicyReader.Group)
             && !UnmodelledGroups.ContainsKey(item.ApiGroup))
         {
             reason = $"{item.ApiVersion} {item.Kind} is not a policy kind the model evaluates";
@@ -117,78 +126,15 @@ public sealed partial class NetworkModel
         return false;
     }
 
-    /// <summary>The pods an unmodelled object could select: its namespace's (narrowed by a Cilium endpointSelector), or every pod for a cluster-wide one.</summary>
+    /// <summary>The pods an unmodelled object could select: its namespace's, or every pod for a cluster-wide one.</summary>
     private static Func<PodClass, bool> Scope(KubeObject item)
     {
         string? ns = item.Namespace;
-        bool knownNamespaced = item.Kind is "CiliumNetworkPolicy" or "NetworkPolicy" or "MultiNetworkPolicy" or "UserDefinedNetwork" or "EgressFirewall" or "AuthorizationPolicy" or "Server";
-        bool clusterWide = item.Kind is "CiliumClusterwideNetworkPolicy" or "ClusterNetworkPolicy" or "ClusterUserDefinedNetwork" or "AdminPolicyBasedExternalRoute"
+        bool knownNamespaced = item.Kind is "NetworkPolicy" or "MultiNetworkPolicy" or "UserDefinedNetwork" or "EgressFirewall" or "AuthorizationPolicy" or "Server";
+        bool clusterWide = item.Kind is "ClusterNetworkPolicy" or "ClusterUserDefinedNetwork" or "AdminPolicyBasedExternalRoute"
             || (ns is null && !knownNamespaced)
             || (item.ApiGroup == "security.istio.io" && ns == "istio-system"); // the mesh's root namespace applies everywhere
-        if (item.ApiGroup == "cilium.io" && CiliumEndpointSelector(item) is LabelSelector selector)
-        {
-            return c => (clusterWide || c.Namespace == (ns ?? "default")) && selector.Matches(CiliumLabels(c));
-        }
-
         return clusterWide ? _ => true : c => c.Namespace == (ns ?? "default");
-    }
-
-    // Cilium selectors name labels with a source prefix (k8s:app, any:app) and see the namespace as io.kubernetes.pod.namespace.
-    private static LabelSelector? CiliumEndpointSelector(KubeObject item)
-    {
-        if (!item.Json.TryGetProperty("spec"u8, out JsonElement spec) || spec.ValueKind != JsonValueKind.Object
-            || !spec.TryGetProperty("endpointSelector"u8, out JsonElement selector) || selector.ValueKind != JsonValueKind.Object)
-        {
-            return null; // specs lists, nodeSelector (host policies): every pod of the scope
-        }
-
-        JsonNode? node = JsonNode.Parse(selector.GetRawText());
-        if (node?["matchLabels"] is JsonObject labels)
-        {
-            foreach (var entry in labels.ToList())
-            {
-                labels.Remove(entry.Key);
-                labels[StripSource(entry.Key)] = entry.Value?.DeepClone();
-            }
-        }
-
-        if (node?["matchExpressions"] is JsonArray expressions)
-        {
-            foreach (JsonNode? expression in expressions)
-            {
-                if (expression?["key"] is JsonValue key)
-                {
-                    expression["key"] = StripSource(key.ToString());
-                }
-            }
-        }
-
-        LabelSelector parsed = LabelSelector.Parse(JsonDocument.Parse(node!.ToJsonString()).RootElement);
-        return parsed.Problem is null ? parsed : null;
-    }
-
-    private static string StripSource(string key)
-    {
-        foreach (string prefix in new[] { "k8s:", "any:" })
-        {
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return key[prefix.Length..];
-            }
-        }
-
-        return key;
-    }
-
-    private static Dictionary<string, string> CiliumLabels(PodClass pods)
-    {
-        var labels = new Dictionary<string, string>(pods.Labels, StringComparer.Ordinal) { ["io.kubernetes.pod.namespace"] = pods.Namespace };
-        foreach (var label in pods.NamespaceLabels)
-        {
-            labels["io.cilium.k8s.namespace.labels." + label.Key] = label.Value;
-        }
-
-        return labels;
     }
 
     /// <summary>Why answers involving these pods are not exact (empty when they are).</summary>

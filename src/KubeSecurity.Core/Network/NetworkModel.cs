@@ -61,6 +61,7 @@ public sealed partial class NetworkModel
             .Concat(proposed.Where(p => p.ApiGroup == "networking.k8s.io" && p.Kind == "NetworkPolicy")).ToList();
         var calicoObjects = snapshot.Objects.Where(o => CalicoPolicyReader.IsCalicoPolicy(o) && !Replaced(o)).Concat(proposed.Where(CalicoPolicyReader.IsCalicoPolicy)).ToList();
         var adminObjects = snapshot.Objects.Where(o => Admin.AdminPolicyReader.IsAdminPolicy(o) && !Replaced(o)).Concat(proposed.Where(Admin.AdminPolicyReader.IsAdminPolicy)).ToList();
+        var ciliumObjects = snapshot.Objects.Where(o => Cilium.CiliumPolicyReader.IsCiliumPolicy(o) && !Replaced(o)).Concat(proposed.Where(Cilium.CiliumPolicyReader.IsCiliumPolicy)).ToList();
 
         foreach (KubeObject policy in policyObjects)
         {
@@ -105,6 +106,7 @@ public sealed partial class NetworkModel
 
         model.ReadCalico(calicoObjects, problems);
         model.ReadAdmin(snapshot, adminObjects, problems);
+        model.ReadCilium(ciliumObjects);
         model.ingressOf = new List<NetworkPolicyModel>[model.classes.Count];
         model.egressOf = new List<NetworkPolicyModel>[model.classes.Count];
         foreach (PodClass podClass in model.classes)
@@ -125,6 +127,7 @@ public sealed partial class NetworkModel
             model.calicoEgressOf[podClass.Id] = selecting.Where(p => p.AffectsEgress).ToList();
         }
 
+        model.IndexCilium();
         model.IndexAdmin();
         model.GroupingNotes = groupingNotes;
         model.Problems = problems;
@@ -157,15 +160,15 @@ public sealed partial class NetworkModel
         Unmodeled = unmodeled;
     }
 
-    /// <summary>Whether any policy (Kubernetes or Calico) isolates the pods for ingress.</summary>
-    public bool IsIngressIsolated(PodClass pods) => ingressOf[pods.Id].Count > 0 || calicoIngressOf[pods.Id].Count > 0;
+    /// <summary>Whether any policy (Kubernetes, Calico, or Cilium with default deny) isolates the pods for ingress.</summary>
+    public bool IsIngressIsolated(PodClass pods) => ingressOf[pods.Id].Count > 0 || calicoIngressOf[pods.Id].Count > 0 || CiliumIsolates(pods, true);
 
-    public bool IsEgressIsolated(PodClass pods) => egressOf[pods.Id].Count > 0 || calicoEgressOf[pods.Id].Count > 0;
+    public bool IsEgressIsolated(PodClass pods) => egressOf[pods.Id].Count > 0 || calicoEgressOf[pods.Id].Count > 0 || CiliumIsolates(pods, false);
 
-    /// <summary>The names of every policy isolating the pods for ingress (Calico ones marked).</summary>
-    public IEnumerable<string> IngressPolicyNames(PodClass pods) => ingressOf[pods.Id].Select(p => p.Name).Concat(calicoIngressOf[pods.Id].Select(p => p.ToString()));
+    /// <summary>The names of every policy selecting the pods for ingress (Calico and Cilium ones marked).</summary>
+    public IEnumerable<string> IngressPolicyNames(PodClass pods) => ingressOf[pods.Id].Select(p => p.Name).Concat(calicoIngressOf[pods.Id].Select(p => p.ToString())).Concat(ciliumIngressOf[pods.Id].Select(p => p.ToString()));
 
-    public IEnumerable<string> EgressPolicyNames(PodClass pods) => egressOf[pods.Id].Select(p => p.Name).Concat(calicoEgressOf[pods.Id].Select(p => p.ToString()));
+    public IEnumerable<string> EgressPolicyNames(PodClass pods) => egressOf[pods.Id].Select(p => p.Name).Concat(calicoEgressOf[pods.Id].Select(p => p.ToString())).Concat(ciliumEgressOf[pods.Id].Select(p => p.ToString()));
 
     private static Dictionary<string, string> WithNameLabel(IReadOnlyDictionary<string, string> labels, string name)
     {
@@ -294,11 +297,23 @@ public sealed partial class NetworkModel
     {
         List<CalicoPolicyModel> calico = ingress ? calicoIngressOf[pods.Id] : calicoEgressOf[pods.Id];
         List<NetworkPolicyModel> kubernetes = ingress ? ingressOf[pods.Id] : egressOf[pods.Id];
+        if ((ingress ? ciliumIngressOf[pods.Id] : ciliumEgressOf[pods.Id]).Count > 0)
+        {
+            return WithCilium(PolicySideVerdict(pods, ingress, source, destination), pods, ingress, source, destination, explain: false).Allowed;
+        }
+
         return calico.Count > 0 ? Ordered(kubernetes, calico, ingress, source, destination).Allowed : Ports(kubernetes, ingress, ingress ? source : destination, destination);
     }
 
-    /// <summary>One side as NetworkPolicy (and Calico, where a Calico policy selects the pods) decides it.</summary>
+    /// <summary>One side as NetworkPolicy, Calico and Cilium decide it.</summary>
     private SideVerdict PolicySide(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
+    {
+        SideVerdict kubernetes = PolicySideVerdict(pods, ingress, source, destination);
+        return (ingress ? ciliumIngressOf[pods.Id] : ciliumEgressOf[pods.Id]).Count > 0 ? WithCilium(kubernetes, pods, ingress, source, destination, explain: true) : kubernetes;
+    }
+
+    /// <summary>One side as NetworkPolicy (and Calico, where a Calico policy selects the pods) decides it.</summary>
+    private SideVerdict PolicySideVerdict(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination)
     {
         List<CalicoPolicyModel> calico = ingress ? calicoIngressOf[pods.Id] : calicoEgressOf[pods.Id];
         List<NetworkPolicyModel> kubernetes = ingress ? ingressOf[pods.Id] : egressOf[pods.Id];
@@ -408,8 +423,7 @@ public sealed partial class NetworkModel
     {
         PortSet egress = source.Pods is not PodClass s ? PortSet.All
             : HasAdminTier(s, false) ? Tiered(s, false, source, destination, explain: false).Allowed
-            : calicoEgressOf[s.Id].Count > 0 ? Ordered(egressOf[s.Id], calicoEgressOf[s.Id], false, source, destination).Allowed
-            : Ports(egressOf[s.Id], false, destination, destination);
+            : PolicyPorts(s, false, source, destination);
         if (egress.IsEmpty)
         {
             return egress;
@@ -417,8 +431,7 @@ public sealed partial class NetworkModel
 
         PortSet ingress = destination.Pods is not PodClass d ? PortSet.All
             : HasAdminTier(d, true) ? Tiered(d, true, source, destination, explain: false).Allowed
-            : calicoIngressOf[d.Id].Count > 0 ? Ordered(ingressOf[d.Id], calicoIngressOf[d.Id], true, source, destination).Allowed
-            : Ports(ingressOf[d.Id], true, source, destination);
+            : PolicyPorts(d, true, source, destination);
         return egress.Intersect(ingress);
     }
 

@@ -26,6 +26,9 @@ public sealed class LabelSelector
 
     public bool IsEmpty => Problem is null && matchLabels.Count == 0 && expressions.Count == 0;
 
+    /// <summary>The label keys the selector names (matchLabels and matchExpressions).</summary>
+    public IEnumerable<string> Keys => matchLabels.Select(l => l.Key).Concat(expressions.Select(e => e.Key));
+
     public static LabelSelector Everything { get; } = new(new(), new(), null);
 
     /// <summary>Reads a selector object. Anything that is not one yields an invalid selector that matches nothing.</summary>
