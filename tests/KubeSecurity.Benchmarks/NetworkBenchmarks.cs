@@ -45,8 +45,8 @@ public class NetworkBenchmarks
 
 /// <summary>
 /// The same cluster plus 50 AdminNetworkPolicies (priorities 0-49: denies, passes and allows on
-/// ports and networks), the BaselineAdminNetworkPolicy and 200 CiliumNetworkPolicies (not
-/// evaluated: they mark the pods they select Partial). Targets as above.
+/// ports and networks), the BaselineAdminNetworkPolicy and 200 CiliumNetworkPolicies (evaluated
+/// at L4; their HTTP rules mark the pods they select Partial). Targets as above.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 [MemoryDiagnoser]

@@ -170,6 +170,15 @@ spec:
         $row.Completeness | Should -Be 'Exact'
     }
 
+    It 'writes one baseline for every namespace of the pipeline and refuses to isolate several namespaces in it' {
+        $baseline = @('shop', 'payments' | ForEach-Object { [pscustomobject]@{ Namespace = $_ } } | New-KubeNetworkPolicy -DefaultDeny -As BaselineAdminNetworkPolicy)
+        $baseline.Count | Should -Be 1
+        $baseline[0].Kind | Should -Be 'BaselineAdminNetworkPolicy'
+        $baseline[0].Name | Should -Be 'default'
+        { New-KubeNetworkPolicy -NamespaceIsolation -Namespace team-a, team-b -As BaselineAdminNetworkPolicy -ErrorAction Stop } | Should -Throw -ErrorId 'PolicyNotExpressible*'
+        (New-KubeNetworkPolicy -NamespaceIsolation -Namespace team-a -As Cilium).Kind | Should -Be 'CiliumNetworkPolicy'
+    }
+
     It 'lists host-network workloads in the map as out of scope, as the question answers them' {
         $map = @($snapshot | Get-KubeConnectivityMap -WarningAction SilentlyContinue)
         $exporter = @($map | Where-Object { $_.Source -eq 'node-exporter' })

@@ -36,6 +36,11 @@ public sealed partial class NetworkModel
             {
                 if (parsed.Baseline)
                 {
+                    if (baselinePolicy is not null)
+                    {
+                        problems.Add(new NetworkProblem(parsed.Ref, "a second BaselineAdminNetworkPolicy \"default\" in the input: the API holds one, so the last one read is used."));
+                    }
+
                     baselinePolicy = parsed;
                 }
                 else

@@ -73,7 +73,12 @@ public sealed partial class NetworkModel
         foreach (IGrouping<int, AdminPolicyModel> tie in adminPolicies.GroupBy(p => p.Priority).Where(g => g.Count() > 1))
         {
             var tied = tie.ToList();
-            // Only pods two of them select together have an undefined order.
+            // Only pods two of them select together have an undefined order; disjoint subjects are no tie.
+            if (!classes.Any(c => tied.Count(p => p.Subject.Selects(c)) > 1))
+            {
+                continue;
+            }
+
             unevaluated.Add(new UnevaluatedPolicy(tied[0].Ref,
                 $"shares priority {tie.Key} with {string.Join(", ", tied.Skip(1))}: the API leaves their order undefined, so where both match the answer takes them by name",
                 c => tied.Count(p => p.Subject.Selects(c)) > 1));

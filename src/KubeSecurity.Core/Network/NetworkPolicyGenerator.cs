@@ -10,7 +10,7 @@ namespace KubeSecurity.Core.Network;
 /// least-privilege allow policies for a set of observed connections. Generated objects are
 /// labelled app.kubernetes.io/managed-by=KubeSecurity and pipe to Export-KubeManifest.
 /// </summary>
-public static class NetworkPolicyGenerator
+public static partial class NetworkPolicyGenerator
 {
     public const string Kubernetes = "Kubernetes";
     public const string Calico = "Calico";
@@ -19,6 +19,16 @@ public static class NetworkPolicyGenerator
     public static KubeObject DefaultDeny(string ns, bool ingress, bool egress, bool allowDns, string flavor = Kubernetes)
     {
         string name = ingress && egress ? "default-deny" : ingress ? "default-deny-ingress" : "default-deny-egress";
+        switch (flavor)
+        {
+            case Cilium:
+                return CiliumDefaultDeny(ns, name, ingress, egress, allowDns);
+            case AdminNetworkPolicy:
+                return AdminDefaultDeny(ns, name, ingress, egress, allowDns);
+            case BaselineAdminNetworkPolicy:
+                return BaselineDefaultDeny(new[] { ns }, ingress, egress, allowDns);
+        }
+
         if (flavor == Calico)
         {
             var spec = new JsonObject { ["selector"] = "all()", ["types"] = Types(ingress, egress) };
@@ -52,6 +62,16 @@ public static class NetworkPolicyGenerator
     /// <summary>Allow ingress only from pods of the same namespace: the multi-tenant baseline.</summary>
     public static KubeObject NamespaceIsolation(string ns, string flavor = Kubernetes)
     {
+        switch (flavor)
+        {
+            case Cilium:
+                return CiliumNamespaceIsolation(ns);
+            case AdminNetworkPolicy:
+                return AdminNamespaceIsolation(ns);
+            case BaselineAdminNetworkPolicy:
+                return BaselineNamespaceIsolation(ns);
+        }
+
         if (flavor == Calico)
         {
             return Create(CalicoPolicy(ns, "namespace-isolation", new JsonObject
@@ -114,15 +134,38 @@ public static class NetworkPolicyGenerator
             }
         }
 
+        // The baseline is where no NetworkPolicy isolates: the allows that go with it are NetworkPolicies.
+        if (flavor == BaselineAdminNetworkPolicy)
+        {
+            warnings.Add("A BaselineAdminNetworkPolicy is the cluster default where no NetworkPolicy isolates a pod: the observed flows are written as NetworkPolicies, which take precedence over it.");
+            flavor = Kubernetes;
+        }
+
         var objects = new List<KubeObject>();
+        int priority = FirstAllowPriority;
         foreach (var destination in ingressByDestination.OrderBy(d => d.Key.Ns, StringComparer.Ordinal).ThenBy(d => d.Key.Name, StringComparer.Ordinal))
         {
-            objects.Add(AllowPolicy(destination.Key.Ns, $"allow-ingress-{destination.Key.Name}", selectors[destination.Key], true, destination.Value, flavor));
+            objects.Add(flavor switch
+            {
+                Cilium => CiliumAllow(destination.Key.Ns, $"allow-ingress-{destination.Key.Name}", selectors[destination.Key], true, destination.Value),
+                AdminNetworkPolicy => AdminAllow(destination.Key.Ns, $"allow-ingress-{destination.Key.Name}", priority++, selectors[destination.Key], true, destination.Value, warnings),
+                _ => AllowPolicy(destination.Key.Ns, $"allow-ingress-{destination.Key.Name}", selectors[destination.Key], true, destination.Value, flavor),
+            });
         }
 
         foreach (var source in egressBySource.OrderBy(d => d.Key.Ns, StringComparer.Ordinal).ThenBy(d => d.Key.Name, StringComparer.Ordinal))
         {
-            objects.Add(AllowPolicy(source.Key.Ns, $"allow-egress-{source.Key.Name}", selectors[source.Key], false, source.Value, flavor));
+            objects.Add(flavor switch
+            {
+                Cilium => CiliumAllow(source.Key.Ns, $"allow-egress-{source.Key.Name}", selectors[source.Key], false, source.Value),
+                AdminNetworkPolicy => AdminAllow(source.Key.Ns, $"allow-egress-{source.Key.Name}", priority++, selectors[source.Key], false, source.Value, warnings),
+                _ => AllowPolicy(source.Key.Ns, $"allow-egress-{source.Key.Name}", selectors[source.Key], false, source.Value, flavor),
+            });
+        }
+
+        if (priority > DefaultDenyPriority)
+        {
+            warnings.Add($"{priority - FirstAllowPriority} AdminNetworkPolicies were generated but priorities {FirstAllowPriority}-{DefaultDenyPriority - 1} hold only {DefaultDenyPriority - FirstAllowPriority}: the later ones do not come before the default deny; write fewer, or use NetworkPolicy.");
         }
 
         return objects;
@@ -327,10 +370,10 @@ public static class NetworkPolicyGenerator
         return types;
     }
 
-    private static JsonObject MatchLabels(Dictionary<string, string> labels) =>
+    internal static JsonObject MatchLabels(Dictionary<string, string> labels) =>
         new() { ["matchLabels"] = new JsonObject(labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value)))) };
 
-    private static JsonObject Metadata(string ns, string name) => new()
+    internal static JsonObject Metadata(string ns, string name) => new()
     {
         ["name"] = name,
         ["namespace"] = ns,
@@ -353,5 +396,5 @@ public static class NetworkPolicyGenerator
         ["spec"] = spec,
     };
 
-    private static KubeObject Create(JsonObject node) => KubeObject.Create(JsonDocument.Parse(node.ToJsonString()).RootElement, "generated");
+    internal static KubeObject Create(JsonObject node) => KubeObject.Create(JsonDocument.Parse(node.ToJsonString()).RootElement, "generated");
 }

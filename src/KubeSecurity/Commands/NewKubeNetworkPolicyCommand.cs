@@ -8,7 +8,8 @@ namespace KubeSecurity.Commands;
 /// <summary>
 /// Writes NetworkPolicies: namespace default-deny (DNS kept unless told otherwise), namespace
 /// isolation, or least-privilege allow policies for observed connections. Kubernetes
-/// NetworkPolicy by default, Calico on request. Objects pipe to Export-KubeManifest or Set-KubeNetworkPolicy.
+/// NetworkPolicy by default; Calico, Cilium, AdminNetworkPolicy or BaselineAdminNetworkPolicy on
+/// request (-Flavor, alias -As). Objects pipe to Export-KubeManifest or Set-KubeNetworkPolicy.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "KubeNetworkPolicy", DefaultParameterSetName = DefaultDenySet, HelpUri = HelpLinks.Base + "New-KubeNetworkPolicy.md")]
 [OutputType(typeof(KubeObject))]
@@ -57,9 +58,14 @@ public sealed class NewKubeNetworkPolicyCommand : KubeCmdletBase
     [ValidateNotNull]
     public KubeSnapshot? Snapshot { get; set; }
 
+    /// <summary>What to write: Kubernetes NetworkPolicy, Calico, Cilium, or the cluster-wide AdminNetworkPolicy / BaselineAdminNetworkPolicy.</summary>
     [Parameter]
-    [ValidateSet(NetworkPolicyGenerator.Kubernetes, NetworkPolicyGenerator.Calico)]
+    [Alias("As")]
+    [ValidateSet(NetworkPolicyGenerator.Kubernetes, NetworkPolicyGenerator.Calico, NetworkPolicyGenerator.Cilium, NetworkPolicyGenerator.AdminNetworkPolicy, NetworkPolicyGenerator.BaselineAdminNetworkPolicy)]
     public string Flavor { get; set; } = NetworkPolicyGenerator.Kubernetes;
+
+    // The baseline is a singleton: the namespaces of the whole pipeline go into one object.
+    private readonly List<string> baselineNamespaces = new();
 
     protected override void ProcessRecord()
     {
@@ -69,6 +75,12 @@ public sealed class NewKubeNetworkPolicyCommand : KubeCmdletBase
                 bool both = !Ingress && !Egress;
                 foreach (string ns in Namespace!)
                 {
+                    if (Flavor == NetworkPolicyGenerator.BaselineAdminNetworkPolicy)
+                    {
+                        baselineNamespaces.Add(ns);
+                        continue;
+                    }
+
                     WriteObject(NetworkPolicyGenerator.DefaultDeny(ns, both || Ingress, both || Egress, AllowDns, Flavor));
                 }
 
@@ -76,6 +88,12 @@ public sealed class NewKubeNetworkPolicyCommand : KubeCmdletBase
             case IsolationSet:
                 foreach (string ns in Namespace!)
                 {
+                    if (Flavor == NetworkPolicyGenerator.BaselineAdminNetworkPolicy)
+                    {
+                        baselineNamespaces.Add(ns);
+                        continue;
+                    }
+
                     WriteObject(NetworkPolicyGenerator.NamespaceIsolation(ns, Flavor));
                 }
 
@@ -92,6 +110,25 @@ public sealed class NewKubeNetworkPolicyCommand : KubeCmdletBase
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName == DefaultDenySet && baselineNamespaces.Count > 0)
+        {
+            bool both = !Ingress && !Egress;
+            WriteObject(NetworkPolicyGenerator.BaselineDefaultDeny(baselineNamespaces.Distinct(StringComparer.Ordinal).ToList(), both || Ingress, both || Egress, AllowDns));
+            WriteVerbose("AdminNetworkPolicy and BaselineAdminNetworkPolicy ingress rules name pods and namespaces only: connections from outside the cluster stay with NetworkPolicy.");
+        }
+        else if (ParameterSetName == IsolationSet && baselineNamespaces.Count > 0)
+        {
+            List<string> distinct = baselineNamespaces.Distinct(StringComparer.Ordinal).ToList();
+            if (distinct.Count > 1)
+            {
+                // "Same namespace" cannot be said once for several subjects in the one baseline the API allows.
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"A BaselineAdminNetworkPolicy cannot isolate {distinct.Count} namespaces from each other ({string.Join(", ", distinct)}): the API holds one baseline, and its rules apply to every namespace it selects. Use -As AdminNetworkPolicy, Cilium, Calico or Kubernetes."),
+                    ErrorIds.PolicyNotExpressible, ErrorCategory.InvalidArgument, distinct));
+            }
+
+            WriteObject(NetworkPolicyGenerator.NamespaceIsolation(distinct[0], Flavor));
+        }
+
         if (ParameterSetName != ObservedSet)
         {
             return;

@@ -21,6 +21,9 @@ public class GeneratedPolicyPropertyTests
     [Theory]
     [InlineData("Kubernetes")]
     [InlineData("Calico")]
+    [InlineData("Cilium")]
+    [InlineData("AdminNetworkPolicy")]
+    [InlineData("BaselineAdminNetworkPolicy")]
     public void Generated_policies_allow_exactly_the_observed_connections(string flavor)
     {
         for (int seed = 1; seed <= 40; seed++)
@@ -61,10 +64,15 @@ public class GeneratedPolicyPropertyTests
             }
 
             var warnings = new List<string>();
-            List<KubeObject> policies = namespaces.Select(ns => NetworkPolicyGenerator.DefaultDeny(ns, true, true, allowDns: false, flavor)).ToList();
+            // The baseline is one object for every namespace (the API holds only "default").
+            List<KubeObject> policies = flavor == NetworkPolicyGenerator.BaselineAdminNetworkPolicy
+                ? new List<KubeObject> { NetworkPolicyGenerator.BaselineDefaultDeny(namespaces, true, true, allowDns: false) }
+                : namespaces.Select(ns => NetworkPolicyGenerator.DefaultDeny(ns, true, true, allowDns: false, flavor)).ToList();
             policies.AddRange(NetworkPolicyGenerator.FromObserved(model, flows, flavor, warnings));
             NetworkModel enforced = NetworkModel.Build(Snapshot(yaml.ToString()), policies);
             Assert.Empty(enforced.Problems);
+            Assert.Empty(enforced.Unevaluated);
+            Assert.Equal(flavor switch { "Cilium" => policies.Count, _ => 0 }, enforced.CiliumPolicies.Count);
 
             foreach ((string Ns, string Name) from in workloads)
             {
@@ -129,5 +137,27 @@ public class GeneratedPolicyPropertyTests
         Assert.Contains(changes, c => c.Change == "NewlyBlocked" && c.Source == "a/cli" && c.Destination == "a/web" && c.Ports.SequenceEqual(new[] { "any" }));
         Assert.DoesNotContain(changes, c => c.Change == "NewlyAllowed");
         Assert.Empty(ConnectivityDiff.Compare(current, current));
+    }
+
+    [Theory]
+    [InlineData("Cilium")]
+    [InlineData("AdminNetworkPolicy")]
+    [InlineData("BaselineAdminNetworkPolicy")]
+    public void Cluster_wide_and_cilium_default_deny_keep_dns_and_namespace_isolation_keeps_the_namespace(string flavor)
+    {
+        string cluster = Namespace("a") + Namespace("b") + Namespace("kube-system") + Pod("a", "web", "{app: web}") + Pod("a", "cli", "{app: cli}") + Pod("b", "x", "{app: x}") + Pod("b", "y", "{app: y}") + Pod("kube-system", "dns", "{k8s-app: kube-dns}");
+        NetworkModel denied = NetworkModel.Build(Snapshot(cluster), new[] { NetworkPolicyGenerator.DefaultDeny("a", true, true, allowDns: true, flavor) });
+        Assert.Empty(denied.Problems);
+        Assert.True(Allowed(denied, "a/web", "kube-system/dns", "UDP", 53));
+        Assert.False(Allowed(denied, "a/web", "kube-system/dns", "TCP", 80));
+        Assert.False(Allowed(denied, "a/cli", "a/web"));
+        Assert.False(Allowed(denied, "a/web", "b/x"));
+        Assert.True(Allowed(denied, "b/x", "b/y"));
+
+        NetworkModel isolated = NetworkModel.Build(Snapshot(cluster), new[] { NetworkPolicyGenerator.NamespaceIsolation("b", flavor) });
+        Assert.Empty(isolated.Problems);
+        Assert.True(Allowed(isolated, "b/x", "b/y"));
+        Assert.False(Allowed(isolated, "a/web", "b/x"));
+        Assert.True(Allowed(isolated, "b/x", "a/web"));
     }
 }
