@@ -207,4 +207,28 @@ public class AdminNetworkPolicyTests
         NetworkCoverage row = Assert.Single(NetworkCoverageAnalyzer.Analyze(model), r => r.Kind == "Pod" && r.Name == "sensitive");
         Assert.Contains("AdminNetworkPolicy/deny-bar (priority 10)", row.AdminPolicies);
     }
+
+    [Fact]
+    public void Traffic_an_admin_policy_passes_is_decided_by_calico_where_a_calico_policy_selects_the_pod()
+    {
+        const string calico = """
+            ---
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: sensitive-guard, namespace: sensitive}
+            spec:
+              order: 100
+              selector: app == 'sensitive'
+              types: [Ingress]
+              ingress:
+              - action: Allow
+                protocol: TCP
+                source: {namespaceSelector: team == 'bar'}
+                destination: {ports: [8080]}
+            """ + "\n";
+        NetworkModel model = Build(Cluster + calico + Anp("pass-bar", 5, SensitivePods, $"[{Rule("Pass", FromBar)}, {Rule("Deny", FromAll)}]"));
+        Assert.True(Allowed(model, "bar/bar", "sensitive/sensitive", port: 8080)); // passed, then allowed by Calico
+        Assert.False(Allowed(model, "bar/bar", "sensitive/sensitive", port: 80)); // passed, Calico isolates and allows only 8080
+        Assert.False(Allowed(model, "foo/a", "sensitive/sensitive", port: 8080)); // denied by the admin policy before Calico
+    }
 }
