@@ -167,28 +167,8 @@ public sealed partial class NetworkModel
         return peer.Networks is not null && pods.Addresses.Count > 0 && pods.Addresses.Any(a => peer.Networks.Any(n => n.Contains(a)));
     }
 
-    private static PortSet AdminRulePorts(AdminRule rule, NetworkEndpoint destination)
-    {
-        if (!rule.HasNamedPorts)
-        {
-            return rule.NumberedPorts;
-        }
-
-        // A namedPort has no protocol of its own: it is the destination container port of that name, whatever its protocol.
-        PortSet set = rule.NumberedPorts;
-        foreach (PolicyPort port in rule.Ports!)
-        {
-            if (port.Name is not null && destination.Pods is PodClass pods)
-            {
-                foreach (string protocol in PortSet.Protocols)
-                {
-                    set = set.Union(pods.Resolve(port.Name, protocol));
-                }
-            }
-        }
-
-        return set;
-    }
+    private static PortSet AdminRulePorts(AdminRule rule, NetworkEndpoint destination) =>
+        rule.HasNamedPorts ? WithNamedPorts(rule.NumberedPorts, rule.Ports!, destination, anyProtocol: true) : rule.NumberedPorts;
 
     /// <summary>One side of a connection through the tiers: admin policies, then NetworkPolicy or the baseline.</summary>
     private SideVerdict Tiered(PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination, bool explain)

@@ -104,24 +104,8 @@ public sealed partial class NetworkModel
         return peer.Entity is "cluster" or "all"; // CIDR rules never match endpoints Cilium manages
     }
 
-    private static PortSet CiliumRulePorts(CiliumRule rule, NetworkEndpoint destination)
-    {
-        if (!rule.HasNamedPorts)
-        {
-            return rule.NumberedPorts;
-        }
-
-        PortSet set = rule.NumberedPorts;
-        foreach (PolicyPort port in rule.Ports!)
-        {
-            if (port.Name is not null && destination.Pods is PodClass pods)
-            {
-                set = set.Union(pods.Resolve(port.Name, port.Protocol));
-            }
-        }
-
-        return set;
-    }
+    private static PortSet CiliumRulePorts(CiliumRule rule, NetworkEndpoint destination) =>
+        rule.HasNamedPorts ? WithNamedPorts(rule.NumberedPorts, rule.Ports!, destination, anyProtocol: false) : rule.NumberedPorts;
 
     /// <summary>NetworkPolicy's (or Calico's) verdict for one side combined with the Cilium policies selecting the pods.</summary>
     private SideVerdict WithCilium(SideVerdict kubernetes, PodClass pods, bool ingress, NetworkEndpoint source, NetworkEndpoint destination, bool explain)

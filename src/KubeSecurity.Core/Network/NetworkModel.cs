@@ -251,19 +251,38 @@ public sealed partial class NetworkModel
     }
 
     /// <summary>The ports a rule allows towards a destination: named ports resolve against the destination pods.</summary>
-    public static PortSet RulePorts(PolicyRule rule, NetworkEndpoint destination)
+    public static PortSet RulePorts(PolicyRule rule, NetworkEndpoint destination) =>
+        rule.HasNamedPorts ? WithNamedPorts(rule.NumberedPorts, rule.Ports!, destination, anyProtocol: false) : rule.NumberedPorts;
+
+    /// <summary>
+    /// A rule's numbered ports plus its named ports resolved on the destination pods (each named
+    /// port with its own protocol, or, for admin policies' namedPort, whatever protocol the
+    /// container port has). Outside addresses have no named ports.
+    /// </summary>
+    internal static PortSet WithNamedPorts(PortSet numbered, IReadOnlyList<PolicyPort> ports, NetworkEndpoint destination, bool anyProtocol)
     {
-        if (!rule.HasNamedPorts)
+        PortSet set = numbered;
+        if (destination.Pods is not PodClass pods)
         {
-            return rule.NumberedPorts;
+            return set;
         }
 
-        PortSet set = rule.NumberedPorts;
-        foreach (PolicyPort port in rule.Ports!)
+        foreach (PolicyPort port in ports)
         {
-            if (port.Name is not null)
+            if (port.Name is null)
             {
-                set = set.Union(destination.Pods?.Resolve(port.Name, port.Protocol) ?? PortSet.None);
+                continue;
+            }
+
+            if (!anyProtocol)
+            {
+                set = set.Union(pods.Resolve(port.Name, port.Protocol));
+                continue;
+            }
+
+            foreach (string protocol in PortSet.Protocols)
+            {
+                set = set.Union(pods.Resolve(port.Name, protocol));
             }
         }
 
