@@ -165,19 +165,26 @@ public sealed partial class CredentialDetector
             ConfigFileLines(key, value, matches, vendorOnly: false);
         }
 
-        string trimmed = value.Trim();
-        if (matches.Count == 0 && KeyNamedFormats.Match(key, string.Empty, trimmed) is string vendor)
+        // The value as a whole under its key: only short values can be a key-named secret, so long
+        // files are not copied to be trimmed.
+        ReadOnlySpan<char> whole = value.AsSpan().Trim();
+        if (matches.Count == 0 && whole.Length <= 512)
         {
-            matches.Add(new CredentialMatch(vendor, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length) { Confidence = KeyNamedFormats.Confidence });
-            return matches;
-        }
+            string trimmed = whole.Length == value.Length ? value : whole.ToString();
+            int at = value.AsSpan().IndexOf(whole);
+            if (KeyNamedFormats.Match(key, string.Empty, trimmed) is string vendor)
+            {
+                matches.Add(new CredentialMatch(vendor, at, trimmed.Length) { Confidence = KeyNamedFormats.Confidence });
+                return matches;
+            }
 
-        // A credential-named key is evidence only when its value looks like a secret (or is a known default).
-        if (matches.Count == 0 && CredentialNamedValue(key, trimmed) is string named
-            && (named == WeakDefaultPassword || (trimmed.Length <= 512 && !trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))))
-        {
-            bool aws = named == CredentialKey && key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
-            matches.Add(new CredentialMatch(aws ? AwsSecretKey : named, value.IndexOf(trimmed, StringComparison.Ordinal), trimmed.Length));
+            // A credential-named key is evidence only when its value looks like a secret (or is a known default).
+            if (CredentialNamedValue(key, trimmed) is string named
+                && (named == WeakDefaultPassword || (!trimmed.Contains('\n', StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))))
+            {
+                bool aws = named == CredentialKey && key.Contains("aws", StringComparison.OrdinalIgnoreCase) && AwsSecretShape().IsMatch(trimmed);
+                matches.Add(new CredentialMatch(aws ? AwsSecretKey : named, at, trimmed.Length));
+            }
         }
 
         if (matches.Count == 0)
@@ -598,15 +605,16 @@ public sealed partial class CredentialDetector
     /// <summary>Values that point at a credential instead of holding one.</summary>
     public static bool IsReferenceValue(string value)
     {
-        string v = value.Trim().Trim('"', '\'');
+        // A span, not a trimmed copy: this runs on every value, and values can be whole files.
+        ReadOnlySpan<char> v = value.AsSpan().Trim().Trim("\"'");
         // A path is a reference; ".npmrc" lines (//registry.npmjs.org/:_authToken=...) start with "//" and hold one.
-        return v.Length == 0 || (v.StartsWith('/') && !v.StartsWith("//", StringComparison.Ordinal)) || v.StartsWith("./", StringComparison.Ordinal) || v.StartsWith("~/", StringComparison.Ordinal)
-            || v.StartsWith("$(", StringComparison.Ordinal) || v.StartsWith("${", StringComparison.Ordinal) || IsVariable(v)
-            || v.StartsWith("{{", StringComparison.Ordinal) || v.StartsWith('%') || v.StartsWith("secretKeyRef", StringComparison.Ordinal)
-            || v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("ref+", StringComparison.Ordinal) || v.StartsWith("arn:aws:secretsmanager", StringComparison.Ordinal)
-            || v.StartsWith("file:", StringComparison.Ordinal) || v.StartsWith("env:", StringComparison.Ordinal)
-            || (v.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) && !v.Contains("PRIVATE KEY", StringComparison.Ordinal))
-            || RedactedValue.IsRedacted(v);
+        return v.Length == 0 || (v.StartsWith("/") && !v.StartsWith("//")) || v.StartsWith("./") || v.StartsWith("~/")
+            || v.StartsWith("$(") || v.StartsWith("${") || IsVariable(v)
+            || v.StartsWith("{{") || v.StartsWith("%") || v.StartsWith("secretKeyRef")
+            || v.StartsWith("vault:") || v.StartsWith("ref+") || v.StartsWith("arn:aws:secretsmanager")
+            || v.StartsWith("file:") || v.StartsWith("env:")
+            || (v.StartsWith("-----BEGIN CERTIFICATE-----") && !v.Contains("PRIVATE KEY", StringComparison.Ordinal))
+            || v.StartsWith(RedactedValue.Prefix);
     }
 
     // Numbers, durations and plain URLs under credential-named keys are settings (TOKEN_TTL=3600,
@@ -615,8 +623,23 @@ public sealed partial class CredentialDetector
         v.All(char.IsAsciiDigit) || DurationOrSize().IsMatch(v) || (v.Contains("://", StringComparison.Ordinal) && !v.Contains('@', StringComparison.Ordinal));
 
     // $VAR: an environment variable, not a password that happens to start with '$'.
-    private static bool IsVariable(string v) =>
-        v.Length > 1 && v[0] == '$' && (char.IsAsciiLetterUpper(v[1]) || v[1] == '_') && v.Skip(1).All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_');
+    private static bool IsVariable(ReadOnlySpan<char> v)
+    {
+        if (v.Length <= 1 || v[0] != '$' || !(char.IsAsciiLetterUpper(v[1]) || v[1] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in v[1..])
+        {
+            if (!(char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsPlaceholder(string value)
     {

@@ -21,7 +21,7 @@ public static class RbacRiskAnalyzer
     {
         options ??= new RbacReviewOptions();
         var findings = new List<Finding>();
-        var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)>>();
+        var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)>>();
         foreach (RbacBinding binding in policy.Bindings)
         {
             // Assumed bindings are not the user's objects: the defaults every cluster has are not findings.
@@ -43,10 +43,19 @@ public static class RbacRiskAnalyzer
                 risksByRole[binding.Role] = risks = RisksOf(binding.Role);
             }
 
+            // The texts every finding of this binding repeats are built once: a binding to a risky role
+            // yields one finding per risk and subject, tens of thousands in a large cluster.
+            string bindingText = binding.Ref.ToString();
+            string roleText = binding.RoleRef.ToString();
+            string scope = binding.IsClusterWide ? "in every namespace" : $"in namespace {binding.Namespace}";
+            string? assumedText = binding.Assumption is null ? null : $" {roleText} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
             foreach (RbacSubject subject in binding.Subjects)
             {
                 IReadOnlyList<string> pods = policy.PodsUsing(subject);
                 SubjectFindings(policy, binding, subject, pods, findings);
+                string subjectText = subject.ToString();
+                string? podsText = pods.Count == 0 ? null : $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
+                string? podsEvidence = pods.Count == 0 ? null : string.Join(", ", pods);
                 foreach (var risk in risks)
                 {
                     if ((risk.ClusterScopedOnly || risk.OnlyIn is not null && risk.OnlyIn != binding.Namespace) && !binding.IsClusterWide)
@@ -55,28 +64,36 @@ public static class RbacRiskAnalyzer
                     }
 
                     Severity severity = RuleCatalog.Get(risk.RuleId).Severity;
-                    string scope = binding.IsClusterWide ? "in every namespace" : $"in namespace {binding.Namespace}";
                     // A permission that matters in one namespace (kube-system) is no smaller for being granted only there.
                     if (!binding.IsClusterWide && risk.OnlyIn is null)
                     {
                         severity = Lower(severity);
                     }
 
-                    string message = risk.RuleId == RbacRules.ClusterAdminBound
-                        ? binding.IsClusterWide
-                            ? $"{subject} is cluster-admin: {binding.Ref} grants {binding.RoleRef} with every verb on every resource."
-                            : $"{subject} has full control of namespace {binding.Namespace} (secrets and RBAC included) through {binding.Ref} -> {binding.RoleRef}."
-                        : $"{subject} can {risk.What} {scope} through {binding.Ref} -> {binding.RoleRef} (rule: {string.Join("; ", risk.Rules)}).";
-                    if (pods.Count > 0)
+                    string message = string.Concat(
+                        risk.RuleId == RbacRules.ClusterAdminBound
+                            ? binding.IsClusterWide
+                                ? $"{subjectText} is cluster-admin: {bindingText} grants {roleText} with every verb on every resource."
+                                : $"{subjectText} has full control of namespace {binding.Namespace} (secrets and RBAC included) through {bindingText} -> {roleText}."
+                            : $"{subjectText} can {risk.What} {scope} through {bindingText} -> {roleText} (rule: {risk.RulesText}).",
+                        podsText,
+                        assumedText); // an answer resting on a role the input does not hold says so itself
+
+                    var evidence = new Dictionary<string, string>(7)
                     {
-                        message += $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
+                        ["Binding"] = bindingText,
+                        ["Role"] = roleText,
+                        ["Scope"] = binding.Namespace ?? "*",
+                        ["Subject"] = subjectText,
+                        ["Rules"] = risk.RulesText,
+                    };
+                    if (podsEvidence is not null)
+                    {
+                        evidence["Pods"] = podsEvidence;
                     }
 
-                    Dictionary<string, string> evidence = Evidence(binding, subject, risk.Rules, pods);
                     if (binding.Assumption is string assumption)
                     {
-                        // The answer rests on a role the input does not hold: say so on the answer itself.
-                        message += $" {binding.RoleRef} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
                         evidence["AssumedRole"] = assumption;
                     }
 
@@ -132,21 +149,21 @@ public static class RbacRiskAnalyzer
         }
     }
 
-    private static List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)> RisksOf(RbacRole role)
+    private static List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)> RisksOf(RbacRole role)
     {
-        var risks = new List<(string, string, bool, string?, List<string>)>();
+        var risks = new List<(string, string, bool, string?, List<string>, string)>();
         List<string> full = role.Rules.Where(RiskyPermission.IsFullControl).Select(r => r.ToString()).ToList();
         if (full.Count > 0)
         {
             // Full control implies every capability below; each is still reported, so a question such
             // as "who can read secrets" (KSEC-RBAC-003) includes the cluster-admins.
-            risks.Add((RbacRules.ClusterAdminBound, "do anything", false, null, full));
+            risks.Add((RbacRules.ClusterAdminBound, "do anything", false, null, full, string.Join("; ", full)));
         }
 
         List<string> wildcards = role.Rules.Where(RiskyPermission.HasWildcard).Select(r => r.ToString()).ToList();
         if (wildcards.Count > 0)
         {
-            risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, null, wildcards));
+            risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, null, wildcards, string.Join("; ", wildcards)));
         }
 
         foreach (RiskyPermission risk in RiskyPermission.All)
@@ -154,7 +171,7 @@ public static class RbacRiskAnalyzer
             List<string> rules = role.Rules.Where(r => risk.IsAllowedBy(r)).Select(r => r.ToString()).ToList();
             if (rules.Count > 0)
             {
-                risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, risk.OnlyIn, rules));
+                risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, risk.OnlyIn, rules, string.Join("; ", rules)));
             }
         }
 
@@ -165,7 +182,7 @@ public static class RbacRiskAnalyzer
     /// A role nobody is bound to yet is a risk waiting for a binding: its dangerous rules are reported
     /// on the role, a step lower than a binding would make them, saying what it would grant.
     /// </summary>
-    private static void UnboundRoleRisks(RbacPolicy policy, RbacReviewOptions options, Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules)>> risksByRole, List<Finding> findings)
+    private static void UnboundRoleRisks(RbacPolicy policy, RbacReviewOptions options, Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)>> risksByRole, List<Finding> findings)
     {
         foreach (RbacRole role in policy.Roles)
         {
@@ -189,8 +206,8 @@ public static class RbacRiskAnalyzer
 
                 string scope = role.Kind == "Role" ? $"in namespace {role.Namespace}" : "wherever it is bound (every namespace with a ClusterRoleBinding)";
                 findings.Add(RuleCatalog.CreateFinding(risk.RuleId, role.Ref,
-                    $"{role.Ref} is bound to nobody yet, but would let whoever it is bound to {risk.What} {scope} (rule: {string.Join("; ", risk.Rules)}).",
-                    new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = string.Join("; ", risk.Rules), ["Bound"] = "false" },
+                    $"{role.Ref} is bound to nobody yet, but would let whoever it is bound to {risk.What} {scope} (rule: {risk.RulesText}).",
+                    new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = risk.RulesText, ["Bound"] = "false" },
                     severity));
             }
         }
