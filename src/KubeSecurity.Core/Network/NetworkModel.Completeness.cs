@@ -42,7 +42,11 @@ public sealed partial class NetworkModel
     };
 
     // Kinds whose absence makes every answer partial: without them the model cannot know what isolates what.
-    private static readonly string[] NetworkInputs = { "Pod", "Namespace", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy" };
+    private static readonly string[] NetworkInputs = { "Pod", "Namespace", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" };
+
+    // Where pod addresses usually come from: a networks peer over these may select pods whose addresses the snapshot does not hold.
+    private static readonly System.Net.IPNetwork[] PrivateRanges =
+        new[] { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7" }.Select(System.Net.IPNetwork.Parse).ToArray();
 
     /// <summary>Everything not evaluated that could change some answer, with the pods it could affect.</summary>
     public IReadOnlyList<UnevaluatedPolicy> Unevaluated => unevaluated;
@@ -68,6 +72,25 @@ public sealed partial class NetworkModel
         foreach (AdminPolicyModel policy in adminPolicies.Append(baselinePolicy).OfType<AdminPolicyModel>().Where(p => p.Unevaluated.Count > 0))
         {
             unevaluated.Add(new UnevaluatedPolicy(policy.Ref, string.Join("; ", policy.Unevaluated), policy.Subject.Selects));
+        }
+
+        // An admin egress "networks" peer selects pod addresses too: where some pods' addresses are unknown
+        // (manifests), whether it applies to them cannot be told, and the subject's answers say so.
+        if (classes.Any(c => !c.HostNetwork && c.Addresses.Count == 0))
+        {
+            foreach (AdminPolicyModel policy in adminPolicies.Append(baselinePolicy).OfType<AdminPolicyModel>())
+            {
+                // Rules after one that takes every pod on every port (namespaces: {} without ports) never see a pod.
+                int everyPod = policy.EgressRules.ToList().FindIndex(r => r.Ports is null && r.Peers.Any(p => p.Namespaces is { IsEmpty: true }));
+                var overlapping = policy.EgressRules.Take(everyPod < 0 ? int.MaxValue : everyPod).SelectMany(r => r.Peers).Where(p => p.Networks is not null).SelectMany(p => p.Networks!)
+                    .Where(n => PrivateRanges.Any(r => r.BaseAddress.AddressFamily == n.BaseAddress.AddressFamily && (r.Contains(n.BaseAddress) || n.Contains(r.BaseAddress)))).ToList();
+                if (overlapping.Count > 0)
+                {
+                    unevaluated.Add(new UnevaluatedPolicy(policy.Ref,
+                        $"its egress networks {string.Join(", ", overlapping)} may hold pod addresses the input does not give, so whether they select those pods is not known",
+                        policy.Subject.Selects));
+                }
+            }
         }
 
         foreach (IGrouping<int, AdminPolicyModel> tie in adminPolicies.GroupBy(p => p.Priority).Where(g => g.Count() > 1))

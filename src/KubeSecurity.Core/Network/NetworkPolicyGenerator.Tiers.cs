@@ -137,7 +137,13 @@ public static partial class NetworkPolicyGenerator
                     continue;
                 }
 
-                adminPeer = new JsonObject { ["networks"] = new JsonArray(block["cidr"]!.GetValue<string>()) };
+                string cidr = block["cidr"]!.GetValue<string>();
+                adminPeer = new JsonObject { ["networks"] = new JsonArray(cidr) };
+                if (System.Net.IPNetwork.TryParse(cidr, out System.Net.IPNetwork network) && network.PrefixLength <= 8)
+                {
+                    // Unlike an ipBlock, an AdminNetworkPolicy networks peer selects pod addresses too.
+                    warnings.Add($"{ns}/{name}: the networks peer {cidr} also selects pods by their addresses, so it allows more than the observed connections to {text}; narrow it, or allow that flow with a NetworkPolicy.");
+                }
             }
             else
             {

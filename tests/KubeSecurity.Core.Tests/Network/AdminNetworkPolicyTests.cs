@@ -231,4 +231,26 @@ public class AdminNetworkPolicyTests
         Assert.False(Allowed(model, "bar/bar", "sensitive/sensitive", port: 80)); // passed, Calico isolates and allows only 8080
         Assert.False(Allowed(model, "foo/a", "sensitive/sensitive", port: 8080)); // denied by the admin policy before Calico
     }
+
+    [Fact]
+    public void Egress_networks_select_pods_by_their_addresses_and_say_so_when_addresses_are_unknown()
+    {
+        string deny = Anp("no-internal", 10, "{namespaces: {matchLabels: {team: foo}}}", egress: "[{name: internal, action: Deny, to: [{networks: [10.0.0.0/8]}]}]");
+
+        // Manifests without pod addresses: the pods are not matched, and the answer says it may be wrong.
+        NetworkModel unknown = Build(Cluster + deny);
+        ConnectivityResult guess = ConnectivityVerdict.Decide(unknown, At(unknown, "foo/a"), At(unknown, "bar/bar"), "TCP", 80);
+        Assert.True(guess.Allowed);
+        Assert.Equal(NetworkCompleteness.Partial, guess.Completeness);
+        Assert.Contains(guess.CompletenessNotes, n => n.Contains("10.0.0.0/8", StringComparison.Ordinal));
+
+        // With the pods' addresses (a live snapshot), the networks peer selects the pod inside it, exactly.
+        string withAddresses = Namespace("foo", "{team: foo}") + Namespace("bar", "{team: bar}")
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: foo, labels: {app: a}}\nspec: {containers: [{name: c, image: x}]}\nstatus: {podIP: 192.168.3.4}\n"
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: bar, namespace: bar, labels: {app: bar}}\nspec: {containers: [{name: c, image: x}]}\nstatus: {podIP: 10.1.2.3}\n";
+        NetworkModel known = Build(withAddresses + deny);
+        ConnectivityResult exact = ConnectivityVerdict.Decide(known, At(known, "foo/a"), At(known, "bar/bar"), "TCP", 80);
+        Assert.False(exact.Allowed);
+        Assert.Equal(NetworkCompleteness.Exact, exact.Completeness);
+    }
 }
