@@ -27,6 +27,7 @@
         'New-KubeCertificate'
         'New-KubeTlsSecret'
         'Test-KubeCertificateRotation'
+        'Test-KubeControlPlane'
         'Get-KubeRbacPermission'
         'Get-KubeRbacSubject'
         'Test-KubeRbacAccess'

@@ -189,6 +189,43 @@ spec:
     }
 }
 
+Describe 'Control-plane hardening from static pod manifests' {
+    BeforeAll {
+        $manifests = Join-Path ([IO.Path]::GetTempPath()) "ks-cp-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory -Path $manifests | Out-Null
+        @'
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver-cp-1, namespace: kube-system, labels: {component: kube-apiserver}}
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.31.2
+    command: [kube-apiserver, --authorization-mode=AlwaysAllow, --anonymous-auth=false, --profiling=false]
+'@ | Set-Content -Path (Join-Path $manifests 'kube-apiserver.yaml')
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $manifests -ErrorAction SilentlyContinue
+    }
+
+    It 'reports the failed controls with their CIS ids, and the rest of the control plane as not checkable' {
+        $findings = @(Test-KubeControlPlane -Path $manifests)
+        ($findings | Where-Object RuleId -eq 'KSEC-CP-007').Severity | Should -Be 'Critical'
+        ($findings | Where-Object RuleId -eq 'KSEC-CP-007').References -join ' ' | Should -Match 'CIS Kubernetes Benchmark v1.9.0 1.2.6'
+        $findings.RuleId | Should -Not -Contain 'KSEC-CP-016'
+        $checks = @(Test-KubeControlPlane -Path $manifests -IncludePassed)
+        ($checks | Where-Object Control -eq '1.2.15').Status | Should -Be 'Pass'
+        @($checks | Where-Object Component -eq 'etcd' | Where-Object Status -ne 'NotCheckable') | Should -BeNullOrEmpty
+    }
+
+    It 'says a control plane it cannot see is not checkable rather than passing it' {
+        $finding = @(Test-KubeControlPlane -Path $demo)
+        $finding.RuleId | Should -Be @('KSEC-CP-001')
+        $finding[0].Message | Should -Match 'not checkable'
+    }
+}
+
 Describe 'Secret audits of the demo cluster' {
     BeforeAll {
         $snapshot = Get-KubeSnapshot -Path $demo

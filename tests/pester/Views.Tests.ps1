@@ -31,6 +31,7 @@ Describe 'Table views at 120 columns' {
         @{ Name = 'Get-KubeSecretInventory'; Script = { $snapshot | Get-KubeSecretInventory } }
         @{ Name = 'Invoke-KubeSecurityAudit'; Script = { $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 } }
         @{ Name = 'Get-KubeNetworkPolicyCoverage'; Script = { $snapshot | Get-KubeNetworkPolicyCoverage } }
+        @{ Name = 'Test-KubeControlPlane'; Script = { $snapshot | Test-KubeControlPlane -IncludePassed } }
         @{ Name = 'Get-KubeSecurityRule'; Script = { Get-KubeSecurityRule } }
     ) {
         param($Name, $Script)

@@ -73,8 +73,12 @@ public static class AuditAreas
         new[] { "Namespace", "Pod" }.Concat(WorkloadKinds.All).Concat(new[] { "ResourceQuota", "LimitRange", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" }).ToArray(),
         context => new AreaOutcome(PodSecurityAnalyzer.Analyze(context.Snapshot, context.Options.RestrictedPodSecurity), Array.Empty<string>()));
 
+    public static AuditArea ControlPlane { get; } = new("ControlPlane", ControlPlaneRules.Category,
+        new[] { "Pod" },
+        context => new AreaOutcome(Core.ControlPlane.ControlPlaneAnalyzer.Analyze(context.Snapshot), Array.Empty<string>()));
+
     /// <summary>Every area, in the order an audit runs them.</summary>
-    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads };
+    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane };
 
     /// <summary>The categories a user can choose (-Category): each area's, and Coverage.</summary>
     public static IReadOnlyList<string> Categories { get; } = All.Select(a => a.Category).Append(CoverageCategory).ToArray();
