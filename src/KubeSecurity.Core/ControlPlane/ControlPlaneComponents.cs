@@ -14,8 +14,8 @@ public sealed record ControlPlaneComponent(string Name, ResourceRef Pod, string?
 
 /// <summary>
 /// Finds kube-apiserver, kube-controller-manager, kube-scheduler and etcd in a snapshot: the mirror
-/// pods a kubeadm-style control plane shows in kube-system (live), or static pod manifests (offline),
-/// by the binary their container runs. Flags are read as the components' flag parser reads them
+/// pods a kubeadm-style control plane shows in kube-system (live), or static pod manifests (offline,
+/// in kube-system or without a namespace), by the binary their container runs. Flags are read as the components' flag parser reads them
 /// (--name=value, --name value, a bare --name is true; the last occurrence wins), from command and
 /// args, through a "sh -c" wrapper, and for etcd also from its ETCD_* environment variables.
 /// </summary>
@@ -33,6 +33,13 @@ public static class ControlPlaneComponents
         var found = new List<ControlPlaneComponent>();
         foreach (KubeObject pod in snapshot.OfKind("Pod"))
         {
+            // Control-plane static pods live in kube-system (a manifest may leave the namespace out); an
+            // application's own etcd in another namespace is not the cluster's.
+            if (pod.Namespace is not (null or "kube-system"))
+            {
+                continue;
+            }
+
             if (!pod.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("containers"u8, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
             {
                 continue;

@@ -164,4 +164,20 @@ public class ControlPlaneTests
         Assert.True(File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == expected,
             $"{name} is not what the check table gives; run KUBESECURITY_UPDATE_RULE_FIXTURES=1 dotnet test --filter ControlPlane");
     }
+
+    [Fact]
+    public void An_applications_own_etcd_outside_kube_system_is_not_the_clusters()
+    {
+        const string appEtcd = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: etcd-0, namespace: orders}
+            spec:
+              containers:
+              - {name: etcd, image: registry.example/etcd:3.5, command: [etcd, --listen-client-urls=http://0.0.0.0:2379]}
+            """ + "\n";
+        Assert.Empty(ControlPlaneComponents.Find(Rbac.RbacFixtures.FromYaml(appEtcd)));
+        Assert.Equal(ControlPlaneRules.NotVisible, Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(appEtcd))).RuleId);
+    }
 }
