@@ -28,6 +28,7 @@
         'New-KubeTlsSecret'
         'Test-KubeCertificateRotation'
         'Test-KubeControlPlane'
+        'Test-KubeKubelet'
         'Get-KubeRbacPermission'
         'Get-KubeRbacSubject'
         'Test-KubeRbacAccess'

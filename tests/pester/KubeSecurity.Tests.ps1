@@ -226,6 +226,28 @@ spec:
     }
 }
 
+Describe 'Kubelet hardening from configuration files' {
+    BeforeAll {
+        $configs = Join-Path ([IO.Path]::GetTempPath()) "ks-kubelet-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory -Path $configs | Out-Null
+        "apiVersion: kubelet.config.k8s.io/v1beta1`nkind: KubeletConfiguration`nauthentication: {anonymous: {enabled: true}}`nreadOnlyPort: 10255`n" | Set-Content -Path (Join-Path $configs 'config.yaml')
+        'not: [valid' | Set-Content -Path (Join-Path $configs 'broken.yaml')
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $configs -ErrorAction SilentlyContinue
+    }
+
+    It 'reports the open kubelet, names the file it could not read, and goes on' {
+        $findings = @(Test-KubeKubelet -ConfigurationPath (Join-Path $configs 'config.yaml'), (Join-Path $configs 'broken.yaml') -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $findings.RuleId | Should -Contain 'KSEC-KUBELET-002'
+        $findings.RuleId | Should -Contain 'KSEC-KUBELET-005'
+        $findings.RuleId | Should -Not -Contain 'KSEC-KUBELET-003'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'KubeletConfigurationInvalid*'
+        "$($problems[0])" | Should -Match 'broken.yaml'
+    }
+}
+
 Describe 'Secret audits of the demo cluster' {
     BeforeAll {
         $snapshot = Get-KubeSnapshot -Path $demo

@@ -32,6 +32,7 @@ Describe 'Table views at 120 columns' {
         @{ Name = 'Invoke-KubeSecurityAudit'; Script = { $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 } }
         @{ Name = 'Get-KubeNetworkPolicyCoverage'; Script = { $snapshot | Get-KubeNetworkPolicyCoverage } }
         @{ Name = 'Test-KubeControlPlane'; Script = { $snapshot | Test-KubeControlPlane -IncludePassed } }
+        @{ Name = 'Test-KubeKubelet'; Script = { $snapshot | Test-KubeKubelet -IncludePassed -WarningAction SilentlyContinue } }
         @{ Name = 'Get-KubeSecurityRule'; Script = { Get-KubeSecurityRule } }
     ) {
         param($Name, $Script)

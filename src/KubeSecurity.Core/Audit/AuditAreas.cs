@@ -77,8 +77,16 @@ public static class AuditAreas
         new[] { "Pod" },
         context => new AreaOutcome(Core.ControlPlane.ControlPlaneAnalyzer.Analyze(context.Snapshot), Array.Empty<string>()));
 
+    public static AuditArea Kubelet { get; } = new("Kubelet", KubeletRules.Category,
+        new[] { "ConfigMap" },
+        context =>
+        {
+            var problems = new List<string>();
+            return new AreaOutcome(Core.ControlPlane.KubeletAnalyzer.Analyze(context.Snapshot, problems), problems);
+        });
+
     /// <summary>Every area, in the order an audit runs them.</summary>
-    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane };
+    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane, Kubelet };
 
     /// <summary>The categories a user can choose (-Category): each area's, and Coverage.</summary>
     public static IReadOnlyList<string> Categories { get; } = All.Select(a => a.Category).Append(CoverageCategory).ToArray();

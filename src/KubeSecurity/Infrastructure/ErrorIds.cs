@@ -34,6 +34,7 @@ internal static class ErrorIds
     public const string EndpointNotFound = "EndpointNotFound";
     public const string ObservedFlowInvalid = "ObservedFlowInvalid";
     public const string PolicyNotExpressible = "PolicyNotExpressible";
+    public const string KubeletConfigurationInvalid = "KubeletConfigurationInvalid";
     public const string UnsupportedPolicyKind = "UnsupportedPolicyKind";
     public const string SecretUnreadable = "SecretUnreadable";
     public const string EncryptionConfigurationInvalid = "EncryptionConfigurationInvalid";

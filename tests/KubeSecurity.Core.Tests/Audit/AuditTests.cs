@@ -30,7 +30,7 @@ public class AuditTests
         AuditSummary summary = result.Summary!;
         Assert.Equal(result.Findings.Count, summary.Total);
         Assert.Equal(summary.Total, summary.BySeverity.Values.Sum());
-        Assert.Equal(new[] { "Certificates", "RBAC", "Network", "Secrets", "Workloads", "ControlPlane" }, summary.Areas);
+        Assert.Equal(new[] { "Certificates", "RBAC", "Network", "Secrets", "Workloads", "ControlPlane", "Kubelet" }, summary.Areas);
         Assert.Equal(result.Findings.OrderByDescending(f => f.Severity).Select(f => f.Severity), result.Findings.Select(f => f.Severity));
     }
 
