@@ -81,6 +81,44 @@ public class LiveSnapshotCollectorTests
     }
 
     [Fact]
+    public async Task Each_nodes_kubelet_configuration_is_read_from_configz_and_a_missing_permission_is_a_missing_source()
+    {
+        static System.Text.Json.Nodes.JsonObject Node(string name) => new()
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Node", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name },
+        };
+        (KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync(new[] { Node("node-a"), Node("node-b"), Node("node-c") });
+        await using (server)
+        {
+            server.KubeletConfigz["node-a"] = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""{"authentication": {"anonymous": {"enabled": true}, "x509": {"clientCAFile": "/etc/kubernetes/pki/ca.crt"}}, "authorization": {"mode": "Webhook"}, "readOnlyPort": 0}""")!;
+            server.KubeletConfigz["node-b"] = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""{"authentication": {"anonymous": {"enabled": false}}, "authorization": {"mode": "AlwaysAllow"}}""")!;
+            var reporter = new RecordingReporter();
+            KubeSnapshot live = await CollectAsync(kubeconfig, new LiveSnapshotOptions { Kinds = new[] { "Node" }, KubeletConfigz = true, InitialRetryDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = 1 }, reporter);
+
+            Assert.Equal(new[] { "node-a", "node-b" }, live.OfKind("KubeletConfiguration").Select(k => k.Name));
+            Assert.DoesNotContain("KubeletConfiguration", live.UnknownKinds);
+            Assert.Contains(reporter.Warnings, w => w.Contains("node-c", StringComparison.Ordinal)); // its kubelet does not answer
+            Assert.Equal(3, server.RequestLog.Count(r => r.Contains("/proxy/configz", StringComparison.Ordinal)));
+
+            var problems = new List<string>();
+            List<ControlCheck> results = KubeSecurity.Core.ControlPlane.KubeletAnalyzer.Check(KubeSecurity.Core.ControlPlane.KubeletConfigurations.Find(live, problems));
+            Assert.Equal(ControlStatus.Fail, results.Single(r => r.Control == "4.2.1" && r.Pod!.Name == "node-a").Status);
+            Assert.Equal(ControlStatus.Fail, results.Single(r => r.Control == "4.2.2" && r.Pod!.Name == "node-b").Status);
+            Assert.Equal("Node", results[0].Pod!.Kind);
+
+            // Without get on nodes/proxy: one 403, no more requests, and the source is recorded as missing.
+            server.ResetRequestLog();
+            server.AddFault(new Fault(403, "nodes/proxy"));
+            reporter = new RecordingReporter();
+            KubeSnapshot denied = await CollectAsync(kubeconfig, new LiveSnapshotOptions { Kinds = new[] { "Node" }, KubeletConfigz = true, MaxConcurrency = 1, InitialRetryDelay = TimeSpan.FromMilliseconds(10) }, reporter);
+            Assert.Empty(denied.OfKind("KubeletConfiguration"));
+            Assert.Equal(403, Assert.Single(denied.MissingKinds, m => m.Kind == "KubeletConfiguration").StatusCode);
+            Assert.Single(reporter.Warnings, w => w.Contains("nodes/proxy", StringComparison.Ordinal));
+            Assert.Equal(1, server.RequestLog.Count(r => r.Contains("/proxy/configz", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public async Task Bearer_tokens_authenticate_and_a_bad_token_fails_with_a_message_naming_server_and_context()
     {
         (KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync();

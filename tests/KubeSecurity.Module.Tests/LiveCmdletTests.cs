@@ -48,6 +48,26 @@ public class LiveCmdletTests
     }
 
     [Fact]
+    public async Task Test_KubeKubelet_reads_every_nodes_configz_live()
+    {
+        KubeApiTestServer server = await KubeApiTestServer.StartAsync(new[]
+        {
+            new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["metadata"] = new JsonObject { ["name"] = "worker-1" } },
+        });
+        server.KubeletConfigz["worker-1"] = (JsonObject)JsonNode.Parse("""{"authorization": {"mode": "AlwaysAllow"}, "authentication": {"x509": {"clientCAFile": "/ca.crt"}}}""")!;
+        string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
+        await using (server)
+        {
+            using var session = new ModuleSession();
+            List<Finding> findings = session.Run("Test-KubeKubelet -Kubeconfig $args[0]", kubeconfig).Select(o => (Finding)o.BaseObject).ToList();
+            Finding alwaysAllow = Assert.Single(findings, f => f.RuleId == "KSEC-KUBELET-003");
+            Assert.Equal(new ResourceRef("Node", null, "worker-1"), alwaysAllow.Resource);
+            Assert.Contains("/configz", alwaysAllow.Message, StringComparison.Ordinal);
+            Assert.Contains(server.RequestLog, r => r.StartsWith("GET /api/v1/nodes/worker-1/proxy/configz", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Get_KubeSnapshot_collects_live_with_progress_and_verbose_text_that_says_what_it_did()
     {
         (KubeApiTestServer server, string kubeconfig) = await StartAsync();

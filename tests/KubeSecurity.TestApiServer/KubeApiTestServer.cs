@@ -229,6 +229,12 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         }
 
         string[] segments = request.Path.Value!.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["api", "v1", "nodes", string node, "proxy", "configz"])
+        {
+            await WriteConfigzAsync(context, node).ConfigureAwait(false);
+            return;
+        }
+
         if (segments.Length == 1 && segments[0] == "version")
         {
             await WriteJsonAsync(context, 200, new JsonObject { ["major"] = "1", ["minor"] = "31", ["gitVersion"] = "v1.31.0-kubesecurity-test", ["platform"] = "linux/amd64" }).ConfigureAwait(false);
@@ -456,6 +462,35 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                 context.Abort();
                 break;
         }
+    }
+
+    /// <summary>Each node's kubelet configuration as /api/v1/nodes/NODE/proxy/configz answers it ({"kubeletconfig": {...}}); a node without one answers 503, as a kubelet that does not respond.</summary>
+    public Dictionary<string, JsonObject> KubeletConfigz { get; } = new(StringComparer.Ordinal);
+
+    // Faults match it as "nodes/proxy" (a 403 is the missing permission).
+    private static readonly ServedResource NodesProxy = new("", "v1", "nodes/proxy", "Node", false, "node");
+
+    private async Task WriteConfigzAsync(HttpContext context, string node)
+    {
+        (bool answered, _) = await ApplyFaultsAsync(context, NodesProxy, false, null).ConfigureAwait(false);
+        if (answered)
+        {
+            return;
+        }
+
+        JsonObject? configuration;
+        lock (KubeletConfigz)
+        {
+            configuration = KubeletConfigz.TryGetValue(node, out JsonObject? found) ? (JsonObject)found.DeepClone() : null;
+        }
+
+        if (configuration is null)
+        {
+            await WriteStatusAsync(context, 503, "ServiceUnavailable", $"error trying to reach service: dial tcp: connect: connection refused (node {node})").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject { ["kubeletconfig"] = configuration }).ConfigureAwait(false);
     }
 
     private async Task<(bool Answered, BodyFault Body)> ApplyFaultsAsync(HttpContext context, ServedResource resource, bool hasContinue, string? ns)

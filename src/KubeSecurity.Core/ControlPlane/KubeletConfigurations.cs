@@ -17,10 +17,16 @@ public static class KubeletConfigurations
 {
     public const string Kind = "KubeletConfiguration";
 
-    /// <summary>The kubeadm ConfigMaps in kube-system: kubelet-config, and kubelet-config-1.NN of older kubeadm releases.</summary>
+    /// <summary>Nodes' /configz answers, and the kubeadm ConfigMaps in kube-system: kubelet-config, and kubelet-config-1.NN of older kubeadm releases.</summary>
     public static List<KubeletConfigurationSource> Find(KubeSnapshot snapshot, List<string> problems)
     {
         var found = new List<KubeletConfigurationSource>();
+        // A node's /configz answer, read by a live collection (or kept in a saved snapshot): its effective configuration.
+        foreach (KubeObject node in snapshot.OfKind(Kind).Where(o => o.ApiGroup == "kubelet.config.k8s.io"))
+        {
+            found.Add(new KubeletConfigurationSource(new ResourceRef("Node", null, node.Name), "the node's /configz (its effective configuration)", node.Json));
+        }
+
         foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
         {
             if (configMap.Namespace != "kube-system" || !(configMap.Name == "kubelet-config" || configMap.Name.StartsWith("kubelet-config-1.", StringComparison.Ordinal)))

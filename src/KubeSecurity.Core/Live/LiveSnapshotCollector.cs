@@ -72,8 +72,6 @@ public sealed class LiveSnapshotCollector
             throw;
         }
 
-        reporter.Progress(new OperationProgress(Activity, "Done", 100, Completed: true));
-
         var objects = new List<KubeObject>();
         var missing = new Dictionary<string, MissingKind>(StringComparer.Ordinal);
         foreach (ListOutcome outcome in outcomes)
@@ -84,6 +82,18 @@ public sealed class LiveSnapshotCollector
                 missing.TryAdd(kindMissing.Kind, kindMissing);
             }
         }
+
+        if (options.KubeletConfigz)
+        {
+            (List<KubeObject> configurations, MissingKind? configzMissing) = await KubeletConfigzAsync(objects.Where(o => o.Kind == "Node" && o.ApiGroup.Length == 0).ToList(), gate, linked.Token).ConfigureAwait(false);
+            objects.AddRange(configurations);
+            if (configzMissing is not null)
+            {
+                missing.TryAdd(configzMissing.Kind, configzMissing);
+            }
+        }
+
+        reporter.Progress(new OperationProgress(Activity, "Done", 100, Completed: true));
 
         reporter.Verbose($"Collected {objects.Count} object(s) with {connection.RequestCount} request(s) in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s.");
         return SnapshotAssembler.Build(SnapshotSource.Live, connection.Cluster, connection.Context, connection.Server, started,
@@ -139,6 +149,87 @@ public sealed class LiveSnapshotCollector
         }
 
         return targets;
+    }
+
+    /// <summary>
+    /// Each node's kubelet configuration, through the API server's node proxy: one bounded request per
+    /// node, as many at a time as lists. A 403 (no get on nodes/proxy) stops asking and records the
+    /// source as missing; a node whose kubelet does not answer is named in a warning and left out.
+    /// </summary>
+    private async Task<(List<KubeObject> Configurations, MissingKind? Missing)> KubeletConfigzAsync(List<KubeObject> nodes, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        var found = new List<KubeObject>();
+        MissingKind? missing = null;
+        int forbidden = 0;
+        var tasks = nodes.Select(node => Task.Run(async () =>
+        {
+            if (Volatile.Read(ref forbidden) > 0)
+            {
+                return;
+            }
+
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Answer answer;
+            try
+            {
+                // Asked again once a slot is free: a 403 meanwhile means the others would be refused too.
+                if (Volatile.Read(ref forbidden) > 0)
+                {
+                    return;
+                }
+
+                answer = await FetchAsync($"/api/v1/nodes/{Uri.EscapeDataString(node.Name)}/proxy/configz", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+
+            using JsonDocument? document = answer.Document;
+            if (answer.Status == 403)
+            {
+                if (Interlocked.Increment(ref forbidden) == 1)
+                {
+                    missing = new MissingKind("KubeletConfiguration", $"forbidden: reading /configz needs get on nodes/proxy ({answer.Message})", 403);
+                    reporter.Warning("The kubelet configurations could not be read (403: reading /configz needs get on nodes/proxy); kubelet checks use what else the input holds.");
+                }
+
+                return;
+            }
+
+            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("kubeletconfig"u8, out JsonElement configuration) || configuration.ValueKind != JsonValueKind.Object)
+            {
+                reporter.Warning($"Node {node.Name}: its kubelet configuration could not be read ({(answer.GaveUp ? answer.Message : $"HTTP {answer.Status}: {answer.Message ?? "no kubeletconfig in the answer"}")}); that kubelet is not checked.");
+                return;
+            }
+
+            var node_ = new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = "kubelet.config.k8s.io/v1beta1",
+                ["kind"] = "KubeletConfiguration",
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["name"] = node.Name,
+                    ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["kubesecurity.io/source"] = "configz" },
+                },
+            };
+            foreach (JsonProperty field in configuration.EnumerateObject())
+            {
+                if (field.Name is not ("apiVersion" or "kind" or "metadata"))
+                {
+                    node_[field.Name] = System.Text.Json.Nodes.JsonNode.Parse(field.Value.GetRawText());
+                }
+            }
+
+            KubeObject item = KubeObject.Create(JsonDocument.Parse(node_.ToJsonString()).RootElement, connection.Server);
+            lock (found)
+            {
+                found.Add(item);
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        reporter.Verbose($"Read the kubelet configuration of {found.Count} of {nodes.Count} node(s) through /configz.");
+        return (found.OrderBy(f => f.Name, StringComparer.Ordinal).ToList(), missing);
     }
 
     /// <summary>One cheap request first, so bad credentials or a dead server fail once, clearly, not 25 times.</summary>

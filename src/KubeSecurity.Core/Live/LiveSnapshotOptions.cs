@@ -42,4 +42,11 @@ public sealed record LiveSnapshotOptions
 
     /// <summary>Times a list restarts after its continue token expired (410 Gone).</summary>
     public int MaxListRestarts { get; init; } = 3;
+
+    /// <summary>
+    /// Also read each node's kubelet configuration from /api/v1/nodes/NODE/proxy/configz (one request
+    /// per node, bounded like the lists; needs get on nodes/proxy). Each answer becomes a
+    /// KubeletConfiguration object named after its node.
+    /// </summary>
+    public bool KubeletConfigz { get; init; }
 }

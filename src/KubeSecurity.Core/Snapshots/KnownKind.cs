@@ -68,5 +68,8 @@ public static class KnownKinds
     /// <summary>Finds a kind by its name or plural resource name, case-insensitively.</summary>
     public static bool TryGet(string nameOrPlural, out KnownKind kind) => ByName.TryGetValue(nameOrPlural, out kind!);
 
-    public static bool IsKnown(string kind) => ByName.TryGetValue(kind, out KnownKind? known) && string.Equals(known.Kind, kind, StringComparison.Ordinal);
+    public static bool IsKnown(string kind) => (ByName.TryGetValue(kind, out KnownKind? known) && string.Equals(known.Kind, kind, StringComparison.Ordinal)) || Derived.Contains(kind);
+
+    /// <summary>Kinds a snapshot holds without listing them: a node's kubelet configuration read from /configz.</summary>
+    public static IReadOnlySet<string> Derived { get; } = new HashSet<string>(StringComparer.Ordinal) { "KubeletConfiguration" };
 }

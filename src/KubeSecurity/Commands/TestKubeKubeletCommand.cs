@@ -27,7 +27,10 @@ public sealed class TestKubeKubeletCommand : SnapshotInputCmdlet
     [Parameter]
     public SwitchParameter IncludePassed { get; set; }
 
-    protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.Kubelet.Kinds;
+    protected override IReadOnlyList<string>? RequiredKinds => new[] { "ConfigMap", "Node" };
+
+    // Live, every node's effective configuration: one bounded /configz request per node (get on nodes/proxy).
+    private protected override bool ReadsKubeletConfigz => true;
 
     protected override void ProcessRecord()
     {
@@ -84,7 +87,7 @@ public sealed class TestKubeKubeletCommand : SnapshotInputCmdlet
 
         if (sources.Count == 0)
         {
-            WriteWarning("No kubelet configuration is in the input (no kube-system kubelet-config ConfigMap): the kubelet controls are not checkable; give the nodes' /var/lib/kubelet/config.yaml with -ConfigurationPath.");
+            WriteWarning("No kubelet configuration is in the input (no node /configz answer, no kube-system kubelet-config ConfigMap): the kubelet controls are not checkable; give the nodes' /var/lib/kubelet/config.yaml with -ConfigurationPath.");
         }
 
         Emit(sources, snapshot.Cluster ?? snapshot.Context ?? "input");

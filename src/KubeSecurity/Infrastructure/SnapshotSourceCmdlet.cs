@@ -66,7 +66,11 @@ public abstract class SnapshotSourceCmdlet : PathInputCmdlet
         MaxConcurrency = RequestConcurrency,
         RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
         StallTimeout = TimeSpan.FromSeconds(Math.Min(15, TimeoutSec)),
+        KubeletConfigz = ReadsKubeletConfigz,
     };
+
+    /// <summary>Whether a live collection also reads every node's kubelet /configz (Test-KubeKubelet).</summary>
+    private protected virtual bool ReadsKubeletConfigz => false;
 
     /// <summary>Collects the clusters the live parameters name (one context, or a fleet -ThrottleLimit at a time).</summary>
     private protected void CollectLive(IReadOnlyList<string> kinds, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot) =>
