@@ -184,36 +184,9 @@ public sealed partial class NetworkModel
         for (int a = 0; a < admin.Count; a++)
         {
             AdminPolicyModel policy = admin[a];
-            policies?.Add($"{policy} (priority {policy.Priority})");
-            IReadOnlyList<AdminRule> rules = ingress ? policy.IngressRules : policy.EgressRules;
-            for (int r = 0; r < rules.Count && !remaining.IsEmpty; r++)
-            {
-                AdminRule rule = rules[r];
-                if (!AdminRuleMatches(rule, peer))
-                {
-                    continue;
-                }
-
-                PortSet rulePorts = AdminRulePorts(rule, destination);
-                if (!rulePorts.Overlaps(remaining))
-                {
-                    continue;
-                }
-
-                PortSet ports = rulePorts.Intersect(remaining);
-                remaining = remaining.Except(ports);
-                switch (rule.Action)
-                {
-                    case AdminAction.Allow:
-                        allowed = allowed.Union(ports);
-                        break;
-                    case AdminAction.Pass:
-                        passed = passed.Union(ports);
-                        break;
-                }
-
-                steps?.Add((ports, $"{policy} (priority {policy.Priority}) {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})"));
-            }
+            string label = $"{policy} (priority {policy.Priority})";
+            policies?.Add(label);
+            Decide(ingress ? policy.IngressRules : policy.EgressRules, label, direction, peer, destination, ref remaining, ref allowed, ref passed, steps);
         }
 
         PortSet next = remaining.Union(passed);
@@ -239,29 +212,10 @@ public sealed partial class NetworkModel
                 PortSet open = next;
                 if (ingress ? baselineIngressOf[pods.Id] : baselineEgressOf[pods.Id])
                 {
-                    policies?.Add(baselinePolicy!.ToString());
-                    foreach (AdminRule rule in ingress ? baselinePolicy!.IngressRules : baselinePolicy!.EgressRules)
-                    {
-                        if (open.IsEmpty || !AdminRuleMatches(rule, peer))
-                        {
-                            continue;
-                        }
-
-                        PortSet rulePorts = AdminRulePorts(rule, destination);
-                        if (!rulePorts.Overlaps(open))
-                        {
-                            continue;
-                        }
-
-                        PortSet ports = rulePorts.Intersect(open);
-                        open = open.Except(ports);
-                        if (rule.Action == AdminAction.Allow)
-                        {
-                            allowed = allowed.Union(ports);
-                        }
-
-                        steps?.Add((ports, $"{baselinePolicy} {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})"));
-                    }
+                    string label = baselinePolicy!.ToString();
+                    policies?.Add(label);
+                    PortSet unused = PortSet.None; // the baseline has no Pass
+                    Decide(ingress ? baselinePolicy.IngressRules : baselinePolicy.EgressRules, label, direction, peer, destination, ref open, ref allowed, ref unused, steps);
                 }
 
                 allowed = allowed.Union(open);
@@ -277,6 +231,43 @@ public sealed partial class NetworkModel
             Tiered = true,
             Steps = (IReadOnlyList<(PortSet, string)>?)steps ?? Array.Empty<(PortSet, string)>(),
         };
+    }
+
+    /// <summary>
+    /// One admin policy's rules in order: the first rule matching the peer and a port still undecided
+    /// decides that port (Allow adds it to allowed, Pass to passed, Deny to neither).
+    /// </summary>
+    private void Decide(IReadOnlyList<AdminRule> rules, string label, string direction, NetworkEndpoint peer, NetworkEndpoint destination,
+        ref PortSet undecided, ref PortSet allowed, ref PortSet passed, List<(PortSet Ports, string Text)>? steps)
+    {
+        for (int r = 0; r < rules.Count && !undecided.IsEmpty; r++)
+        {
+            AdminRule rule = rules[r];
+            if (!AdminRuleMatches(rule, peer))
+            {
+                continue;
+            }
+
+            PortSet rulePorts = AdminRulePorts(rule, destination);
+            if (!rulePorts.Overlaps(undecided))
+            {
+                continue;
+            }
+
+            PortSet ports = rulePorts.Intersect(undecided);
+            undecided = undecided.Except(ports);
+            switch (rule.Action)
+            {
+                case AdminAction.Allow:
+                    allowed = allowed.Union(ports);
+                    break;
+                case AdminAction.Pass:
+                    passed = passed.Union(ports);
+                    break;
+            }
+
+            steps?.Add((ports, $"{label} {direction}[{rule.Index}]{RuleName(rule)} {rule.Action} ({ports})"));
+        }
     }
 
     private static string RuleName(AdminRule rule) => rule.Name.Length > 0 ? $" '{rule.Name}'" : string.Empty;
