@@ -20,7 +20,7 @@ public static class ControlPlaneAnalyzer
             List<ControlPlaneComponent> targets = components.Where(c => c.Name == check.Component).ToList();
             if (targets.Count == 0)
             {
-                results.Add(new ControlCheck(check.RuleId, check.Control, ControlPlaneChecks.Benchmark, check.Component, null, ControlStatus.NotCheckable, check.Title,
+                results.Add(new ControlCheck(check.RuleId, check.Control, ControlFindings.BenchmarkOf(check.Control), check.Component, null, ControlStatus.NotCheckable, check.Title,
                     $"no {check.Component} pod in the input, so its flags cannot be read"));
                 continue;
             }
@@ -28,7 +28,7 @@ public static class ControlPlaneAnalyzer
             foreach (ControlPlaneComponent component in targets)
             {
                 Verdict verdict = check.Evaluate(component, context);
-                results.Add(new ControlCheck(check.RuleId, check.Control, ControlPlaneChecks.Benchmark, check.Component, component.Pod,
+                results.Add(new ControlCheck(check.RuleId, check.Control, ControlFindings.BenchmarkOf(check.Control), check.Component, component.Pod,
                     verdict.Passed ? ControlStatus.Pass : ControlStatus.Fail, check.Title, verdict.Detail));
             }
         }
@@ -38,24 +38,7 @@ public static class ControlPlaneAnalyzer
 
     public static List<Finding> Analyze(KubeSnapshot snapshot) => Findings(snapshot, Check(snapshot));
 
-    public static List<Finding> Findings(KubeSnapshot snapshot, IReadOnlyList<ControlCheck> results)
-    {
-        var findings = new List<Finding>();
-        if (results.All(r => r.Status == ControlStatus.NotCheckable))
-        {
-            findings.Add(RuleCatalog.CreateFinding(ControlPlaneRules.NotVisible, new ResourceRef("Cluster", null, snapshot.Cluster ?? snapshot.Context ?? "input"),
-                $"No control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) is in the input: {results.Select(r => r.RuleId).Distinct().Count()} control-plane controls of the {ControlPlaneChecks.Benchmark} are not checkable from here (a managed control plane, or kube-system not collected), which is not the same as passing them.",
-                new Dictionary<string, string> { ["NotCheckable"] = results.Select(r => r.RuleId).Distinct().Count().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-            return findings;
-        }
-
-        foreach (ControlCheck failed in results.Where(r => r.Status == ControlStatus.Fail))
-        {
-            findings.Add(RuleCatalog.CreateFinding(failed.RuleId, failed.Pod!,
-                $"{failed.Component} {failed.Pod}: {failed.Detail} ({failed.Benchmark} {failed.Control}).",
-                new Dictionary<string, string> { ["Component"] = failed.Component, ["Control"] = failed.Control, ["Benchmark"] = failed.Benchmark, ["Detail"] = failed.Detail }));
-        }
-
-        return findings;
-    }
+    public static List<Finding> Findings(KubeSnapshot snapshot, IReadOnlyList<ControlCheck> results) =>
+        ControlFindings.Of(results, ControlPlaneRules.NotVisible, snapshot.Cluster ?? snapshot.Context ?? "input", count =>
+            $"No control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) is in the input: {count} control-plane controls of the {ControlPlaneChecks.Benchmark} are not checkable from here (a managed control plane, or kube-system not collected), which is not the same as passing them.");
 }

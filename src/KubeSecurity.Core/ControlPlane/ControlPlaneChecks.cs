@@ -98,12 +98,16 @@ internal static class ControlPlaneChecks
         return new Verdict(address is "127.0.0.1" or "::1", address is null ? "--bind-address is not set (default 0.0.0.0: every interface)" : $"--bind-address={address}");
     }
 
-    // Suites no component should offer: RC4, 3DES and NULL/EXPORT ciphers. Absent means the Go defaults, which exclude them.
-    private static Verdict StrongCiphers(ControlPlaneComponent c)
+    private static Verdict StrongCiphers(ControlPlaneComponent c) => CipherSuites(List(c, "tls-cipher-suites"), "--tls-cipher-suites");
+
+    /// <summary>
+    /// A component's TLS cipher suites (API server, kubelet): none of the suites no component should
+    /// offer (RC4, 3DES, NULL, EXPORT). None listed means the Go defaults, which exclude them.
+    /// </summary>
+    internal static Verdict CipherSuites(string[] suites, string setting)
     {
-        string[] suites = List(c, "tls-cipher-suites");
         string[] weak = suites.Where(s => s.Contains("RC4", StringComparison.Ordinal) || s.Contains("3DES", StringComparison.Ordinal) || s.Contains("NULL", StringComparison.Ordinal) || s.Contains("EXPORT", StringComparison.Ordinal)).ToArray();
-        return new Verdict(weak.Length == 0, suites.Length == 0 ? "--tls-cipher-suites is not set (the Go defaults, without RC4 or 3DES)" : weak.Length == 0 ? "only strong suites" : $"weak suites: {string.Join(", ", weak)}");
+        return new Verdict(weak.Length == 0, suites.Length == 0 ? $"{setting} is not set (the Go defaults, without RC4 or 3DES)" : weak.Length == 0 ? "only strong suites" : $"weak suites: {string.Join(", ", weak)}");
     }
 
     private static Verdict MinimumTls(ControlPlaneComponent c)

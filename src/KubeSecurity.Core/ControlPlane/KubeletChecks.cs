@@ -64,12 +64,8 @@ internal static class KubeletChecks
         return new Verdict(!zero, value is null ? "streamingConnectionIdleTimeout is not set (default 4h)" : $"streamingConnectionIdleTimeout: {value}");
     }
 
-    private static Verdict WeakCiphers(JsonElement c)
-    {
-        string[] suites = Field(c, "tlsCipherSuites") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(s => s.GetString() ?? string.Empty).ToArray() : Array.Empty<string>();
-        string[] weak = suites.Where(s => s.Contains("RC4", StringComparison.Ordinal) || s.Contains("3DES", StringComparison.Ordinal) || s.Contains("NULL", StringComparison.Ordinal) || s.Contains("EXPORT", StringComparison.Ordinal)).ToArray();
-        return new Verdict(weak.Length == 0, suites.Length == 0 ? "tlsCipherSuites is not set (the Go defaults, without RC4 or 3DES)" : weak.Length == 0 ? "only strong suites" : $"weak suites: {string.Join(", ", weak)}");
-    }
+    private static Verdict WeakCiphers(JsonElement c) =>
+        ControlPlaneChecks.CipherSuites(Field(c, "tlsCipherSuites") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(s => s.GetString() ?? string.Empty).ToArray() : Array.Empty<string>(), "tlsCipherSuites");
 
     private static Verdict RotationGate(JsonElement c) =>
         Field(c, "featureGates.RotateKubeletServerCertificate")?.ValueKind == JsonValueKind.False
@@ -143,7 +139,7 @@ public static class KubeletAnalyzer
         {
             if (sources.Count == 0)
             {
-                results.Add(new ControlCheck(check.RuleId, check.Definition.Control, ControlPlaneRules.Benchmark, "kubelet", null, ControlStatus.NotCheckable, check.Definition.Title,
+                results.Add(new ControlCheck(check.RuleId, check.Definition.Control, ControlFindings.BenchmarkOf(check.Definition.Control), "kubelet", null, ControlStatus.NotCheckable, check.Definition.Title,
                     "no kubelet configuration in the input"));
                 continue;
             }
@@ -151,7 +147,7 @@ public static class KubeletAnalyzer
             foreach (KubeletConfigurationSource source in sources)
             {
                 Verdict verdict = check.Evaluate(source.Configuration);
-                results.Add(new ControlCheck(check.RuleId, check.Definition.Control, ControlPlaneRules.Benchmark, "kubelet", source.Source,
+                results.Add(new ControlCheck(check.RuleId, check.Definition.Control, ControlFindings.BenchmarkOf(check.Definition.Control), "kubelet", source.Source,
                     verdict.Passed ? ControlStatus.Pass : ControlStatus.Fail, check.Definition.Title, $"{verdict.Detail} (from {source.Origin})"));
             }
         }
@@ -159,26 +155,9 @@ public static class KubeletAnalyzer
         return results;
     }
 
-    public static List<Finding> Findings(IReadOnlyList<ControlCheck> results, string inputName)
-    {
-        var findings = new List<Finding>();
-        if (results.All(r => r.Status == ControlStatus.NotCheckable))
-        {
-            findings.Add(RuleCatalog.CreateFinding(KubeletRules.NotVisible, new ResourceRef("Cluster", null, inputName),
-                $"No kubelet configuration is in the input (no KubeletConfiguration file and no kube-system kubelet-config ConfigMap): {results.Select(r => r.RuleId).Distinct().Count()} kubelet controls are not checkable from here, which is not the same as passing them.",
-                new Dictionary<string, string> { ["NotCheckable"] = results.Select(r => r.RuleId).Distinct().Count().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-            return findings;
-        }
-
-        foreach (ControlCheck failed in results.Where(r => r.Status == ControlStatus.Fail))
-        {
-            findings.Add(RuleCatalog.CreateFinding(failed.RuleId, failed.Pod!,
-                $"kubelet {failed.Pod}: {failed.Detail}{(failed.Control is "NSA-CISA" or "kubelet" ? string.Empty : $" ({failed.Benchmark} {failed.Control})")}.",
-                new Dictionary<string, string> { ["Component"] = "kubelet", ["Control"] = failed.Control, ["Detail"] = failed.Detail }));
-        }
-
-        return findings;
-    }
+    public static List<Finding> Findings(IReadOnlyList<ControlCheck> results, string inputName) =>
+        ControlFindings.Of(results, KubeletRules.NotVisible, inputName, count =>
+            $"No kubelet configuration is in the input (no KubeletConfiguration file and no kube-system kubelet-config ConfigMap): {count} kubelet controls are not checkable from here, which is not the same as passing them.");
 
     public static List<Finding> Analyze(KubeSnapshot snapshot, List<string> problems) =>
         Findings(Check(KubeletConfigurations.Find(snapshot, problems)), snapshot.Cluster ?? snapshot.Context ?? "input");

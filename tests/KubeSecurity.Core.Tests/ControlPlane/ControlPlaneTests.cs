@@ -180,4 +180,15 @@ public class ControlPlaneTests
         Assert.Empty(ControlPlaneComponents.Find(Rbac.RbacFixtures.FromYaml(appEtcd)));
         Assert.Equal(ControlPlaneRules.NotVisible, Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(appEtcd))).RuleId);
     }
+
+    [Fact]
+    public void A_control_from_another_guide_is_not_labelled_as_a_cis_control()
+    {
+        ControlPlaneCheck tls = ControlPlaneChecks.All.Single(c => c.Control == "NSA-CISA");
+        Finding finding = Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(HardenedControlPlane(tls.Component, tls.ViolatingFlags))), f => f.RuleId == tls.RuleId);
+        Assert.Equal("NSA/CISA Kubernetes Hardening Guide", finding.Evidence["Benchmark"]);
+        Assert.DoesNotContain("CIS", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("(CIS Kubernetes Benchmark v1.9.0 1.2.6)", Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(HardenedControlPlane(ControlPlaneComponents.ApiServer,
+            new Dictionary<string, string?> { ["authorization-mode"] = "AlwaysAllow" }))), f => f.RuleId == "KSEC-CP-007").Message, StringComparison.Ordinal);
+    }
 }
