@@ -245,6 +245,10 @@ Describe 'Kubelet hardening from configuration files' {
         $findings.RuleId | Should -Not -Contain 'KSEC-KUBELET-003'
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'KubeletConfigurationInvalid*'
         "$($problems[0])" | Should -Match 'broken.yaml'
+
+        $missing = @(Test-KubeKubelet -ConfigurationPath (Join-Path $configs 'gone.yaml'), (Join-Path $configs 'config.yaml') -ErrorVariable gone -ErrorAction SilentlyContinue)
+        $gone[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+        $missing.RuleId | Should -Contain 'KSEC-KUBELET-002'
     }
 }
 

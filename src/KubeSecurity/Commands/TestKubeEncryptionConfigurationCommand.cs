@@ -34,16 +34,14 @@ public sealed class TestKubeEncryptionConfigurationCommand : SnapshotInputCmdlet
 
         foreach (string path in ConfigurationPath!)
         {
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            if (!File.Exists(full))
+            if (!TryReadTextFile(path, out string full, out string text))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{full}' does not exist.", full), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
                 continue;
             }
 
             try
             {
-                List<Finding> findings = EncryptionConfigurationAnalyzer.Analyze(File.ReadAllText(full), full);
+                List<Finding> findings = EncryptionConfigurationAnalyzer.Analyze(text, full);
                 WriteVerbose($"{full}: {findings.Count} finding(s). Key material is identified by fingerprint only.");
                 WriteObject(findings.OrderByDescending(f => f.Severity), enumerateCollection: true);
             }

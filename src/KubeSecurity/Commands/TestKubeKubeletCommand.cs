@@ -42,15 +42,13 @@ public sealed class TestKubeKubeletCommand : SnapshotInputCmdlet
 
         foreach (string path in ConfigurationPath!)
         {
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            if (!File.Exists(full))
+            if (!TryReadTextFile(path, out string full, out string text))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{full}' does not exist.", full), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
                 continue;
             }
 
             var problems = new List<string>();
-            if (KubeletConfigurations.Read(File.ReadAllText(full), full, problems) is KubeletConfigurationSource source)
+            if (KubeletConfigurations.Read(text, full, problems) is KubeletConfigurationSource source)
             {
                 files.Add(source);
             }

@@ -178,6 +178,32 @@ public abstract class KubeCmdletBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads one of several text files given as PowerShell paths (-ConfigurationPath): a missing or
+    /// unreadable file is a non-terminating PathNotFound error naming it, so the others are still read.
+    /// </summary>
+    internal bool TryReadTextFile(string path, out string full, out string text)
+    {
+        full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        text = string.Empty;
+        if (!File.Exists(full))
+        {
+            WriteError(new ErrorRecord(new FileNotFoundException($"The file '{full}' does not exist.", full), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
+            return false;
+        }
+
+        try
+        {
+            text = File.ReadAllText(full);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ReadError, full));
+            return false;
+        }
+    }
+
     /// <summary>A certificate source that could not be read or checked, as a non-terminating error naming it.</summary>
     internal void WriteCertificateProblem(Core.Certificates.CertificateProblem problem) =>
         WriteError(new ErrorRecord(new InvalidDataException(problem.ToString()), "CertificateUnreadable", ErrorCategory.InvalidData, problem.Source));

@@ -47,4 +47,22 @@ internal static class ControlPlaneFixtures
 
         return text.ToString();
     }
+
+    private static readonly string FixtureFolder = Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "RuleFixtures");
+
+    // KUBESECURITY_UPDATE_RULE_FIXTURES=1 rewrites the rule fixtures generated from the check tables.
+    private static readonly bool Update = Environment.GetEnvironmentVariable("KUBESECURITY_UPDATE_RULE_FIXTURES") == "1";
+
+    /// <summary>Fails unless the rule fixture holds exactly what the check table gives (rewrites it on request).</summary>
+    public static void FixtureIsCurrent(string name, string expected)
+    {
+        string path = Path.Combine(FixtureFolder, name);
+        if (Update)
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.True(File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == expected,
+            $"{name} is not what the check table gives; run KUBESECURITY_UPDATE_RULE_FIXTURES=1 dotnet test --filter ControlPlane");
+    }
 }

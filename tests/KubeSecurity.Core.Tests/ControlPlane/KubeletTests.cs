@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using KubeSecurity.Core.ControlPlane;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Model;
+using static KubeSecurity.Core.Tests.ControlPlane.ControlPlaneFixtures;
 
 namespace KubeSecurity.Core.Tests.ControlPlane;
 
@@ -13,8 +14,6 @@ namespace KubeSecurity.Core.Tests.ControlPlane;
 /// </summary>
 public class KubeletTests
 {
-    private static readonly string FixtureFolder = Path.Combine(TestPaths.RepoRoot, "tests", "KubeSecurity.Core.Tests", "RuleFixtures");
-    private static readonly bool Update = Environment.GetEnvironmentVariable("KUBESECURITY_UPDATE_RULE_FIXTURES") == "1";
 
     private static JsonObject Configuration(IReadOnlyDictionary<string, object?>? changes = null)
     {
@@ -125,17 +124,5 @@ public class KubeletTests
         Assert.Contains(problems, p => p.Contains("is not a KubeletConfiguration", StringComparison.Ordinal));
         Assert.Null(KubeletConfigurations.Read("a: [unclosed", "broken.yaml", problems));
         Assert.Contains(problems, p => p.StartsWith("broken.yaml is not valid YAML", StringComparison.Ordinal));
-    }
-
-    private static void FixtureIsCurrent(string name, string expected)
-    {
-        string path = Path.Combine(FixtureFolder, name);
-        if (Update)
-        {
-            File.WriteAllText(path, expected);
-        }
-
-        Assert.True(File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == expected,
-            $"{name} is not what the check table gives; run KUBESECURITY_UPDATE_RULE_FIXTURES=1 dotnet test --filter Kubelet");
     }
 }
