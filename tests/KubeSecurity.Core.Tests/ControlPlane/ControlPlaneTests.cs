@@ -149,4 +149,31 @@ public class ControlPlaneTests
         Assert.Equal(2, profiling.Count);
         Assert.Equal("kube-apiserver-cp-2", Assert.Single(profiling, r => r.Status == ControlStatus.Fail).Pod!.Name);
     }
+
+    [Fact]
+    public void An_applications_own_etcd_outside_kube_system_is_not_the_clusters()
+    {
+        const string appEtcd = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: etcd-0, namespace: orders}
+            spec:
+              containers:
+              - {name: etcd, image: registry.example/etcd:3.5, command: [etcd, --listen-client-urls=http://0.0.0.0:2379]}
+            """ + "\n";
+        Assert.Empty(ControlPlaneComponents.Find(Rbac.RbacFixtures.FromYaml(appEtcd)));
+        Assert.Equal(ControlPlaneRules.NotVisible, Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(appEtcd))).RuleId);
+    }
+
+    [Fact]
+    public void A_control_from_another_guide_is_not_labelled_as_a_cis_control()
+    {
+        ControlPlaneCheck tls = ControlPlaneChecks.All.Single(c => c.Control == "NSA-CISA");
+        Finding finding = Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(HardenedControlPlane(tls.Component, tls.ViolatingFlags))), f => f.RuleId == tls.RuleId);
+        Assert.Equal("NSA/CISA Kubernetes Hardening Guide", finding.Evidence["Benchmark"]);
+        Assert.DoesNotContain("CIS", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("(CIS Kubernetes Benchmark v1.9.0 1.2.6)", Assert.Single(ControlPlaneAnalyzer.Analyze(Rbac.RbacFixtures.FromYaml(HardenedControlPlane(ControlPlaneComponents.ApiServer,
+            new Dictionary<string, string?> { ["authorization-mode"] = "AlwaysAllow" }))), f => f.RuleId == "KSEC-CP-007").Message, StringComparison.Ordinal);
+    }
 }
