@@ -40,6 +40,7 @@
         'Remove-KubeRbacBinding'
         'Get-KubeNetworkPolicyCoverage'
         'Test-KubeNetworkConnectivity'
+        'Get-KubeComplianceReport'
         'Get-KubeConnectivityMap'
         'New-KubeNetworkPolicy'
         'Set-KubeNetworkPolicy'

@@ -33,6 +33,7 @@ Describe 'Table views at 120 columns' {
         @{ Name = 'Get-KubeNetworkPolicyCoverage'; Script = { $snapshot | Get-KubeNetworkPolicyCoverage } }
         @{ Name = 'Test-KubeControlPlane'; Script = { $snapshot | Test-KubeControlPlane -IncludePassed } }
         @{ Name = 'Test-KubeKubelet'; Script = { $snapshot | Test-KubeKubelet -IncludePassed -WarningAction SilentlyContinue } }
+        @{ Name = 'Get-KubeComplianceReport'; Script = { $snapshot | Get-KubeComplianceReport -AsOf 2026-12-20 -WarningAction SilentlyContinue } }
         @{ Name = 'Get-KubeSecurityRule'; Script = { Get-KubeSecurityRule } }
     ) {
         param($Name, $Script)

@@ -10,7 +10,11 @@ using KubeSecurity.Model;
 namespace KubeSecurity.Core.Audit;
 
 /// <summary>What one area's run of an audit produced.</summary>
-public sealed record AreaOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems);
+public sealed record AreaOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems)
+{
+    /// <summary>Rules the area ran but could not decide, with the reason: a compliance view must not count them as passed.</summary>
+    public IReadOnlyDictionary<string, string> NotCheckable { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// One analysis area of the security audit: its name, the category of its findings, the kinds it
@@ -75,14 +79,19 @@ public static class AuditAreas
 
     public static AuditArea ControlPlane { get; } = new("ControlPlane", ControlPlaneRules.Category,
         new[] { "Pod" },
-        context => new AreaOutcome(Core.ControlPlane.ControlPlaneAnalyzer.Analyze(context.Snapshot), Array.Empty<string>()));
+        context =>
+        {
+            List<ControlCheck> checks = Core.ControlPlane.ControlPlaneAnalyzer.Check(context.Snapshot);
+            return new AreaOutcome(Core.ControlPlane.ControlPlaneAnalyzer.Findings(context.Snapshot, checks), Array.Empty<string>()) { NotCheckable = NotCheckableOf(checks) };
+        });
 
     public static AuditArea Kubelet { get; } = new("Kubelet", KubeletRules.Category,
         new[] { "ConfigMap" },
         context =>
         {
             var problems = new List<string>();
-            return new AreaOutcome(Core.ControlPlane.KubeletAnalyzer.Analyze(context.Snapshot, problems), problems);
+            List<ControlCheck> checks = Core.ControlPlane.KubeletAnalyzer.Check(Core.ControlPlane.KubeletConfigurations.Find(context.Snapshot, problems));
+            return new AreaOutcome(Core.ControlPlane.KubeletAnalyzer.Findings(checks, context.Snapshot.Cluster ?? context.Snapshot.Context ?? "input"), problems) { NotCheckable = NotCheckableOf(checks) };
         });
 
     /// <summary>Every area, in the order an audit runs them.</summary>
@@ -94,6 +103,37 @@ public static class AuditAreas
     /// <summary>The area of a name or category (case-insensitive), or null.</summary>
     public static AuditArea? Find(string nameOrCategory) =>
         All.FirstOrDefault(a => string.Equals(a.Name, nameOrCategory, StringComparison.OrdinalIgnoreCase) || string.Equals(a.Category, nameOrCategory, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Rules whose input the audit does not read, with the cmdlet that decides each: an audit that
+    /// found nothing of them has not passed them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DecidedElsewhere { get; } = EncryptionRules.All.Select(r => (r.Id, "Test-KubeEncryptionConfiguration (the API server's EncryptionConfiguration file)"))
+        .Concat(AuditLogRules.All.Select(r => (r.Id, "Test-KubeAuditEvent (the API server's audit log)")))
+        .Concat(RotationRules.All.Select(r => (r.Id, "Test-KubeCertificateRotation")))
+        .Append((CertificateRules.KubeconfigClientCertificate, "Test-KubeCertificate on a kubeconfig"))
+        .Append((CertificateRules.NotFromTrustedCa, "Test-KubeCertificate with the CA expected"))
+        .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+
+    /// <summary>The Pod Security Standards Restricted rules, which run only with -RestrictedPodSecurity.</summary>
+    public static IReadOnlySet<string> RestrictedOnly { get; } = new HashSet<string>(
+        new[] { WorkloadRules.VolumeTypes, WorkloadRules.PrivilegeEscalation, WorkloadRules.RunAsNonRoot, WorkloadRules.SeccompRequired, WorkloadRules.DropAllCapabilities }, StringComparer.Ordinal);
+
+    /// <summary>The rules an area runs under these options.</summary>
+    public static IEnumerable<string> RulesOf(AuditArea area, AuditOptions options) =>
+        RuleCatalog.All.Where(r => r.Category == area.Category && !DecidedElsewhere.ContainsKey(r.Id) && (options.RestrictedPodSecurity || !RestrictedOnly.Contains(r.Id)))
+            .Select(r => r.Id);
+
+    private static Dictionary<string, string> NotCheckableOf(IEnumerable<ControlCheck> checks)
+    {
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ControlCheck check in checks.Where(c => c.Status == ControlStatus.NotCheckable))
+        {
+            reasons.TryAdd(check.RuleId, check.Detail);
+        }
+
+        return reasons;
+    }
 
     private static AreaOutcome RunCertificates(AuditContext context)
     {

@@ -51,6 +51,8 @@ public static class AuditRunner
         var raw = new List<Finding>(CoverageRules.Evaluate(snapshot));
         var skipped = new List<string>();
         var ran = new List<string>();
+        var evaluated = new HashSet<string>(CoverageRules.All.Select(r => r.Id), StringComparer.Ordinal);
+        var notCheckable = new Dictionary<string, string>(StringComparer.Ordinal);
         var context = new AuditContext(snapshot, options, cancellationToken);
         int step = 0;
         foreach (AuditArea area in AuditAreas.All)
@@ -79,6 +81,12 @@ public static class AuditRunner
             AreaOutcome outcome = area.Run(context);
             raw.AddRange(outcome.Findings);
             result.Problems.AddRange(outcome.Problems);
+            evaluated.UnionWith(AuditAreas.RulesOf(area, options));
+            foreach ((string rule, string reason) in outcome.NotCheckable)
+            {
+                notCheckable.TryAdd(rule, reason);
+            }
+
             if (area == AuditAreas.Rbac)
             {
                 reporter.Verbose(context.Policy.AssumptionNote());
@@ -91,16 +99,20 @@ public static class AuditRunner
             filtered = filtered.Where(f => options.Categories.Contains(f.Category, StringComparer.OrdinalIgnoreCase) || f.Category == "Coverage");
         }
 
+        evaluated.RemoveWhere(id => RuleCatalog.TryGet(id, out SecurityRule rule) && (rule.MaximumSeverity < options.MinimumSeverity
+            || (options.Categories is { Count: > 0 } && rule.Category != AuditAreas.CoverageCategory && !options.Categories.Contains(rule.Category, StringComparer.OrdinalIgnoreCase))));
         if (options.IncludeRules is { Count: > 0 })
         {
             List<Suppression> include = options.IncludeRules.Select(p => new Suppression(p, "*", "-", null)).ToList();
             filtered = filtered.Where(f => include.Any(p => p.Matches(f)));
+            evaluated.RemoveWhere(id => !include.Any(p => p.MatchesRule(id)));
         }
 
         if (options.ExcludeRules is { Count: > 0 })
         {
             List<Suppression> exclude = options.ExcludeRules.Select(p => new Suppression(p, "*", "-", null)).ToList();
             filtered = filtered.Where(f => !exclude.Any(p => p.Matches(f)));
+            evaluated.RemoveWhere(id => exclude.Any(p => p.MatchesRule(id)));
         }
 
         (List<Finding> kept, int suppressed) = Suppressions.Apply(filtered, options.Suppressions, options.AsOf, options.SuppressionSource);
@@ -129,7 +141,17 @@ public static class AuditRunner
         {
             FailOn = options.FailOn,
             FailingCount = result.Failing.Count,
+            AsOf = options.AsOf,
+            Sources = SourcesOf(snapshot),
+            EvaluatedRules = evaluated.Order(StringComparer.Ordinal).ToList(),
+            NotCheckableRules = notCheckable.Where(p => evaluated.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
         return result;
     }
+
+    /// <summary>Where the snapshot's objects came from, as a report names them: the cluster's address, or the files read.</summary>
+    private static List<string> SourcesOf(KubeSnapshot snapshot) =>
+        snapshot.Source == SnapshotSource.Live
+            ? new List<string> { snapshot.Server ?? snapshot.Context ?? "live cluster" }
+            : snapshot.Origins.Take(20).Append(snapshot.Origins.Count > 20 ? $"and {snapshot.Origins.Count - 20} more" : null).OfType<string>().ToList();
 }

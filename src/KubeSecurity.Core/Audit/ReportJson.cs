@@ -66,7 +66,68 @@ public static class ReportJson
         }
 
         writer.WriteEndArray();
+        WriteCompliance(writer, findings, summary);
         writer.WriteEndObject();
+    }
+
+    // Per framework: the score and every control's status, with the resources that failed it (findings are listed above, once).
+    private static void WriteCompliance(Utf8JsonWriter writer, IReadOnlyList<Finding> findings, AuditSummary? summary)
+    {
+        var frameworks = ComplianceEvaluator.EvaluateAll(findings, summary);
+        if (frameworks.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("compliance");
+        foreach ((Rules.ComplianceFramework framework, List<ComplianceControlResult> controls, ComplianceScore score) in frameworks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("framework", framework.Name);
+            writer.WriteString("title", framework.Title);
+            writer.WriteString("version", framework.Version);
+            if (score.Score is double value)
+            {
+                writer.WriteNumber("score", value);
+            }
+            else
+            {
+                writer.WriteNull("score");
+            }
+
+            writer.WriteNumber("coverage", score.Coverage);
+            writer.WriteNumber("passed", score.Passed);
+            writer.WriteNumber("failed", score.Failed);
+            writer.WriteNumber("notApplicable", score.NotApplicable);
+            writer.WriteNumber("notCheckable", score.NotCheckable);
+            writer.WriteNumber("notEvaluated", score.NotEvaluated);
+            writer.WriteStartArray("controls");
+            foreach (ComplianceControlResult control in controls)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", control.ControlId);
+                writer.WriteString("title", control.Title);
+                writer.WriteString("section", control.Section);
+                writer.WriteString("status", control.Status.ToString());
+                writer.WriteString("reason", control.Reason);
+                if (control.Note is not null)
+                {
+                    writer.WriteString("note", control.Note);
+                }
+
+                writer.WritePropertyName("rules");
+                JsonSerializer.Serialize(writer, control.RuleIds);
+                writer.WriteNumber("findingCount", control.FindingCount);
+                writer.WritePropertyName("resources");
+                JsonSerializer.Serialize(writer, control.Resources);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteSummary(Utf8JsonWriter writer, AuditSummary summary)
@@ -84,6 +145,13 @@ public static class ReportJson
         JsonSerializer.Serialize(writer, summary.ByCategory);
         writer.WritePropertyName("skippedAreas");
         JsonSerializer.Serialize(writer, summary.SkippedAreas);
+        if (summary.AsOf is DateTimeOffset asOf)
+        {
+            writer.WriteString("asOf", asOf);
+        }
+
+        writer.WritePropertyName("sources");
+        JsonSerializer.Serialize(writer, summary.Sources);
         writer.WriteEndObject();
     }
 

@@ -33,10 +33,12 @@ public static class ReportWriters
         using var stream = new MemoryStream();
         using (XmlWriter xml = XmlWriter.Create(stream, settings))
         {
+            var compliance = ComplianceEvaluator.EvaluateAll(findings, summary);
+            int controls = compliance.Sum(c => c.Controls.Count), failedControls = compliance.Sum(c => c.Score.Failed);
             xml.WriteStartElement("testsuites");
             xml.WriteAttributeString("name", "KubeSecurity");
-            xml.WriteAttributeString("tests", findings.Count.ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("failures", findings.Count(f => f.Severity >= Severity.Low).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("tests", (findings.Count + controls).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("failures", (findings.Count(f => f.Severity >= Severity.Low) + failedControls).ToString(CultureInfo.InvariantCulture));
             if (summary is not null)
             {
                 xml.WriteAttributeString("time", summary.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
@@ -64,6 +66,43 @@ public static class ReportWriters
                     else
                     {
                         xml.WriteElementString("system-out", f.Message);
+                    }
+
+                    xml.WriteEndElement();
+                }
+
+                xml.WriteEndElement();
+            }
+
+            // A suite per framework, a test case per control: failed controls fail, the undecided are skipped with the reason.
+            foreach ((Rules.ComplianceFramework framework, List<ComplianceControlResult> results, ComplianceScore score) in compliance)
+            {
+                xml.WriteStartElement("testsuite");
+                xml.WriteAttributeString("name", $"{framework.Title} {framework.Version}");
+                xml.WriteAttributeString("tests", results.Count.ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString("failures", score.Failed.ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString("skipped", (score.NotApplicable + score.NotCheckable + score.NotEvaluated).ToString(CultureInfo.InvariantCulture));
+                foreach (ComplianceControlResult control in results)
+                {
+                    xml.WriteStartElement("testcase");
+                    xml.WriteAttributeString("classname", framework.Name);
+                    xml.WriteAttributeString("name", $"{control.ControlId} {control.Title}");
+                    switch (control.Status)
+                    {
+                        case ComplianceStatus.Failed:
+                            xml.WriteStartElement("failure");
+                            xml.WriteAttributeString("type", "Failed");
+                            xml.WriteAttributeString("message", control.Reason);
+                            xml.WriteString(string.Join("\n", control.Resources));
+                            xml.WriteEndElement();
+                            break;
+                        case ComplianceStatus.Passed:
+                            break;
+                        default:
+                            xml.WriteStartElement("skipped");
+                            xml.WriteAttributeString("message", $"{control.Status}: {control.Reason}");
+                            xml.WriteEndElement();
+                            break;
                     }
 
                     xml.WriteEndElement();

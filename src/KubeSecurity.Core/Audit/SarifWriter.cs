@@ -60,6 +60,12 @@ public static class SarifWriter
             writer.WriteStartArray("tags");
             writer.WriteStringValue("security");
             writer.WriteStringValue(rule?.Category ?? sample.Category);
+            // The framework controls the rule decides ("CIS 5.1.3", "PSS Baseline/Privileged"), so code scanning can filter by them.
+            foreach (string tag in Rules.ComplianceFrameworks.TagsOf(id))
+            {
+                writer.WriteStringValue(tag);
+            }
+
             writer.WriteEndArray();
             writer.WriteString("security-severity", SecuritySeverity(rule?.Severity ?? sample.Severity));
             writer.WriteEndObject();

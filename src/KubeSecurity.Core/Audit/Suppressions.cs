@@ -26,6 +26,9 @@ public sealed record Suppression(string RuleId, string Resource, string Justific
         rulePattern.IsMatch(finding.RuleId) && resourcePattern.IsMatch(finding.Resource.ToString())
         && (Context == "*" || (finding.Context is not null && contextPattern.IsMatch(finding.Context)));
 
+    /// <summary>Whether the rule pattern takes in a rule id (for -IncludeRule/-ExcludeRule, which name rules only).</summary>
+    public bool MatchesRule(string ruleId) => rulePattern.IsMatch(ruleId);
+
     private static Regex Glob(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

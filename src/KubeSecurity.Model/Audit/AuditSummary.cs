@@ -20,6 +20,18 @@ public sealed record AuditSummary(
     /// <summary>How many findings fail the gate: at or above <see cref="FailOn"/> (only those new since the baseline with -Baseline).</summary>
     public int FailingCount { get; init; }
 
+    /// <summary>The moment findings were judged against (-AsOf; the audit's start otherwise): expiry and staleness depend on it.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>Where the audited objects came from: manifest files, a saved snapshot, or the cluster's address.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = Array.Empty<string>();
+
+    /// <summary>The rules this audit ran, after -Category, -IncludeRule, -ExcludeRule, -MinimumSeverity and -RestrictedPodSecurity: a rule not listed here said nothing either way.</summary>
+    public IReadOnlyList<string> EvaluatedRules { get; init; } = Array.Empty<string>();
+
+    /// <summary>Rules that ran but could not decide, by rule id, with the reason (a control-plane component not visible, no kubelet configuration).</summary>
+    public IReadOnlyDictionary<string, string> NotCheckableRules { get; init; } = new Dictionary<string, string>();
+
     /// <summary>True when the audit had a gate and findings fail it; false when it passed; null without a gate.</summary>
     public bool? GateFailed => FailOn is null ? null : FailingCount > 0;
 

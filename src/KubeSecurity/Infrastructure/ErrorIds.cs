@@ -47,5 +47,6 @@ internal static class ErrorIds
     public const string FindingFromOtherContext = "FindingFromOtherContext";
     public const string ReportFormatUnknown = "ReportFormatUnknown";
     public const string ReportInputEmpty = "ReportInputEmpty";
+    public const string ComplianceInputEmpty = "ComplianceInputEmpty";
     public const string KindNotRecognized = "KindNotRecognized";
 }
