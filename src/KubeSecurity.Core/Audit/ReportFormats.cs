@@ -21,6 +21,12 @@ public sealed class ReportInput
 
     public string ToolVersion { get; init; } = "0.0.0";
 
+    /// <summary>For HTML: the findings of an earlier JSON report, to mark what is new and list what was fixed.</summary>
+    public IReadOnlyList<Finding>? Baseline { get; set; }
+
+    /// <summary>Where <see cref="Baseline"/> came from.</summary>
+    public string? BaselineSource { get; set; }
+
     public bool IsEmpty => Findings.Count + Summaries.Count + Certificates.Count == 0;
 }
 
@@ -29,7 +35,7 @@ public static class ReportFormats
 {
     private static readonly Dictionary<string, Func<ReportInput, string>> Renderers = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Html"] = input => HtmlReportWriter.Write(input.Findings, AuditSummaries.Combine(input.Summaries)),
+        ["Html"] = input => HtmlReportWriter.Write(input.Findings, AuditSummaries.Combine(input.Summaries), new HtmlReportOptions { Baseline = input.Baseline, BaselineSource = input.BaselineSource }),
         ["Json"] = input => ToText(stream => ReportJson.Write(stream, input.Findings, AuditSummaries.Combine(input.Summaries), input.Summaries)),
         ["Sarif"] = input => ToText(stream => SarifWriter.Write(stream, input.Findings, Origins(input.Snapshot), input.BaseDirectory, input.ToolVersion)),
         ["Csv"] = input => ReportWriters.Csv(input.Findings),

@@ -64,6 +64,11 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
     [Parameter]
     public KubeSnapshot? Snapshot { get; set; }
 
+    /// <summary>For HTML: an earlier JSON report; findings not in it are marked new and its findings no longer found are listed as fixed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Baseline { get; set; }
+
     /// <summary>Write a report even when no finding or summary arrived (a clean run of a Test-Kube* cmdlet).</summary>
     [Parameter]
     public SwitchParameter AllowEmpty { get; set; }
@@ -105,6 +110,20 @@ public sealed class ExportKubeSecurityReportCommand : KubeCmdletBase
             BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
             ToolVersion = typeof(Finding).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         };
+        if (Baseline is not null)
+        {
+            try
+            {
+                report.Baseline = ReportJson.ReadFindings(ReadTextFile(Baseline), Baseline);
+                report.BaselineSource = System.IO.Path.GetFileName(Baseline);
+                WriteVerbose($"Compared with the {report.Baseline.Count} finding(s) of the baseline {Baseline}.");
+            }
+            catch (InvalidDataException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.BaselineInvalid, ErrorCategory.InvalidData, Baseline));
+            }
+        }
+
         if (format is null && Target is string target)
         {
             format = ReportFormats.FromExtension(target);
