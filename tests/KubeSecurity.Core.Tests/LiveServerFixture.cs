@@ -28,9 +28,23 @@ internal static class LiveServer
         }
     }
 
+    /// <summary>What each demo node's kubelet answers at /configz (samples/demo-kubelet-configz), by node.</summary>
+    public static Dictionary<string, JsonObject> DemoKubeletConfigz() =>
+        Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "samples", "demo-kubelet-configz"), "*.json")
+            .ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => (JsonObject)JsonNode.Parse(File.ReadAllText(f))!["kubeletconfig"]!.DeepClone());
+
     public static async Task<(KubeApiTestServer Server, string Kubeconfig)> StartAsync(IEnumerable<JsonObject>? objects = null)
     {
         KubeApiTestServer server = await KubeApiTestServer.StartAsync(objects ?? DemoObjects());
+        if (objects is null)
+        {
+            // The demo cluster's nodes answer /configz as the samples say.
+            foreach ((string node, JsonObject configuration) in DemoKubeletConfigz())
+            {
+                server.KubeletConfigz[node] = configuration;
+            }
+        }
+
         string kubeconfig = server.WriteKubeconfig(Path.Combine(TestPaths.TempDirectory(), "kubeconfig"));
         return (server, kubeconfig);
     }

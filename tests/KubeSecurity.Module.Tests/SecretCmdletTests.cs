@@ -69,8 +69,11 @@ public class SecretCmdletTests
         Finding missing = Of<Finding>(session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", Path.Combine(dir, "apiserver.yaml"))).Single();
         Assert.Equal("KSEC-ENC-001", missing.RuleId);
         Assert.Equal("kube-apiserver-cp1", missing.Name);
-        session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", ModuleSession.DemoCluster);
+        session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", Path.Combine(ModuleSession.DemoCluster, "payments.yaml"));
         Assert.Contains(session.Warnings, w => w.Contains("No kube-apiserver pod", StringComparison.Ordinal));
+        // The demo's API server names its configuration file, which only the control-plane node holds: said, not passed.
+        Assert.Empty(session.Run("Test-KubeEncryptionConfiguration -Path $args[0]", ModuleSession.DemoCluster));
+        Assert.Contains(session.Warnings, w => w.Contains("/etc/kubernetes/encryption/config.yaml", StringComparison.Ordinal) && w.Contains("not checked", StringComparison.Ordinal));
     }
 
     private static IEnumerable<JsonObject> LiveSecrets()

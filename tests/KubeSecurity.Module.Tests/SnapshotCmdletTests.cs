@@ -17,7 +17,7 @@ public class SnapshotCmdletTests
         Assert.Equal(SnapshotSource.Files, snapshot.Source);
         Assert.Equal(8, snapshot.Counts["Namespace"]);
         Assert.Equal(new[] { "Certificate" }, snapshot.UnknownKinds);
-        Assert.Equal(12, snapshot.Origins.Count);
+        Assert.Equal(13, snapshot.Origins.Count);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public class SnapshotCmdletTests
         KubeSnapshot wildcard = (KubeSnapshot)session.Run("Get-KubeSnapshot -Path ([System.IO.Path]::Combine($args[0], 'p*.yaml'))", ModuleSession.DemoCluster).Single().BaseObject;
 
         Assert.Empty(session.Errors);
-        Assert.Equal(12, piped.Origins.Count);
+        Assert.Equal(13, piped.Origins.Count);
         Assert.Equal(new[] { "payments.yaml" }, wildcard.Origins.Select(Path.GetFileName));
     }
 

@@ -220,9 +220,34 @@ spec:
     }
 
     It 'says a control plane it cannot see is not checkable rather than passing it' {
-        $finding = @(Test-KubeControlPlane -Path $demo)
+        $finding = @(Test-KubeControlPlane -Path (Join-Path $demo 'payments.yaml'))
         $finding.RuleId | Should -Be @('KSEC-CP-001')
         $finding[0].Message | Should -Match 'not checkable'
+    }
+
+    It 'shows the audit through the compliance frameworks, from the pipeline or by auditing itself' {
+        $controls = Invoke-KubeSecurityAudit -Path $demo -AsOf 2026-12-20 | Get-KubeComplianceReport -Framework CIS
+        $scores = @($controls | Where-Object { $_ -is [KubeSecurity.Model.ComplianceScore] })
+        $scores.Count | Should -Be 1
+        $cis = $controls | Where-Object { $_ -is [KubeSecurity.Model.ComplianceControlResult] }
+        $cis.Count | Should -Be 130
+        ($cis | Where-Object ControlId -eq '2.2').Status | Should -Be 'Failed'
+        ($cis | Where-Object ControlId -eq '2.2').Resources | Should -Be @('Pod/kube-system/etcd-cp-1')
+        ($cis | Where-Object ControlId -eq '1.2.8').Status | Should -Be 'Passed'
+        ($cis | Where-Object ControlId -eq '1.1.1').Status | Should -Be 'NotCheckable'
+        ($cis | Where-Object ControlId -eq '5.2.6').Status | Should -Be 'NotEvaluated'
+        $scores[0].Failed | Should -Be @($cis | Where-Object Status -eq 'Failed').Count
+
+        $restricted = Get-KubeComplianceReport -Path $demo -AsOf 2026-12-20 -Framework PSS -RestrictedPodSecurity -Summary
+        $restricted.NotEvaluated | Should -Be 0
+        $restricted.Controls | Should -Be 17
+    }
+
+    It 'fails exactly the planted controls of the demo control plane' {
+        (Test-KubeControlPlane -Path $demo).RuleId | Sort-Object | Should -Be @('KSEC-CP-002', 'KSEC-CP-017', 'KSEC-CP-035', 'KSEC-CP-039')
+        $checks = Test-KubeControlPlane -Path $demo -IncludePassed
+        ($checks | Where-Object Status -eq 'NotCheckable') | Should -BeNullOrEmpty
+        ($checks | Where-Object Status -eq 'Pass').Count | Should -Be ($checks.Count - 4)
     }
 }
 

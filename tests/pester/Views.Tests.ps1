@@ -88,9 +88,9 @@ Describe 'Table views at 120 columns' {
 Describe 'List views' {
     It 'shows the audit summary after the findings with readable counts and the gate' {
         $text = $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 -FailOn Critical -ErrorAction SilentlyContinue | Out-Rendered
-        $text | Should -Match 'BySeverity\s*:\s*Critical=13, High=56'
+        $text | Should -Match 'BySeverity\s*:\s*Critical=14, High=65'
         $text | Should -Not -Match '\{\[Critical'
-        $text | Should -Match 'Gate\s*:\s*FAILED: 13 finding\(s\) at or above Critical'
+        $text | Should -Match 'Gate\s*:\s*FAILED: 14 finding\(s\) at or above Critical'
     }
 
     It 'shows a generated certificate without its PEM or key' {

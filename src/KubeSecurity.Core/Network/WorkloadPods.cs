@@ -95,7 +95,8 @@ internal static class WorkloadPods
         foreach (JsonElement owner in refs.EnumerateArray())
         {
             string? name = JsonRead.String(owner, "name");
-            if (name is null)
+            // A mirror pod's owner is its Node, not a workload: the pod stands for itself.
+            if (name is null || JsonRead.String(owner, "kind") == "Node")
             {
                 continue;
             }

@@ -149,6 +149,11 @@ public static class WorkloadIdentityAnalyzer
     /// </summary>
     private static (bool Mounted, string How) TokenMount(PodSpecSite site, KubeObject? account)
     {
+        if (site.IsStaticPod)
+        {
+            return (false, "none: a static pod (mirror pod) gets no service-account token");
+        }
+
         foreach (JsonElement volume in JsonRead.Array(site.Spec, "volumes"))
         {
             if (JsonRead.Array(JsonRead.Property(volume, "projected"), "sources").Any(s => JsonRead.Property(s, "serviceAccountToken").ValueKind == JsonValueKind.Object))

@@ -211,7 +211,7 @@ public static partial class SecretAnalyzer
     private static void UnneededTokens(KubeSnapshot snapshot, RbacPolicy policy, List<PodSpecSite> sites, SecretReviewResult result)
     {
         var accounts = snapshot.OfKind("ServiceAccount").ToDictionary(a => (a.Namespace ?? "default", a.Name));
-        foreach (PodSpecSite site in sites)
+        foreach (PodSpecSite site in sites.Where(s => !s.IsStaticPod))
         {
             bool? podSetting = site.Spec.TryGetProperty("automountServiceAccountToken"u8, out JsonElement p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : null;
             bool? accountSetting = accounts.TryGetValue((site.Namespace, site.ServiceAccount), out KubeObject? account)

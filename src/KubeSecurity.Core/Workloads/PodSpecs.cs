@@ -11,6 +11,12 @@ public sealed record PodSpecSite(KubeObject Owner, JsonElement Spec, string Path
 
     public string ServiceAccount => JsonRead.String(Spec, "serviceAccountName") ?? JsonRead.String(Spec, "serviceAccount") ?? "default";
 
+    /// <summary>
+    /// A static pod, seen through the mirror pod its kubelet creates: it cannot refer to API objects,
+    /// so it gets no service-account token (the ServiceAccount admission plugin leaves mirror pods alone).
+    /// </summary>
+    public bool IsStaticPod => Owner.Kind == "Pod" && Owner.Annotations.ContainsKey("kubernetes.io/config.mirror");
+
     /// <summary>Every container (init, regular, ephemeral) with its JSON path.</summary>
     public IEnumerable<(JsonElement Container, string Path, string Name)> Containers()
     {
@@ -63,7 +69,9 @@ public static class PodSpecs
         return sites;
     }
 
+    // A mirror pod (a static pod the kubelet shows) is owned by its Node, which holds no pod
+    // template: the pod itself is where its settings live, so it is analysed as a pod.
     private static bool HasOwner(KubeObject o) =>
         o.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("ownerReferences"u8, out JsonElement refs)
-        && refs.ValueKind == JsonValueKind.Array && refs.GetArrayLength() > 0;
+        && refs.ValueKind == JsonValueKind.Array && refs.EnumerateArray().Any(r => JsonRead.String(r, "kind") != "Node");
 }

@@ -71,7 +71,8 @@ public sealed class TestKubeEncryptionConfigurationCommand : SnapshotInputCmdlet
 
         foreach (string path in paths.Distinct(StringComparer.Ordinal))
         {
-            WriteVerbose($"The API server reads its encryption configuration from {path}; review that file with -ConfigurationPath on the control-plane host.");
+            // A warning, not verbose text: no finding here does not mean the providers were checked.
+            WriteWarning($"The API server encrypts with the configuration in {path}, on the control-plane node: its providers are not visible from the cluster, so they are not checked. Run Test-KubeEncryptionConfiguration -ConfigurationPath {path} on that host.");
         }
 
         WriteObject(findings, enumerateCollection: true);

@@ -47,7 +47,26 @@ public class AuditTests
         { "DEMO-SEC-7", "KSEC-SEC-010", "old-catalog" },
         { "DEMO-POD-1", "KSEC-POD-003", "node-exporter" }, { "DEMO-POD-2", "KSEC-POD-004", "debug-shell" }, { "DEMO-POD-3", "KSEC-POD-015", "old-catalog" },
         { "DEMO-POD-4", "KSEC-POD-023", "cart" }, { "DEMO-POD-5", "KSEC-POD-019", "monitoring" }, { "DEMO-POD-6", "KSEC-POD-026", "policy-guard" },
+        { "DEMO-CP-1", "KSEC-CP-002", "kube-apiserver-cp-1" }, { "DEMO-CP-2", "KSEC-CP-017", "kube-apiserver-cp-1" }, { "DEMO-CP-3", "KSEC-CP-035", "kube-controller-manager-cp-1" },
+        { "DEMO-CP-4", "KSEC-CP-039", "etcd-cp-1" }, { "DEMO-KUBELET-1", "KSEC-KUBELET-005", "kubelet-config" },
     };
+
+    [Fact]
+    public void The_demo_control_plane_fails_only_its_planted_controls()
+    {
+        List<string> failed = DemoAudit.Value.Findings.Where(f => f.Category is "ControlPlane" or "Kubelet").Select(f => f.RuleId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "KSEC-CP-002", "KSEC-CP-017", "KSEC-CP-035", "KSEC-CP-039", "KSEC-KUBELET-005" }, failed);
+    }
+
+    [Fact]
+    public void Static_pods_are_analysed_as_pods_and_get_no_service_account_token()
+    {
+        List<Finding> findings = DemoAudit.Value.Findings.Where(f => f.Name == "etcd-cp-1").ToList();
+        Assert.Contains(findings, f => f.RuleId == WorkloadRules.HostPath && f.Kind == "Pod");
+        Assert.DoesNotContain(findings, f => f.RuleId is SecretRules.UnneededTokenMount or RbacRules.WorkloadIdentityAdmin);
+        // The mirror pods' owner is their Node, which is not a workload.
+        Assert.DoesNotContain(DemoAudit.Value.Findings, f => f.Kind == "Node" && f.Namespace is not null);
+    }
 
     [Theory]
     [MemberData(nameof(PlantedProblems))]

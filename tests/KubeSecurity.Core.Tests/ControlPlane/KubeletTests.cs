@@ -125,4 +125,22 @@ public class KubeletTests
         Assert.Null(KubeletConfigurations.Read("a: [unclosed", "broken.yaml", problems));
         Assert.Contains(problems, p => p.StartsWith("broken.yaml is not valid YAML", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_demo_cluster_live_shows_the_planted_kubelet_problems_of_each_node()
+    {
+        (KubeSecurity.TestApiServer.KubeApiTestServer server, string kubeconfig) = await LiveServer.StartAsync();
+        await using (server)
+        {
+            using var connection = Live.KubeConnection.Open(new Live.LiveConnectionOptions { KubeconfigPath = kubeconfig });
+            KubeSnapshot live = await new Live.LiveSnapshotCollector(connection, new Live.LiveSnapshotOptions { Kinds = new[] { "Node", "ConfigMap" }, KubeletConfigz = true, InitialRetryDelay = TimeSpan.FromMilliseconds(10) }).CollectAsync(CancellationToken.None);
+            var problems = new List<string>();
+            List<ControlCheck> results = KubeletAnalyzer.Check(KubeletConfigurations.Find(live, problems));
+
+            // DEMO-KUBELET-1: the read-only port on every node; DEMO-KUBELET-2: anonymous requests on worker-2 alone.
+            Assert.Equal(new[] { "cp-1", "kubelet-config", "worker-1", "worker-2" }, results.Where(r => r.RuleId == "KSEC-KUBELET-005" && r.Status == ControlStatus.Fail).Select(r => r.Pod!.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("worker-2", Assert.Single(results, r => r.RuleId == "KSEC-KUBELET-002" && r.Status == ControlStatus.Fail).Pod!.Name);
+            Assert.Empty(problems);
+        }
+    }
 }
