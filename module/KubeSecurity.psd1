@@ -40,6 +40,7 @@
         'Remove-KubeRbacBinding'
         'Get-KubeNetworkPolicyCoverage'
         'Test-KubeNetworkConnectivity'
+        'Get-KubeAttackPath'
         'Get-KubeComplianceReport'
         'Get-KubeConnectivityMap'
         'New-KubeNetworkPolicy'

@@ -15,7 +15,7 @@ public class LayeringTests
     // Folders that the analyses build on; none of them may reach into an analysis area.
     private static readonly string[] Foundations = { "Diagnostics", "Rules", "Credentials", "Snapshots", "Selectors" };
 
-    private static readonly string[] AnalysisAreas = { "Certificates", "Rbac", "Network", "Secrets", "Workloads", "ControlPlane", "AuditLog", "Audit", "Repair" };
+    private static readonly string[] AnalysisAreas = { "Certificates", "Rbac", "Network", "Secrets", "Workloads", "ControlPlane", "AttackPaths", "AuditLog", "Audit", "Repair" };
 
     private static readonly Lazy<Dictionary<string, HashSet<string>>> Graph = new(BuildGraph);
 

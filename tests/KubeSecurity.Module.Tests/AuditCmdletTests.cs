@@ -15,7 +15,7 @@ public class AuditCmdletTests
         PSObject[] output = session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20'", ModuleSession.DemoCluster).ToArray();
         Assert.IsType<AuditSummary>(output[^1].BaseObject);
         Assert.All(output[..^1], o => Assert.IsType<Finding>(o.BaseObject));
-        Assert.Equal(7, ((AuditSummary)output[^1].BaseObject).Areas.Count);
+        Assert.Equal(8, ((AuditSummary)output[^1].BaseObject).Areas.Count);
 
         session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' | Export-KubeSecurityReport -Format Json -Path $args[1]", ModuleSession.DemoCluster, report);
         Assert.True(File.Exists(report));

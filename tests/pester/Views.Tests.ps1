@@ -34,6 +34,8 @@ Describe 'Table views at 120 columns' {
         @{ Name = 'Test-KubeControlPlane'; Script = { $snapshot | Test-KubeControlPlane -IncludePassed } }
         @{ Name = 'Test-KubeKubelet'; Script = { $snapshot | Test-KubeKubelet -IncludePassed -WarningAction SilentlyContinue } }
         @{ Name = 'Get-KubeComplianceReport'; Script = { $snapshot | Get-KubeComplianceReport -AsOf 2026-12-20 -WarningAction SilentlyContinue } }
+        @{ Name = 'Get-KubeAttackPath'; Script = { $snapshot | Get-KubeAttackPath -To cluster-admin, node -WarningAction SilentlyContinue } }
+        @{ Name = 'Get-KubeAttackPath -ChokePoints'; Script = { $snapshot | Get-KubeAttackPath -ChokePoints -WarningAction SilentlyContinue } }
         @{ Name = 'Get-KubeSecurityRule'; Script = { Get-KubeSecurityRule } }
     ) {
         param($Name, $Script)
@@ -88,9 +90,9 @@ Describe 'Table views at 120 columns' {
 Describe 'List views' {
     It 'shows the audit summary after the findings with readable counts and the gate' {
         $text = $snapshot | Invoke-KubeSecurityAudit -AsOf 2026-12-20 -FailOn Critical -ErrorAction SilentlyContinue | Out-Rendered
-        $text | Should -Match 'BySeverity\s*:\s*Critical=14, High=65'
+        $text | Should -Match 'BySeverity\s*:\s*Critical=19, High=74'
         $text | Should -Not -Match '\{\[Critical'
-        $text | Should -Match 'Gate\s*:\s*FAILED: 14 finding\(s\) at or above Critical'
+        $text | Should -Match 'Gate\s*:\s*FAILED: 19 finding\(s\) at or above Critical'
     }
 
     It 'shows a generated certificate without its PEM or key' {

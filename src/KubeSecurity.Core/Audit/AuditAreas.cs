@@ -34,6 +34,11 @@ public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, Ca
 
     /// <summary>The RBAC policy of the snapshot, built on first use (RBAC and Secrets both need it).</summary>
     public RbacPolicy Policy => policy ??= RbacPolicy.Build(Snapshot, Options.DefaultRbac, CancellationToken);
+
+    private NetworkModel? network;
+
+    /// <summary>The network model of the snapshot, built on first use (Network and AttackPaths both need it).</summary>
+    public NetworkModel Network => network ??= NetworkModel.Build(Snapshot, null, CancellationToken);
 }
 
 /// <summary>
@@ -65,7 +70,7 @@ public static class AuditAreas
         new[] { "Namespace", "Pod", "Node", "NetworkPolicy", "Ingress", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
         context =>
         {
-            NetworkModel model = NetworkModel.Build(context.Snapshot, null, context.CancellationToken);
+            NetworkModel model = context.Network;
             return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model, context.Snapshot), model.Problems.Select(p => p.ToString()).ToList());
         });
 
@@ -94,8 +99,12 @@ public static class AuditAreas
             return new AreaOutcome(Core.ControlPlane.KubeletAnalyzer.Findings(checks, context.Snapshot.Cluster ?? context.Snapshot.Context ?? "input"), problems) { NotCheckable = NotCheckableOf(checks) };
         });
 
+    public static AuditArea AttackPaths { get; } = new("AttackPaths", AttackPathRules.Category,
+        RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Node", "Namespace", "Service", "Ingress", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }).Concat(WorkloadKinds.All).Distinct(StringComparer.Ordinal).ToArray(),
+        context => new AreaOutcome(Core.AttackPaths.AttackPathAnalyzer.Analyze(context.Snapshot, context.Policy, context.Network, context.CancellationToken), Array.Empty<string>()));
+
     /// <summary>Every area, in the order an audit runs them.</summary>
-    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane, Kubelet };
+    public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane, Kubelet, AttackPaths };
 
     /// <summary>The categories a user can choose (-Category): each area's, and Coverage.</summary>
     public static IReadOnlyList<string> Categories { get; } = All.Select(a => a.Category).Append(CoverageCategory).ToArray();

@@ -58,6 +58,7 @@ public static class HtmlReportWriter
         Header(html, findings, summary, options, isNew, fixedSince, fleet);
         Chart(html, findings);
         TopFixList(html, findings);
+        AttackPathList(html, findings);
         Compliance(html, findings, summary);
         if (options.Baseline is not null)
         {
@@ -75,7 +76,8 @@ public static class HtmlReportWriter
         ".sev{color:#fff;border-radius:3px;padding:0 .4rem;font-weight:600}td.s{white-space:nowrap}.legend span{display:inline-block;margin-right:1rem;font-size:.85rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}" +
         ".meta{color:#555}details summary{cursor:pointer}#controls,#pages{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1rem;align-items:center}.new{background:#1a7f37;color:#fff;border-radius:3px;padding:0 .3rem;font-size:.75rem;margin-left:.3rem}" +
         ".group{border:1px solid #ddd;border-radius:4px;margin:.4rem 0;padding:.3rem .6rem}.group>summary{font-weight:600}.count{color:#555;font-weight:400}.Passed{color:#1a7f37}.Failed{color:#b00020;font-weight:600}.NotCheckable,.NotEvaluated,.NotApplicable{color:#666}" +
-        "table.compact td,table.compact th{font-size:.85rem;padding:.2rem .4rem}";
+        "table.compact td,table.compact th{font-size:.85rem;padding:.2rem .4rem}" +
+        ".chain{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem;margin:.3rem 0 .8rem}.hop{border:1px solid #999;border-radius:4px;padding:.1rem .4rem;font-size:.85rem;background:#fafafa}.arrow{color:#b00020;font-weight:700}";
 
     private static void Header(StringBuilder html, IReadOnlyList<Finding> findings, AuditSummary? summary, HtmlReportOptions options, bool[] isNew, List<Finding> fixedSince, bool fleet)
     {
@@ -130,6 +132,37 @@ public static class HtmlReportWriter
         foreach (FixSuggestion fix in fixes)
         {
             html.Append(CultureInfo.InvariantCulture, $"<li data-count=\"{fix.FindingCount}\"><strong>{E(fix.Change)}</strong> <span class=\"count\">— removes {fix.FindingCount} finding(s), up to {fix.HighestSeverity} ({E(string.Join(", ", fix.RuleIds))})</span></li>");
+        }
+
+        html.Append("</ol>");
+    }
+
+    /// <summary>How many attack paths the report draws.</summary>
+    public const int TopPathCount = 10;
+
+    // The attack paths the audit found (KSEC-PATH-*), most severe and shortest first, each drawn as its chain of hops.
+    private static void AttackPathList(StringBuilder html, IReadOnlyList<Finding> findings)
+    {
+        List<Finding> paths = findings.Where(f => f.Category == AttackPathRules.Category && f.Evidence.ContainsKey("Path"))
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Evidence.TryGetValue("Steps", out string? steps) && int.TryParse(steps, out int n) ? n : int.MaxValue).ThenBy(f => f.Evidence["Path"], StringComparer.Ordinal)
+            .Take(TopPathCount).ToList();
+        if (paths.Count == 0)
+        {
+            return;
+        }
+
+        int total = findings.Count(f => f.Category == AttackPathRules.Category);
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Attack paths</h2><p class=\"meta\">The {paths.Count} most severe of {total}; Get-KubeAttackPath -ChokePoints ranks the changes that cut them.</p><ol id=\"attackpaths\">");
+        foreach (Finding path in paths)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li data-rule=\"{E(path.RuleId)}\"><span class=\"sev\" style=\"background:{Colors[path.Severity]}\">{path.Severity}</span> <strong>{E(path.Title)}</strong><div class=\"chain\">");
+            string[] hops = path.Evidence["Path"].Split(" -> ");
+            for (int i = 0; i < hops.Length; i++)
+            {
+                html.Append(i == 0 ? string.Empty : "<span class=\"arrow\">→</span>").Append("<span class=\"hop\">").Append(E(hops[i])).Append("</span>");
+            }
+
+            html.Append("</div></li>");
         }
 
         html.Append("</ol>");

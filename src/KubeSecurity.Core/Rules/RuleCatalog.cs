@@ -12,7 +12,7 @@ public static class RuleCatalog
 
     static RuleCatalog()
     {
-        foreach (SecurityRule rule in CoverageRules.All.Concat(CertificateRules.All).Concat(CsrRules.All).Concat(RotationRules.All).Concat(RbacRules.All).Concat(NetworkRules.All).Concat(SecretRules.All).Concat(EncryptionRules.All).Concat(WorkloadRules.All).Concat(AuditLogRules.All).Concat(ControlPlaneRules.All).Concat(KubeletRules.All))
+        foreach (SecurityRule rule in CoverageRules.All.Concat(CertificateRules.All).Concat(CsrRules.All).Concat(RotationRules.All).Concat(RbacRules.All).Concat(NetworkRules.All).Concat(SecretRules.All).Concat(EncryptionRules.All).Concat(WorkloadRules.All).Concat(AuditLogRules.All).Concat(ControlPlaneRules.All).Concat(KubeletRules.All).Concat(AttackPathRules.All))
         {
             Register(SeverityRanges.Apply(rule));
         }

@@ -27,6 +27,7 @@ internal static class ErrorIds
     public const string RbacObjectInvalid = "RbacObjectInvalid";
     public const string InvalidSubject = "InvalidSubject";
     public const string InvalidRbacTarget = "InvalidRbacTarget";
+    public const string InvalidAttackQuery = "InvalidAttackQuery";
     public const string AuditLogLineInvalid = "AuditLogLineInvalid";
     public const string AuditLogUnreadable = "AuditLogUnreadable";
     public const string BindingSubjectNotFound = "BindingSubjectNotFound";

@@ -30,7 +30,7 @@ public class AuditTests
         AuditSummary summary = result.Summary!;
         Assert.Equal(result.Findings.Count, summary.Total);
         Assert.Equal(summary.Total, summary.BySeverity.Values.Sum());
-        Assert.Equal(new[] { "Certificates", "RBAC", "Network", "Secrets", "Workloads", "ControlPlane", "Kubelet" }, summary.Areas);
+        Assert.Equal(new[] { "Certificates", "RBAC", "Network", "Secrets", "Workloads", "ControlPlane", "Kubelet", "AttackPaths" }, summary.Areas);
         Assert.Equal(result.Findings.OrderByDescending(f => f.Severity).Select(f => f.Severity), result.Findings.Select(f => f.Severity));
     }
 
@@ -49,6 +49,7 @@ public class AuditTests
         { "DEMO-POD-4", "KSEC-POD-023", "cart" }, { "DEMO-POD-5", "KSEC-POD-019", "monitoring" }, { "DEMO-POD-6", "KSEC-POD-026", "policy-guard" },
         { "DEMO-CP-1", "KSEC-CP-002", "kube-apiserver-cp-1" }, { "DEMO-CP-2", "KSEC-CP-017", "kube-apiserver-cp-1" }, { "DEMO-CP-3", "KSEC-CP-035", "kube-controller-manager-cp-1" },
         { "DEMO-CP-4", "KSEC-CP-039", "etcd-cp-1" }, { "DEMO-KUBELET-1", "KSEC-KUBELET-005", "kubelet-config" },
+        { "DEMO-PATH-1", "KSEC-PATH-001", "media-proxy" },
     };
 
     [Fact]

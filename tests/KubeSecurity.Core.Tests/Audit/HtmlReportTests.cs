@@ -135,6 +135,8 @@ public class HtmlReportTests
         Assert.Contains($"<td>{audit.Findings[0].Resource}</td>", rendered, StringComparison.Ordinal);
         Assert.Contains("How to fix: </strong>", rendered, StringComparison.Ordinal);
         Assert.Contains("id=\"topfixes\"", rendered, StringComparison.Ordinal);
+        // The planted attack path is drawn hop by hop.
+        Assert.Contains("<span class=\"hop\">Deployment/shop/media-proxy</span><span class=\"arrow\">→</span><span class=\"hop\">Node/worker-1</span>", rendered, StringComparison.Ordinal);
         Assert.Contains("<tr data-framework=\"CIS\">", rendered, StringComparison.Ordinal);
         Assert.Contains("judged as of 2026-12-20 00:00 UTC", rendered, StringComparison.Ordinal);
         Assert.Contains("Source: samples/demo-cluster", rendered, StringComparison.Ordinal);
