@@ -277,13 +277,13 @@ public sealed class AttackGraph
             return Internet;
         }
 
-        if (placement.ContainsKey(from) || IsIdentity(from) || from.StartsWith("Node/", StringComparison.Ordinal))
+        if (placement.ContainsKey(from) || classes.ContainsKey(from) || IsIdentity(from) || from.StartsWith("Node/", StringComparison.Ordinal))
         {
             return from;
         }
 
         // ns/name names a workload of any kind.
-        List<string> matches = placement.Keys.Where(w => w.EndsWith("/" + from, StringComparison.Ordinal)).ToList();
+        List<string> matches = placement.Keys.Concat(classes.Keys).Distinct(StringComparer.Ordinal).Where(w => w.EndsWith("/" + from, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
@@ -346,7 +346,8 @@ public sealed class AttackGraph
             yield return edge;
         }
 
-        if (placement.ContainsKey(vertex))
+        // A workload the network model knows (from its pods) moves laterally even when its own spec is not in the input.
+        if (classes.ContainsKey(vertex))
         {
             foreach (AttackEdge edge in Lateral(vertex, useful.Value))
             {
