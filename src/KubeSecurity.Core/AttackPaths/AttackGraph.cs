@@ -37,6 +37,7 @@ public sealed class AttackGraph
     public const int DefaultMaxDepth = 8;
 
     private readonly Dictionary<string, List<AttackEdge>> edges = new(StringComparer.Ordinal);
+    private readonly HashSet<(string From, string To, string Technique)> edgeKeys = new();
     private readonly Dictionary<string, PodClass> classes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<EscapePrimitive>> escapes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> tokenOf = new(StringComparer.Ordinal);
@@ -83,7 +84,8 @@ public sealed class AttackGraph
 
         List<string> allNodes = snapshot.OfKind("Node").Select(n => "Node/" + n.Name).ToList();
         var sitesByWorkload = new Dictionary<string, List<PodSpecSite>>(StringComparer.Ordinal);
-        foreach (PodSpecSite site in PodSpecs.Find(snapshot))
+        var placements = WorkloadIdentityAnalyzer.Placements(snapshot, cancellationToken);
+        foreach (PodSpecSite site in placements.Select(p => p.Site))
         {
             string key = site.Owner.ToResourceRef().ToString();
             if (!sitesByWorkload.TryGetValue(key, out List<PodSpecSite>? list))
@@ -108,12 +110,12 @@ public sealed class AttackGraph
         }
 
         // Identities: which account's token each workload carries, and on which nodes its pods run.
-        List<WorkloadIdentity> identities = WorkloadIdentityAnalyzer.Describe(snapshot, policy, (Func<RbacEscalationGraph>?)null, cancellationToken);
         int unplaced = 0;
-        foreach (WorkloadIdentity identity in identities)
+        foreach ((PodSpecSite site, RbacSubject serviceAccount, bool tokenMounted, string tokenMount, IReadOnlyList<string> running) in placements)
         {
-            string workload = identity.Workload.ToString();
-            List<string> nodes = identity.Kind == "DaemonSet" ? allNodes : identity.Nodes.Select(n => "Node/" + n).ToList();
+            var identity = (ServiceAccount: serviceAccount, TokenMounted: tokenMounted, TokenMount: tokenMount);
+            string workload = site.Owner.ToResourceRef().ToString();
+            List<string> nodes = site.Owner.Kind == "DaemonSet" ? allNodes.ToList() : running.Select(n => "Node/" + n).ToList();
             if (nodes.Count == 0)
             {
                 nodes.Add(AnyNode);
@@ -184,7 +186,8 @@ public sealed class AttackGraph
             edges[edge.From] = list = new List<AttackEdge>();
         }
 
-        if (!list.Any(e => e.To == edge.To && e.TechniqueId == edge.TechniqueId))
+        // A set, not a scan of the list: the any-node vertex holds an edge per token-mounting workload.
+        if (edgeKeys.Add((edge.From, edge.To, edge.TechniqueId)))
         {
             list.Add(edge);
         }
@@ -250,21 +253,40 @@ public sealed class AttackGraph
         int bestCost = int.MaxValue;
         foreach (AttackEdge escape in Out(workload).Where(e => e.To.StartsWith("Node/", StringComparison.Ordinal)))
         {
-            foreach (AttackEdge token in Out(escape.To).Where(e => e.TechniqueId == AttackTechniques.NodeTokens && e.FixTarget != workload))
+            // The node's tokens that lead to cluster-admin, cheapest first: the first not of this workload is its best.
+            foreach ((AttackEdge token, AttackEdge admin, int cost) in AdminTokensOn(escape.To))
             {
-                foreach (AttackEdge admin in AdminMove(token.To))
+                if (token.FixTarget == workload)
                 {
-                    int cost = ((1 + 1 + admin.Steps) * 16) + escape.Ease + token.Ease + admin.Ease;
-                    if (cost < bestCost)
-                    {
-                        bestCost = cost;
-                        best = new List<AttackEdge> { escape, token, admin };
-                    }
+                    continue;
                 }
+
+                if (cost + escape.Ease < bestCost)
+                {
+                    bestCost = cost + escape.Ease;
+                    best = new List<AttackEdge> { escape, token, admin };
+                }
+
+                break;
             }
         }
 
         return best is null ? null : Render(workload, query, best);
+    }
+
+    private readonly Dictionary<string, List<(AttackEdge Token, AttackEdge Admin, int Cost)>> adminTokens = new(StringComparer.Ordinal);
+
+    private List<(AttackEdge Token, AttackEdge Admin, int Cost)> AdminTokensOn(string node)
+    {
+        if (!adminTokens.TryGetValue(node, out var found))
+        {
+            found = Out(node).Where(e => e.TechniqueId == AttackTechniques.NodeTokens)
+                .SelectMany(token => AdminMove(token.To).Select(admin => (token, admin, ((1 + 1 + admin.Steps) * 16) + token.Ease + admin.Ease)))
+                .OrderBy(t => t.Item3).ToList();
+            adminTokens[node] = found;
+        }
+
+        return found;
     }
 
     /// <summary>The account whose token a workload's pods carry, if they carry one.</summary>

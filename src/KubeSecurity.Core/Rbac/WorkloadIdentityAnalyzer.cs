@@ -56,6 +56,27 @@ public static class WorkloadIdentityAnalyzer
         return result;
     }
 
+    /// <summary>
+    /// Where each workload runs and whose token its pods carry, without judging the accounts'
+    /// permissions: what the attack graph needs, at a fraction of <see cref="Describe(KubeSnapshot, RbacPolicy, Func{RbacEscalationGraph}?, CancellationToken)"/>'s cost.
+    /// </summary>
+    public static List<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes)> Placements(KubeSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        var accounts = snapshot.OfKind("ServiceAccount").GroupBy(sa => $"{sa.Namespace}/{sa.Name}", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var pods = new PodIndex(snapshot);
+        var result = new List<(PodSpecSite, RbacSubject, bool, string, IReadOnlyList<string>)>();
+        foreach (PodSpecSite site in PodSpecs.Find(snapshot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (bool mounted, string how) = TokenMount(site, accounts.GetValueOrDefault($"{site.Namespace}/{site.ServiceAccount}"));
+            List<string> nodes = pods.Of(site).Select(p => JsonRead.String(JsonRead.Property(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            result.Add((site, RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount), mounted, how, nodes));
+        }
+
+        return result;
+    }
+
     /// <summary>KSEC-RBAC-024 for each workload whose pods carry a token that is, or becomes, cluster-admin.</summary>
     public static IEnumerable<Finding> Findings(IEnumerable<WorkloadIdentity> identities)
     {

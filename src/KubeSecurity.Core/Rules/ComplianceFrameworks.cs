@@ -91,7 +91,7 @@ public static class ComplianceFrameworks
     public static ComplianceFramework Mitre { get; } = new("MITRE", "MITRE ATT&CK for Containers", "ATT&CK v15", "https://attack.mitre.org/matrices/enterprise/containers/",
         "Each control is a technique; Failed means the cluster offers it a foothold that a rule found, Passed only that the mapped rules found none (the technique may still work through what they do not see).", new[]
         {
-            C("T1190", "Exploit Public-Facing Application", "Initial Access", "KSEC-RBAC-014", "KSEC-NET-005"),
+            C("T1190", "Exploit Public-Facing Application", "Initial Access", "KSEC-RBAC-014", "KSEC-NET-005", AttackPathRules.ExposedToClusterAdmin, AttackPathRules.ExposedToNodeRoot),
             C("T1133", "External Remote Services", "Initial Access", "KSEC-CP-002", "KSEC-KUBELET-002", "KSEC-KUBELET-005"),
             C("T1078", "Valid Accounts", "Initial Access", "KSEC-RBAC-001", "KSEC-RBAC-015"),
             C("T1078.001", "Valid Accounts: Default Accounts", "Initial Access", "KSEC-RBAC-013", "KSEC-RBAC-024"),
