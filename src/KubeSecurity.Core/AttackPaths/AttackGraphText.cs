@@ -5,7 +5,7 @@ using KubeSecurity.Model;
 
 namespace KubeSecurity.Core.AttackPaths;
 
-/// <summary>The graph that attack paths form, for Graphviz (Dot), Mermaid, or as JSON nodes and edges.</summary>
+/// <summary>The graph that attack paths form, for Graphviz (Dot), Mermaid, BloodHound (OpenGraph JSON), or as JSON nodes and edges.</summary>
 public static class AttackGraphText
 {
     public static string Render(IReadOnlyList<AttackPath> paths, string format)
@@ -65,6 +65,8 @@ public static class AttackGraphText
                 }
 
                 return mermaid.ToString();
+            case "bloodhound":
+                return BloodHound(nodes, ids, edges);
             default:
                 using (var stream = new MemoryStream())
                 {
@@ -101,6 +103,68 @@ public static class AttackGraphText
                 }
         }
     }
+
+    // BloodHound OpenGraph: {"metadata":{"source_kind"},"graph":{"nodes":[{id,kinds,properties}],"edges":[{start,end,kind,properties}]}}.
+    // Kinds carry a KS_ prefix so they never collide with BloodHound's own (User, Group, Computer ...).
+    private static string BloodHound(List<string> nodes, Dictionary<string, string> ids, List<(string From, string To, string Technique, string Label)> edges)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("metadata");
+            writer.WriteString("source_kind", "KubeSecurity");
+            writer.WriteEndObject();
+            writer.WriteStartObject("graph");
+            writer.WriteStartArray("nodes");
+            foreach (string vertex in nodes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", vertex);
+                writer.WriteStartArray("kinds");
+                writer.WriteStringValue("KS_" + Pascal(KindOf(vertex)));
+                writer.WriteStringValue("KubeSecurity");
+                writer.WriteEndArray();
+                writer.WriteStartObject("properties");
+                writer.WriteString("name", vertex);
+                writer.WriteString("displayname", vertex);
+                writer.WriteString("objectid", vertex);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            var vertexOf = ids.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+            writer.WriteStartArray("edges");
+            foreach (var edge in edges)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("kind", "KS_" + Pascal(edge.Label));
+                writer.WriteStartObject("start");
+                writer.WriteString("value", vertexOf[edge.From]);
+                writer.WriteString("match_by", "id");
+                writer.WriteEndObject();
+                writer.WriteStartObject("end");
+                writer.WriteString("value", vertexOf[edge.To]);
+                writer.WriteString("match_by", "id");
+                writer.WriteEndObject();
+                writer.WriteStartObject("properties");
+                writer.WriteString("technique", edge.Technique);
+                writer.WriteString("description", edge.Label);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string Pascal(string text) =>
+        string.Concat(text.Split(new[] { ' ', '-', ':', '/', ',', '(', ')', '\'' }, StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 
     private static string KindOf(string vertex) =>
         vertex == AttackGraph.Internet ? "external"

@@ -35,9 +35,9 @@ public sealed class GetKubeAttackPathCommand : RbacCmdletBase
     [Parameter]
     public SwitchParameter ChokePoints { get; set; }
 
-    /// <summary>The paths as one graph: Dot (Graphviz), Mermaid or Json.</summary>
+    /// <summary>The paths as one graph: Dot (Graphviz), Mermaid, Json, or BloodHound (an OpenGraph JSON file to upload).</summary>
     [Parameter]
-    [ValidateSet("Dot", "Mermaid", "Json", IgnoreCase = true)]
+    [ValidateSet("Dot", "Mermaid", "Json", "BloodHound", IgnoreCase = true)]
     public string? As { get; set; }
 
     protected override IReadOnlyList<string>? RequiredKinds => Core.Audit.AuditAreas.AttackPaths.Kinds;

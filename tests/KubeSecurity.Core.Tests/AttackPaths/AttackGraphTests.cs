@@ -270,6 +270,14 @@ public class AttackGraphTests
         Assert.StartsWith("flowchart LR", AttackGraphText.Render(paths, "Mermaid"), StringComparison.Ordinal);
         using var json = System.Text.Json.JsonDocument.Parse(AttackGraphText.Render(paths, "Json"));
         Assert.Equal(4, json.RootElement.GetProperty("nodes").GetArrayLength());
+        using var bloodHound = System.Text.Json.JsonDocument.Parse(AttackGraphText.Render(paths, "BloodHound"));
+        System.Text.Json.JsonElement graph = bloodHound.RootElement.GetProperty("graph");
+        Assert.Equal("KubeSecurity", bloodHound.RootElement.GetProperty("metadata").GetProperty("source_kind").GetString());
+        Assert.Contains(graph.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("id").GetString() == "ServiceAccount:ci/deployer" && n.GetProperty("kinds")[0].GetString() == "KS_Identity");
+        System.Text.Json.JsonElement first = graph.GetProperty("edges")[0];
+        Assert.Equal("Internet", first.GetProperty("start").GetProperty("value").GetString());
+        Assert.Equal("id", first.GetProperty("start").GetProperty("match_by").GetString());
+        Assert.Equal("KS_ReachAWorkloadThroughALoadBalancerService", first.GetProperty("kind").GetString());
     }
 }
 
