@@ -29,27 +29,18 @@ public static class WorkloadIdentityAnalyzer
     public static List<WorkloadIdentity> Describe(KubeSnapshot snapshot, RbacPolicy policy, Func<RbacEscalationGraph>? graph, CancellationToken cancellationToken = default)
     {
         Lazy<RbacEscalationGraph>? lazyGraph = graph is null ? null : new Lazy<RbacEscalationGraph>(graph);
-        var accounts = snapshot.OfKind("ServiceAccount").GroupBy(sa => $"{sa.Namespace}/{sa.Name}", StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var pods = new PodIndex(snapshot);
         var byAccount = new Dictionary<string, (IdentityRisk Risk, List<string> Capabilities, string? Chain, int? Steps, string? Assumed)>(StringComparer.Ordinal);
         var result = new List<WorkloadIdentity>();
-        foreach (PodSpecSite site in PodSpecs.Find(snapshot))
+        foreach ((PodSpecSite site, RbacSubject account, bool mounted, string how, IReadOnlyList<string> nodes, IReadOnlyList<string> running) in Placed(snapshot, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            RbacSubject account = RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount);
             string key = $"{site.Namespace}/{site.ServiceAccount}";
             if (!byAccount.TryGetValue(key, out var summary))
             {
                 byAccount[key] = summary = Summarise(policy, lazyGraph, account);
             }
 
-            (bool mounted, string how) = TokenMount(site, accounts.GetValueOrDefault(key));
-            List<KubeObject> running = pods.Of(site);
             result.Add(new WorkloadIdentity(site.Owner.ToResourceRef(), account, policy.ServiceAccountExists(site.Namespace, site.ServiceAccount),
-                mounted, how, summary.Risk, summary.Capabilities, summary.Chain,
-                running.Select(p => $"{p.Namespace}/{p.Name}").ToList(),
-                running.Select(p => JsonRead.String(JsonRead.Property(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())
+                mounted, how, summary.Risk, summary.Capabilities, summary.Chain, running, nodes)
             { AssumedDefault = summary.Assumed, EscalationSteps = summary.Steps });
         }
 
@@ -60,21 +51,23 @@ public static class WorkloadIdentityAnalyzer
     /// Where each workload runs and whose token its pods carry, without judging the accounts'
     /// permissions: what the attack graph needs, at a fraction of <see cref="Describe(KubeSnapshot, RbacPolicy, Func{RbacEscalationGraph}?, CancellationToken)"/>'s cost.
     /// </summary>
-    public static List<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes)> Placements(KubeSnapshot snapshot, CancellationToken cancellationToken = default)
+    public static List<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes)> Placements(KubeSnapshot snapshot, CancellationToken cancellationToken = default) =>
+        Placed(snapshot, cancellationToken).Select(p => (p.Site, p.Account, p.TokenMounted, p.TokenMount, p.Nodes)).ToList();
+
+    // Each pod spec with its account, whether the token is mounted (and how), and its running pods and their nodes.
+    private static IEnumerable<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes, IReadOnlyList<string> Running)> Placed(KubeSnapshot snapshot, CancellationToken cancellationToken)
     {
         var accounts = snapshot.OfKind("ServiceAccount").GroupBy(sa => $"{sa.Namespace}/{sa.Name}", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var pods = new PodIndex(snapshot);
-        var result = new List<(PodSpecSite, RbacSubject, bool, string, IReadOnlyList<string>)>();
         foreach (PodSpecSite site in PodSpecs.Find(snapshot))
         {
             cancellationToken.ThrowIfCancellationRequested();
             (bool mounted, string how) = TokenMount(site, accounts.GetValueOrDefault($"{site.Namespace}/{site.ServiceAccount}"));
-            List<string> nodes = pods.Of(site).Select(p => JsonRead.String(JsonRead.Property(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            result.Add((site, RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount), mounted, how, nodes));
+            List<KubeObject> running = pods.Of(site);
+            List<string> nodes = running.Select(p => JsonRead.String(JsonRead.Property(p.Json, "spec"), "nodeName")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            yield return (site, RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount), mounted, how, nodes, running.Select(p => $"{p.Namespace}/{p.Name}").ToList());
         }
-
-        return result;
     }
 
     /// <summary>KSEC-RBAC-024 for each workload whose pods carry a token that is, or becomes, cluster-admin.</summary>
