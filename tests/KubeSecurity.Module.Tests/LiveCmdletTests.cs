@@ -48,6 +48,32 @@ public class LiveCmdletTests
     }
 
     [Fact]
+    public async Task Get_KubeAttackPath_finds_the_planted_path_of_the_demo_cluster_served_live()
+    {
+        List<JsonObject> demo;
+        using (var files = new ModuleSession())
+        {
+            KubeSnapshot snapshot = (KubeSnapshot)files.Run("Get-KubeSnapshot -Path $args[0]", ModuleSession.DemoCluster).Single().BaseObject;
+            demo = snapshot.Objects.Where(o => !snapshot.UnknownKinds.Contains(o.Kind)).Select(o => (JsonObject)JsonNode.Parse(o.Json.GetRawText())!).ToList();
+        }
+
+        KubeApiTestServer server = await KubeApiTestServer.StartAsync(demo);
+        string kubeconfig = server.WriteKubeconfig(Path.Combine(ModuleSession.TempDirectory(), "kubeconfig"));
+        await using (server)
+        {
+            using var session = new ModuleSession();
+            List<AttackPath> paths = session.Run("Get-KubeAttackPath -Kubeconfig $args[0] -To cluster-admin", kubeconfig).Select(o => (AttackPath)o.BaseObject).ToList();
+            Assert.Empty(session.Errors);
+            AttackPath planted = Assert.Single(paths, p => p.Steps[0].To == "Deployment/shop/media-proxy");
+            Assert.Equal("Internet -> Deployment/shop/media-proxy -> Node/worker-1 -> ServiceAccount:ci/deployer -> cluster-admin", planted.Chain);
+            // Services and Ingresses were collected: exposure is complete, and the cmdlet does not warn that it is not.
+            Assert.Contains(server.RequestLog, r => r.StartsWith("GET /api/v1/services", StringComparison.Ordinal));
+            Assert.DoesNotContain(session.Warnings, w => w.Contains("not collected", StringComparison.Ordinal));
+            Assert.Contains(session.Warnings, w => w.Contains("treated as any node", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Test_KubeKubelet_reads_every_nodes_configz_live()
     {
         KubeApiTestServer server = await KubeApiTestServer.StartAsync(new[]
