@@ -30,6 +30,13 @@ Describe 'Argument completers' {
         Complete 'Get-KubeRbacSubject -Path ./samples/demo-cluster -ApiGroup rbac' | Should -Be @('rbac.authorization.k8s.io')
     }
 
+    It 'completes the ends of an attack path from the input' {
+        Complete 'Get-KubeAttackPath -Path ./samples/demo-cluster -From shop/me' | Should -Be @('shop/media-proxy')
+        Complete 'Get-KubeAttackPath -Path ./samples/demo-cluster -From ext' | Should -Be @('external')
+        Complete 'Get-KubeAttackPath -Snapshot $snapshot -To secrets:pay' | Should -Be @('secrets:payments')
+        Complete 'Get-KubeAttackPath -Snapshot $snapshot -To clu' | Should -Be @('cluster-admin')
+    }
+
     It 'completes -Verb with the built-in verbs when there is no input yet' {
         Complete 'Get-KubeRbacSubject -Verb deletec' | Should -Be @('deletecollection')
     }

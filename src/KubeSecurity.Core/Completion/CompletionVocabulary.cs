@@ -48,7 +48,8 @@ public sealed class CompletionVocabulary
         Resources = Sorted(BuiltInResources.Concat(rules.SelectMany(r => r.Resources)).Concat(policy.Roles.SelectMany(r => r.OwnRules).SelectMany(r => r.NonResourceUrls)));
         ApiGroups = Sorted(BuiltInApiGroups.Concat(rules.SelectMany(r => r.ApiGroups)).Concat(snapshot.Objects.Select(o => o.ApiGroup)).Where(g => g.Length > 0));
         Subjects = Sorted(policy.Bindings.SelectMany(b => b.Subjects).Concat(policy.AllServiceAccounts()).Select(s => s.ToString()));
-        Workloads = Sorted(WorkloadKinds.SelectMany(snapshot.OfKind)
+        // Top-level workloads only: a ReplicaSet of a Deployment or a Job of a CronJob is named by its owner.
+        Workloads = Sorted(WorkloadKinds.SelectMany(snapshot.OfKind).Where(w => !HasOwner(w))
             .Concat(snapshot.OfKind("Pod").Where(p => !HasOwner(p)))
             .Select(o => $"{o.Namespace ?? "default"}/{o.Name}"));
     }
@@ -96,10 +97,11 @@ public sealed class CompletionVocabulary
     private static KubeSnapshot Build(IReadOnlyList<KubeObject> objects) =>
         Snapshots.SnapshotAssembler.Build(SnapshotSource.Files, null, null, null, DateTimeOffset.UnixEpoch, objects, null, null, false, Array.Empty<string>(), out _);
 
-    private static bool HasOwner(KubeObject pod) =>
-        pod.Json.TryGetProperty("metadata"u8, out JsonElement metadata) &&
+    // A Node owning a pod (a static pod's mirror) is not a workload: the pod stands for itself.
+    private static bool HasOwner(KubeObject o) =>
+        o.Json.TryGetProperty("metadata"u8, out JsonElement metadata) &&
         metadata.TryGetProperty("ownerReferences"u8, out JsonElement owners) &&
-        owners.ValueKind == JsonValueKind.Array && owners.GetArrayLength() > 0;
+        owners.ValueKind == JsonValueKind.Array && owners.EnumerateArray().Any(r => !(r.TryGetProperty("kind"u8, out JsonElement kind) && kind.ValueEquals("Node"u8)));
 
     private static List<string> Sorted(IEnumerable<string> values) =>
         values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

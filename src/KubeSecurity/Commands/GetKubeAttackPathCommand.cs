@@ -19,11 +19,13 @@ public sealed class GetKubeAttackPathCommand : RbacCmdletBase
     /// <summary>Where paths start: external (the Internet, the default), a workload (KIND/NAMESPACE/NAME or NAMESPACE/NAME), an identity or a node.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.AttackEndpointCompleter))]
     public string[] From { get; set; } = { "external" };
 
     /// <summary>What paths end at: cluster-admin (the default), node, Node/NAME, secrets:NAMESPACE, or an identity.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.AttackEndpointCompleter))]
     public string[] To { get; set; } = { AttackGraph.ClusterAdmin };
 
     /// <summary>The longest path to report, in steps.</summary>

@@ -37,3 +37,20 @@ public sealed class WorkloadCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         InputVocabulary.Matching(InputVocabulary.From(fakeBoundParameters)?.Workloads ?? Array.Empty<string>(), wordToComplete);
 }
+
+/// <summary>
+/// Completes Get-KubeAttackPath's -From (external, the input's workloads as NAMESPACE/NAME, its
+/// subjects) and -To (cluster-admin, node, secrets:NAMESPACE for its namespaces, its subjects).
+/// </summary>
+public sealed class AttackEndpointCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        CompletionVocabulary? input = InputVocabulary.From(fakeBoundParameters);
+        IEnumerable<string> words = parameterName == "From"
+            ? new[] { "external" }.Concat(input?.Workloads ?? Array.Empty<string>()).Concat(input?.Subjects ?? Array.Empty<string>())
+            : new[] { "cluster-admin", "node" }.Concat((input?.Namespaces ?? Array.Empty<string>()).Select(ns => "secrets:" + ns)).Concat(input?.Subjects ?? Array.Empty<string>());
+        return InputVocabulary.Matching(words, wordToComplete);
+    }
+}
