@@ -244,10 +244,10 @@ spec:
     }
 
     It 'fails exactly the planted controls of the demo control plane' {
-        (Test-KubeControlPlane -Path $demo).RuleId | Sort-Object | Should -Be @('KSEC-CP-002', 'KSEC-CP-017', 'KSEC-CP-035', 'KSEC-CP-039')
+        (Test-KubeControlPlane -Path $demo).RuleId | Sort-Object | Should -Be @('KSEC-CP-002', 'KSEC-CP-017', 'KSEC-CP-035', 'KSEC-CP-039', 'KSEC-CP-045')
         $checks = Test-KubeControlPlane -Path $demo -IncludePassed
         ($checks | Where-Object Status -eq 'NotCheckable') | Should -BeNullOrEmpty
-        ($checks | Where-Object Status -eq 'Pass').Count | Should -Be ($checks.Count - 4)
+        ($checks | Where-Object Status -eq 'Pass').Count | Should -Be ($checks.Count - 5)
     }
 }
 

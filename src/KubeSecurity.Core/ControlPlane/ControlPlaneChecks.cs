@@ -190,6 +190,7 @@ internal static class ControlPlaneChecks
         new("KSEC-CP-041", (c, _) => Set(c, "peer-cert-file", "peer-key-file")) { CompliantFlags = Flags(), ViolatingFlags = Change(("peer-cert-file", null)) },
         new("KSEC-CP-042", (c, _) => Bool(c, "peer-client-cert-auth", true, false)) { CompliantFlags = Flags(), ViolatingFlags = Change(("peer-client-cert-auth", "false")) },
         new("KSEC-CP-043", (c, _) => Bool(c, "peer-auto-tls", false, false)) { CompliantFlags = Flags(), ViolatingFlags = Change(("peer-auto-tls", "true")) },
+        new("KSEC-CP-045", (c, _) => Set(c, "audit-policy-file")) { CompliantFlags = Flags(), ViolatingFlags = Change(("audit-policy-file", null)) },
         new("KSEC-CP-044", UniqueEtcdCa) { CompliantFlags = Flags(), ViolatingFlags = Change(("trusted-ca-file", "/etc/kubernetes/pki/ca.crt")) },
     };
 

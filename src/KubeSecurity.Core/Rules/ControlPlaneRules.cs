@@ -147,6 +147,9 @@ public static class ControlPlaneRules
         new("KSEC-CP-044", "2.7", false, "etcd", "etcd trusts the cluster CA for its clients", Severity.Medium,
             "etcd's --trusted-ca-file is not set, or is the API server's --client-ca-file: every certificate the cluster CA issues (every kubelet, every administrator) is then accepted by etcd, which holds all the cluster's secrets.",
             "Give etcd a CA of its own and set --trusted-ca-file to it; issue the API server's etcd client certificate from it."),
+        new("KSEC-CP-045", "3.2.1", false, "kube-apiserver", "API server has no audit policy", Severity.Medium,
+            "--audit-policy-file is not set: without a policy the API server records no audit events at all, even with --audit-log-path, so nobody can tell afterwards who read a secret or changed a binding.",
+            "Write an audit policy (Metadata level for secrets, configmaps and token reviews; RequestResponse for changes to RBAC and workloads; pods/exec, attach and portforward recorded) and set --audit-policy-file to it, with --audit-log-path."),
     };
 
     public static IReadOnlyList<SecurityRule> All { get; } = new[]
