@@ -33,8 +33,8 @@ Describe 'The README recipe for a scheduled audit' {
         $run.ExitCode | Should -Be 1 -Because $run.Output
         $run.Output | Should -Match 'AuditFailed|finding\(s\) at or above High'
         $json = Get-Content -Raw (Join-Path $folder 'last.json') | ConvertFrom-Json
-        $json.findings.Count | Should -Be 231
-        $json.summary.total | Should -Be 231
+        $json.findings.Count | Should -Be 232
+        $json.summary.total | Should -Be 232
         Get-Content -Raw (Join-Path $folder 'report.html') | Should -Match 'ci-deployer-cluster-admin'
     }
 
@@ -43,7 +43,7 @@ Describe 'The README recipe for a scheduled audit' {
         $script = New-RecipeScript $folder.FullName
         $run = Invoke-ChildPwsh -ArgumentList '-Command', "& '$script'" -WorkingDirectory $folder.FullName
         $run.ExitCode | Should -Be 1 -Because $run.Output
-        (Get-Content -Raw (Join-Path $folder 'last.json') | ConvertFrom-Json).findings.Count | Should -Be 231
+        (Get-Content -Raw (Join-Path $folder 'last.json') | ConvertFrom-Json).findings.Count | Should -Be 232
     }
 
     It 'exits 0 the next night, when nothing is new since the baseline, and keeps the baseline complete' {
@@ -52,7 +52,7 @@ Describe 'The README recipe for a scheduled audit' {
         (Invoke-ChildPwsh -ArgumentList '-File', $script -WorkingDirectory $folder.FullName).ExitCode | Should -Be 1
         $second = Invoke-ChildPwsh -ArgumentList '-File', $script -WorkingDirectory $folder.FullName
         $second.ExitCode | Should -Be 0 -Because $second.Output
-        (Get-Content -Raw (Join-Path $folder 'last.json') | ConvertFrom-Json).findings.Count | Should -Be 231
+        (Get-Content -Raw (Join-Path $folder 'last.json') | ConvertFrom-Json).findings.Count | Should -Be 232
     }
 
     It 'exits 1 and leaves the previous reports untouched when the audit itself cannot run' {
@@ -71,7 +71,7 @@ Describe 'The README recipe for a scheduled audit' {
 Describe 'The -FailOn gate in a session' {
     It 'keeps every finding and the summary in a variable, and fails with AuditFailed after them' {
         $results = Invoke-KubeSecurityAudit -Path $demo -AsOf 2026-12-20 -FailOn High -ErrorVariable gate -ErrorAction SilentlyContinue
-        $results.Count | Should -Be 232
+        $results.Count | Should -Be 233
         $results[-1] | Should -BeOfType ([KubeSecurity.Model.AuditSummary])
         $results[-1].GateFailed | Should -BeTrue
         $results[-1].FailingCount | Should -Be 93
@@ -95,7 +95,7 @@ Describe 'The -FailOn gate in a session' {
 
         $json = Join-Path $TestDrive 'gated.json'
         Invoke-KubeSecurityAudit -Path $demo -AsOf 2026-12-20 -FailOn High -ErrorAction SilentlyContinue | Export-KubeSecurityReport -Format Json -Path $json
-        (Get-Content -Raw $json | ConvertFrom-Json).findings.Count | Should -Be 231
+        (Get-Content -Raw $json | ConvertFrom-Json).findings.Count | Should -Be 232
     }
 
     It 'never overwrites a report with an empty one when nothing reaches the export' {

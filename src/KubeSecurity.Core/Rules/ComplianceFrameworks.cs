@@ -297,6 +297,7 @@ public static class ComplianceFrameworks
         yield return NotCheckable("5.7.1", "Namespaces draw administrative boundaries between resources", "5.7 General policies", Organisational);
         yield return C("5.7.2", "Pods set a seccomp profile (RuntimeDefault)", "5.7 General policies", WorkloadRules.SeccompUnconfined, WorkloadRules.SeccompRequired);
         yield return NotCheckable("5.7.3", "SecurityContext is applied to pods and containers", "5.7 General policies", "the benchmark names no required fields; the Pod Security Standards view decides the fields one by one");
-        yield return NotCheckable("5.7.4", "The default namespace is not used", "5.7 General policies", "not yet evaluated by a rule");
+        yield return C("5.7.4", "The default namespace is not used", "5.7 General policies", WorkloadRules.DefaultNamespace)
+            with { Note = "workloads only: Services, ConfigMaps and other objects in default are not counted" };
     }
 }

@@ -44,6 +44,11 @@ public static partial class PodSecurityAnalyzer
             Workload(site, restricted, findings);
             NakedPod(site, findings);
             Hardening(site, facts, findings);
+            // Only a namespace written in the object: a manifest without one takes its namespace when applied.
+            if (site.Owner.Namespace == "default")
+            {
+                Add(findings, WorkloadRules.DefaultNamespace, site, "runs in the default namespace.", "metadata.namespace");
+            }
         }
 
         Namespaces(snapshot, findings);
