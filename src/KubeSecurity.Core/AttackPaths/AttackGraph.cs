@@ -99,9 +99,9 @@ public sealed class AttackGraph
             {
                 foreach (System.Text.Json.JsonElement port in JsonRead.Array(container, "ports"))
                 {
-                    if (JsonRead.Property(port, "containerPort") is { ValueKind: System.Text.Json.JsonValueKind.Number } number)
+                    if (Exposures.PortOf(JsonRead.Property(port, "containerPort")) is int number)
                     {
-                        declared = declared.Union(PortSet.Of(JsonRead.String(port, "protocol") ?? "TCP", number.GetInt32(), number.GetInt32()));
+                        declared = declared.Union(PortSet.Of(JsonRead.String(port, "protocol") ?? "TCP", number, number));
                     }
                 }
             }

@@ -90,10 +90,10 @@ internal static class Exposures
                 {
                     foreach (JsonElement port in JsonRead.Array(container, "ports"))
                     {
-                        if (JsonRead.Property(port, "hostPort") is { ValueKind: JsonValueKind.Number } hostPort && hostPort.GetInt32() > 0)
+                        if (PortOf(JsonRead.Property(port, "hostPort")) is int hostPort)
                         {
-                            exposures.Add(new Exposure(workload, AttackTechniques.HostPort, $"Reach {workload} on host port {hostPort.GetInt32()} of its nodes",
-                                new[] { $"container '{name}' binds hostPort {hostPort.GetInt32()}" }, $"remove hostPort {hostPort.GetInt32()} from {workload}", workload,
+                            exposures.Add(new Exposure(workload, AttackTechniques.HostPort, $"Reach {workload} on host port {hostPort} of its nodes",
+                                new[] { $"container '{name}' binds hostPort {hostPort}" }, $"remove hostPort {hostPort} from {workload}", workload,
                                 "whether the nodes' addresses are reachable from outside depends on firewalls the snapshot does not show"));
                         }
                     }
@@ -123,11 +123,11 @@ internal static class Exposures
             {
                 string protocol = JsonRead.String(port, "protocol") ?? "TCP";
                 JsonElement target = JsonRead.Property(port, "targetPort");
-                int? number = JsonRead.Property(port, "port") is { ValueKind: JsonValueKind.Number } p ? p.GetInt32() : null;
+                int? number = PortOf(JsonRead.Property(port, "port"));
                 PortSet set = target.ValueKind switch
                 {
-                    JsonValueKind.Number => PortSet.Of(protocol, target.GetInt32(), target.GetInt32()),
-                    JsonValueKind.String when int.TryParse(target.GetString(), out int n) => PortSet.Of(protocol, n, n),
+                    JsonValueKind.Number => PortOf(target) is int t ? PortSet.Of(protocol, t, t) : PortSet.None,
+                    JsonValueKind.String when int.TryParse(target.GetString(), out int n) => n is >= 1 and <= 65535 ? PortSet.Of(protocol, n, n) : PortSet.None,
                     JsonValueKind.String => pods.Resolve(target.GetString()!, protocol),
                     _ => number is int n2 ? PortSet.Of(protocol, n2, n2) : PortSet.None,
                 };
@@ -144,8 +144,12 @@ internal static class Exposures
 
     private static bool Matches(JsonElement servicePort, JsonElement backendPort) =>
         JsonRead.Property(backendPort, "number") is { ValueKind: JsonValueKind.Number } n
-            ? JsonRead.Property(servicePort, "port") is { ValueKind: JsonValueKind.Number } p && p.GetInt32() == n.GetInt32()
+            ? PortOf(JsonRead.Property(servicePort, "port")) is int p && p == PortOf(n)
             : JsonRead.String(backendPort, "name") is string name && JsonRead.String(servicePort, "name") == name;
+
+    /// <summary>A port number from hostile input: an integer from 1 to 65535, or null.</summary>
+    internal static int? PortOf(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int port) && port is >= 1 and <= 65535 ? port : null;
 
     private static IEnumerable<(string Service, JsonElement Port, string Route)> Routes(KubeObject ingress)
     {

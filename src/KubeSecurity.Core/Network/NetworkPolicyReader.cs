@@ -207,11 +207,12 @@ internal static class NetworkPolicyReader
             int? endPort = null;
             if (entry.TryGetProperty("endPort"u8, out JsonElement end) && end.ValueKind == JsonValueKind.Number)
             {
-                endPort = end.GetInt32();
-                if (number is null || endPort < number || endPort > PortSet.MaxPort)
+                if (!end.TryGetInt32(out int endValue) || number is null || endValue < number || endValue > PortSet.MaxPort)
                 {
-                    throw new InvalidPolicyException($"{at}.endPort {endPort} needs a numeric port not above it (and at most 65535)");
+                    throw new InvalidPolicyException($"{at}.endPort {end.GetRawText()} needs a numeric port not above it (and at most 65535)");
                 }
+
+                endPort = endValue;
             }
 
             result.Add(new PolicyPort(protocol, number, name, endPort));

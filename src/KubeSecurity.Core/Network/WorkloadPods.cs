@@ -160,9 +160,11 @@ internal static class WorkloadPods
                 foreach (JsonElement port in list.EnumerateArray())
                 {
                     string? name = JsonRead.String(port, "name");
-                    if (name is not null && port.TryGetProperty("containerPort"u8, out JsonElement number) && number.ValueKind == JsonValueKind.Number)
+                    // A port that is not a valid number (hostile or broken input) names nothing.
+                    if (name is not null && port.TryGetProperty("containerPort"u8, out JsonElement number) && number.ValueKind == JsonValueKind.Number
+                        && number.TryGetInt32(out int value) && value is >= 1 and <= PortSet.MaxPort)
                     {
-                        ports.Add(new NamedPort(name, number.GetInt32(), JsonRead.String(port, "protocol") ?? "TCP"));
+                        ports.Add(new NamedPort(name, value, JsonRead.String(port, "protocol") ?? "TCP"));
                     }
                 }
             }

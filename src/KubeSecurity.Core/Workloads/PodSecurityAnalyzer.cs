@@ -223,7 +223,7 @@ public static partial class PodSecurityAnalyzer
             }
         }
 
-        if (Get(context, "runAsUser") is { ValueKind: JsonValueKind.Number } user && user.GetInt64() == 0)
+        if (Get(context, "runAsUser") is { ValueKind: JsonValueKind.Number } user && user.TryGetInt64(out long uid) && uid == 0)
         {
             Add(findings, WorkloadRules.RunAsRootUser, site, $"{(container is null ? "the pod" : $"container '{container}'")} sets runAsUser: 0.", $"{path}.runAsUser", container);
         }
@@ -258,9 +258,11 @@ public static partial class PodSecurityAnalyzer
 
         foreach (JsonElement port in Get(container, "ports").ValueKind == JsonValueKind.Array ? Get(container, "ports").EnumerateArray() : Enumerable.Empty<JsonElement>())
         {
-            if (Get(port, "hostPort").ValueKind == JsonValueKind.Number && Get(port, "hostPort").GetInt32() != 0)
+            // Any number but 0 binds a host port; one that is not a valid port is still a host port asked for.
+            JsonElement hostPort = Get(port, "hostPort");
+            if (hostPort.ValueKind == JsonValueKind.Number && !(hostPort.TryGetInt32(out int number) && number == 0))
             {
-                Add(findings, WorkloadRules.HostPorts, site, $"container '{name}' binds host port {Get(port, "hostPort").GetInt32()}.", $"{path}.ports", name);
+                Add(findings, WorkloadRules.HostPorts, site, $"container '{name}' binds host port {hostPort.GetRawText()}.", $"{path}.ports", name);
             }
         }
 
@@ -421,10 +423,10 @@ public static partial class PodSecurityAnalyzer
                 }
 
                 JsonElement timeout = Get(webhook, "timeoutSeconds");
-                if (timeout.ValueKind == JsonValueKind.Number && timeout.GetInt32() > 10)
+                if (timeout.ValueKind == JsonValueKind.Number && !(timeout.TryGetInt32(out int seconds) && seconds <= 10))
                 {
                     findings.Add(RuleCatalog.CreateFinding(WorkloadRules.WebhookTimeout, configuration.ToResourceRef(),
-                        $"Webhook {name} of {configuration.ToResourceRef()} waits up to {timeout.GetInt32().ToString(CultureInfo.InvariantCulture)} s.", evidence));
+                        $"Webhook {name} of {configuration.ToResourceRef()} waits up to {timeout.GetRawText()} s.", evidence));
                 }
             }
         }

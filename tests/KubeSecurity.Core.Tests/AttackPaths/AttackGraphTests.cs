@@ -1,4 +1,5 @@
 using KubeSecurity.Core.AttackPaths;
+using KubeSecurity.Core.Audit;
 using KubeSecurity.Core.Rbac;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Tests.Rbac;
@@ -260,6 +261,55 @@ public class AttackGraphTests
         Assert.All(cuts.Skip(1), c => Assert.Equal(1, c.PathsCut));
         Assert.Contains(cuts, c => c.Change == "set automountServiceAccountToken: false on Deployment/ci/portal" && c.RepairRuleId == SecretRules.UnneededTokenMount);
     }
+
+    [Fact]
+    public void Hostile_ports_selectors_and_routes_are_ignored_not_thrown()
+    {
+        string hostile = HostileNumbers;
+        AttackGraph graph = Graph(hostile);
+        // No valid port is declared or routed: nothing to reach, but the escape of the pod itself is still seen.
+        Assert.Empty(graph.Find("external", "node"));
+        Assert.Equal(AttackTechniques.SysAdmin, Assert.Single(Assert.Single(graph.Find("Pod/web/odd", "node")).Steps).TechniqueId);
+        Assert.DoesNotContain(AttackPathAnalyzer.Findings(graph), f => f.RuleId != AttackPathRules.EscapeToClusterAdmin);
+
+        // And the whole audit reads it: numbers out of range are findings or nothing, never an exception.
+        AuditResult audit = AuditRunner.Run(RbacFixtures.FromYaml(hostile), new AuditOptions());
+        Assert.Contains(audit.Findings, f => f.RuleId == WorkloadRules.HostPorts && f.Message.Contains("4294967296", StringComparison.Ordinal));
+    }
+
+    internal const string HostileNumbers = """
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: web}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: odd, namespace: web, labels: {app: odd}}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                ports: [{containerPort: 99999999999}, {containerPort: -1, hostPort: 0}, {containerPort: "http"}, {containerPort: 70000, hostPort: 4294967296}]
+                securityContext: {capabilities: {add: [7, null, SYS_ADMIN]}}
+              volumes: [{name: x, hostPath: {path: 42}}, {name: y, hostPath: "not an object"}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: odd, namespace: web}
+            spec:
+              type: LoadBalancer
+              selector: {app: odd, other: 5}
+              ports: [{port: 1e30, targetPort: 1e30}, {port: 80, targetPort: "999999"}, "not a port"]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: odd, namespace: web}
+            spec:
+              defaultBackend: {service: {name: odd, port: {number: 2147483648}}}
+              rules: [{host: 5, http: {paths: [{backend: "nothing"}, {backend: {service: {name: odd, port: {name: 7}}}}]}}, "junk"]
+
+            """;
 
     [Fact]
     public void The_graph_renders_as_dot_mermaid_and_json()
