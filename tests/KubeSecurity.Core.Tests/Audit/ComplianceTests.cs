@@ -209,3 +209,29 @@ public class ComplianceTests
         Assert.Contains("PSS Baseline/HostNamespaces", tags);
     }
 }
+
+public class FailingAreaTests
+{
+    [Fact]
+    public void An_area_that_throws_costs_only_itself_and_its_controls_are_not_passed()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: edge, namespace: web}
+            spec:
+              hostNetwork: true
+              containers: [{name: app, image: nginx}]
+            """);
+        AuditArea broken = AuditAreas.Workloads with { Run = _ => throw new InvalidOperationException("a defect") };
+        List<AuditArea> areas = AuditAreas.All.Select(a => a == AuditAreas.Workloads ? broken : a).ToList();
+
+        AuditResult result = AuditRunner.Run(snapshot, new AuditOptions(), areas, null, CancellationToken.None);
+
+        Assert.Contains(result.Problems, p => p.StartsWith("Workloads: the analysis failed (InvalidOperationException: a defect)", StringComparison.Ordinal));
+        Assert.Contains("Workloads: failed (InvalidOperationException)", result.Summary!.SkippedAreas);
+        Assert.DoesNotContain("Workloads", result.Summary.Areas);
+        Assert.Contains(result.Findings, f => f.Category == "Network"); // the other areas ran
+        Assert.Equal(ComplianceStatus.NotEvaluated, ComplianceEvaluator.Evaluate(ComplianceFrameworks.Pss, result.Findings, result.Summary).Single(c => c.ControlId == "Baseline/Privileged").Status);
+    }
+}
