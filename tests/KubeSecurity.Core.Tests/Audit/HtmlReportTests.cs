@@ -216,6 +216,8 @@ public class HtmlReportTests
         Assert.Contains($"Page 1 of {(2_000 + HtmlReportWriter.PageSize - 1) / HtmlReportWriter.PageSize}", rendered, StringComparison.Ordinal);
         Assert.Contains("<td>east</td>", rendered, StringComparison.Ordinal);
         Assert.Contains("data-shown=\"200\"", Render(file, "#severity=Critical"), StringComparison.Ordinal);
+        Assert.Contains("data-shown=\"1000\"", Render(file, "#cluster=east"), StringComparison.Ordinal);
+        Assert.Contains("data-shown=\"200\"", Render(file, "#cluster=east&severity=Critical"), StringComparison.Ordinal);
         string one = Render(file, "#filter=pod-1999");
         Assert.Contains("data-shown=\"1\"", one, StringComparison.Ordinal);
         Assert.Contains("<td>west</td>", one, StringComparison.Ordinal);
