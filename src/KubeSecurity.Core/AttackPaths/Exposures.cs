@@ -113,7 +113,7 @@ internal static class Exposures
             yield break;
         }
 
-        var wanted = selector.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        var wanted = selector.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.AsString()!);
         var servicePorts = JsonRead.Array(spec, "ports").Where(p => only is not JsonElement o || Matches(p, o)).ToList();
         foreach (PodClass pods in network.Classes.Where(c => c.Namespace == service.Namespace && c.Workloads.Count > 0 && wanted.All(w => c.Labels.TryGetValue(w.Key, out string? v) && v == w.Value)))
         {
@@ -127,8 +127,8 @@ internal static class Exposures
                 PortSet set = target.ValueKind switch
                 {
                     JsonValueKind.Number => PortOf(target) is int t ? PortSet.Of(protocol, t, t) : PortSet.None,
-                    JsonValueKind.String when int.TryParse(target.GetString(), out int n) => n is >= 1 and <= 65535 ? PortSet.Of(protocol, n, n) : PortSet.None,
-                    JsonValueKind.String => pods.Resolve(target.GetString()!, protocol),
+                    JsonValueKind.String when int.TryParse(target.AsString(), out int n) => n is >= 1 and <= 65535 ? PortSet.Of(protocol, n, n) : PortSet.None,
+                    JsonValueKind.String => pods.Resolve(target.AsString()!, protocol),
                     _ => number is int n2 ? PortSet.Of(protocol, n2, n2) : PortSet.None,
                 };
                 ports = ports.Union(set);

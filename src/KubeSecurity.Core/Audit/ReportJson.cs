@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Audit;
 
@@ -161,7 +162,7 @@ public static class ReportJson
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);
-            if (!document.RootElement.TryGetProperty("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
+            if (!document.RootElement.TryGet("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{source} is not a KubeSecurity JSON report (no findings list).");
             }
@@ -176,7 +177,7 @@ public static class ReportJson
                     throw new InvalidDataException($"{source}: a finding has no ruleId or name.");
                 }
 
-                var evidence = f.TryGetProperty("evidence"u8, out JsonElement e) && e.ValueKind == JsonValueKind.Object
+                var evidence = f.TryGet("evidence"u8, out JsonElement e) && e.ValueKind == JsonValueKind.Object
                     ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
                     : new Dictionary<string, string>();
                 result.Add(new Finding(ruleId, Snapshots.JsonRead.String(f, "title") ?? string.Empty,
@@ -202,7 +203,7 @@ public static class ReportJson
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);
-            if (!document.RootElement.TryGetProperty("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
+            if (!document.RootElement.TryGet("findings"u8, out JsonElement findings) || findings.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{source} is not a KubeSecurity JSON report (no findings list).");
             }

@@ -52,7 +52,7 @@ public static class Suppressions
             throw new SuppressionFileException($"{source} is not valid YAML: {ex.Message}");
         }
 
-        JsonElement list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("suppressions"u8, out JsonElement s) ? s : root;
+        JsonElement list = root.ValueKind == JsonValueKind.Object && root.TryGet("suppressions"u8, out JsonElement s) ? s : root;
         if (list.ValueKind == JsonValueKind.Undefined)
         {
             return new List<Suppression>();
@@ -76,7 +76,7 @@ public static class Suppressions
             }
 
             DateTimeOffset? expires = null;
-            if (entry.TryGetProperty("expires"u8, out JsonElement e) && e.ValueKind != JsonValueKind.Null)
+            if (entry.TryGet("expires"u8, out JsonElement e) && e.ValueKind != JsonValueKind.Null)
             {
                 expires = DateTimeOffset.TryParse(e.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed)
                     ? parsed

@@ -58,15 +58,15 @@ public static class AuditLogReader
             using JsonDocument document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
             JsonElement e = document.RootElement;
             string? verb = JsonRead.String(e, "verb");
-            if (e.ValueKind != JsonValueKind.Object || verb is null || !e.TryGetProperty("user"u8, out JsonElement user))
+            if (e.ValueKind != JsonValueKind.Object || verb is null || !e.TryGet("user"u8, out JsonElement user))
             {
                 problems.Add($"{source} line {number}: not an audit event (no verb or user); skipped.");
                 return null;
             }
 
-            JsonElement objectRef = e.TryGetProperty("objectRef"u8, out JsonElement o) && o.ValueKind == JsonValueKind.Object ? o : default;
-            string? impersonated = e.TryGetProperty("impersonatedUser"u8, out JsonElement i) && i.ValueKind == JsonValueKind.Object ? JsonRead.String(i, "username") : null;
-            int? code = e.TryGetProperty("responseStatus"u8, out JsonElement status) && status.TryGetProperty("code"u8, out JsonElement c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null;
+            JsonElement objectRef = e.TryGet("objectRef"u8, out JsonElement o) && o.ValueKind == JsonValueKind.Object ? o : default;
+            string? impersonated = e.TryGet("impersonatedUser"u8, out JsonElement i) && i.ValueKind == JsonValueKind.Object ? JsonRead.String(i, "username") : null;
+            int? code = e.TryGet("responseStatus"u8, out JsonElement status) && status.TryGet("code"u8, out JsonElement c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null;
             string? time = JsonRead.String(e, "stageTimestamp") ?? JsonRead.String(e, "requestReceivedTimestamp");
             return new AuditEvent(
                 time is not null && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) ? t : null,

@@ -5,6 +5,7 @@ using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
 using Org.BouncyCastle.X509;
 using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Certificates;
 
@@ -175,7 +176,7 @@ public static class CertificateAnalyzer
 
     private static (Finding?, CertificateProblem?) CheckTlsSecretKey(KubeObject secret)
     {
-        if (!secret.Json.TryGetProperty("type"u8, out JsonElement type) || !type.ValueEquals("kubernetes.io/tls")
+        if (!secret.Json.TryGet("type"u8, out JsonElement type) || !type.IsText("kubernetes.io/tls")
             || DataValue(secret, "tls.crt") is not byte[] certificateBytes || DataValue(secret, "tls.key") is not byte[] keyBytes)
         {
             return (null, null);
@@ -206,21 +207,21 @@ public static class CertificateAnalyzer
         var secrets = snapshot.OfKind("Secret").Select(s => s.ToResourceRef()).ToHashSet();
         foreach (KubeObject ingress in snapshot.OfKind("Ingress"))
         {
-            if (!ingress.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("tls"u8, out JsonElement tls) || tls.ValueKind != JsonValueKind.Array)
+            if (!ingress.Json.TryGet("spec"u8, out JsonElement spec) || !spec.TryGet("tls"u8, out JsonElement tls) || tls.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement entry in tls.EnumerateArray())
             {
-                string? secretName = entry.TryGetProperty("secretName"u8, out JsonElement name) ? name.GetString() : null;
+                string? secretName = entry.TryGet("secretName"u8, out JsonElement name) ? name.AsString() : null;
                 if (string.IsNullOrEmpty(secretName))
                 {
                     continue; // the controller's default certificate
                 }
 
-                List<string> hosts = entry.TryGetProperty("hosts"u8, out JsonElement hostList) && hostList.ValueKind == JsonValueKind.Array
-                    ? hostList.EnumerateArray().Select(h => h.GetString()).OfType<string>().ToList()
+                List<string> hosts = entry.TryGet("hosts"u8, out JsonElement hostList) && hostList.ValueKind == JsonValueKind.Array
+                    ? hostList.EnumerateArray().Select(h => h.AsString()).OfType<string>().ToList()
                     : new List<string>();
                 var secret = new ResourceRef("Secret", ingress.Namespace, secretName);
                 if (!secrets.Contains(secret))
@@ -297,21 +298,21 @@ public static class CertificateAnalyzer
         var parser = new X509CertificateParser();
         foreach (KubeObject configuration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
         {
-            if (!configuration.Json.TryGetProperty("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
+            if (!configuration.Json.TryGet("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement webhook in webhooks.EnumerateArray())
             {
-                string webhookName = webhook.TryGetProperty("name"u8, out JsonElement n) ? n.GetString() ?? "?" : "?";
-                if (!webhook.TryGetProperty("clientConfig"u8, out JsonElement client) || !client.TryGetProperty("service"u8, out JsonElement service))
+                string webhookName = webhook.TryGet("name"u8, out JsonElement n) ? n.AsString() ?? "?" : "?";
+                if (!webhook.TryGet("clientConfig"u8, out JsonElement client) || !client.TryGet("service"u8, out JsonElement service))
                 {
                     continue;
                 }
 
-                string? serviceNamespace = service.TryGetProperty("namespace"u8, out JsonElement sn) ? sn.GetString() : null;
-                string? serviceName = service.TryGetProperty("name"u8, out JsonElement sv) ? sv.GetString() : null;
+                string? serviceNamespace = service.TryGet("namespace"u8, out JsonElement sn) ? sn.AsString() : null;
+                string? serviceName = service.TryGet("name"u8, out JsonElement sv) ? sv.AsString() : null;
                 List<X509Certificate> bundle = certificates
                     .Where(c => c.Resource == configuration.ToResourceRef() && c.DataKey == $"webhook {webhookName} caBundle")
                     .Select(c => parser.ReadCertificate(c.GetRawData())).ToList();
@@ -344,26 +345,26 @@ public static class CertificateAnalyzer
     private static IEnumerable<string> ServingSecrets(KubeSnapshot snapshot, string ns, string serviceName)
     {
         KubeObject? service = snapshot.OfKind("Service").FirstOrDefault(s => s.Namespace == ns && s.Name == serviceName);
-        if (service is null || !service.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("selector"u8, out JsonElement selector)
+        if (service is null || !service.Json.TryGet("spec"u8, out JsonElement spec) || !spec.TryGet("selector"u8, out JsonElement selector)
             || selector.ValueKind != JsonValueKind.Object || !selector.EnumerateObject().Any())
         {
             return Array.Empty<string>();
         }
 
-        var wanted = selector.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString(), StringComparer.Ordinal);
+        var wanted = selector.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.AsString(), StringComparer.Ordinal);
         var secrets = new SortedSet<string>(StringComparer.Ordinal);
         foreach (KubeObject workload in WorkloadKinds.All.Prepend("Pod").SelectMany(snapshot.OfKind).Where(w => w.Namespace == ns))
         {
             JsonElement? podSpec = PodTemplate(workload, out IReadOnlyDictionary<string, string> labels);
             if (podSpec is not JsonElement pod || !wanted.All(w => labels.TryGetValue(w.Key, out string? value) && value == w.Value)
-                || !pod.TryGetProperty("volumes"u8, out JsonElement volumes) || volumes.ValueKind != JsonValueKind.Array)
+                || !pod.TryGet("volumes"u8, out JsonElement volumes) || volumes.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement volume in volumes.EnumerateArray())
             {
-                if (volume.TryGetProperty("secret"u8, out JsonElement secret) && secret.TryGetProperty("secretName"u8, out JsonElement name) && name.GetString() is string secretName)
+                if (volume.TryGet("secret"u8, out JsonElement secret) && secret.TryGet("secretName"u8, out JsonElement name) && name.AsString() is string secretName)
                 {
                     secrets.Add(secretName);
                 }
@@ -379,7 +380,7 @@ public static class CertificateAnalyzer
         labels = workload.Labels;
         if (workload.Kind == "Pod")
         {
-            return workload.Json.TryGetProperty("spec"u8, out JsonElement podSpec) ? podSpec : null;
+            return workload.Json.TryGet("spec"u8, out JsonElement podSpec) ? podSpec : null;
         }
 
         JsonElement template = WorkloadKinds.Template(workload);
@@ -389,16 +390,16 @@ public static class CertificateAnalyzer
         }
 
         var templateLabels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (template.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+        if (template.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
         {
             foreach (JsonProperty label in map.EnumerateObject())
             {
-                templateLabels[label.Name] = label.Value.GetString() ?? string.Empty;
+                templateLabels[label.Name] = label.Value.AsString() ?? string.Empty;
             }
         }
 
         labels = templateLabels;
-        return template.TryGetProperty("spec"u8, out JsonElement templateSpec) ? templateSpec : null;
+        return template.TryGet("spec"u8, out JsonElement templateSpec) ? templateSpec : null;
     }
 
     /// <summary>RFC 6125 matching: exact DNS name, or a wildcard covering exactly one left-most label.</summary>
@@ -407,17 +408,24 @@ public static class CertificateAnalyzer
         // The platform's RFC 6125 matcher: DNS and IP SANs, one left-most wildcard label; the subject CN
         // is not consulted, as Go's TLS (the API server's, most ingress controllers') no longer does.
         using var x509 = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate.GetRawData());
-        return x509.MatchesHostname(host, allowWildcards: true, allowCommonName: false);
+        try
+        {
+            return x509.MatchesHostname(host, allowWildcards: true, allowCommonName: false);
+        }
+        catch (ArgumentException)
+        {
+            return false; // not a DNS name or an address (a broken Ingress host): no certificate covers it
+        }
     }
 
     private static byte[]? DataValue(KubeObject secret, string key)
     {
-        if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || !data.TryGetProperty(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        if (!secret.Json.TryGet("data"u8, out JsonElement data) || !data.TryGet(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
         {
             return null;
         }
 
-        string text = value.GetString()!;
+        string text = value.AsString()!;
         if (RedactedValue.IsRedacted(text))
         {
             return null;

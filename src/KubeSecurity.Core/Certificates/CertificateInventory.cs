@@ -8,6 +8,7 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;
 using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Certificates;
 
@@ -34,8 +35,8 @@ public sealed class CertificateInventory
     {
         foreach (KubeObject secret in snapshot.OfKind("Secret"))
         {
-            bool tls = secret.Json.TryGetProperty("type"u8, out JsonElement type) && type.ValueEquals("kubernetes.io/tls");
-            if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
+            bool tls = secret.Json.TryGet("type"u8, out JsonElement type) && type.IsText("kubernetes.io/tls");
+            if (!secret.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
@@ -65,7 +66,7 @@ public sealed class CertificateInventory
 
                 if (!entry.Value.TryGetBytesFromBase64(out byte[]? bytes))
                 {
-                    bytes = TryBase64(entry.Value.GetString()!); // what the strict decoder refuses but the API accepts (line breaks)
+                    bytes = TryBase64(entry.Value.AsString()!); // what the strict decoder refuses but the API accepts (line breaks)
                     if (bytes is null)
                     {
                         if (expected)
@@ -86,7 +87,7 @@ public sealed class CertificateInventory
 
         foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
         {
-            if (!configMap.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
+            if (!configMap.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
@@ -100,7 +101,7 @@ public sealed class CertificateInventory
                 }
 
                 string key = entry.Name;
-                string value = entry.Value.GetString()!;
+                string value = entry.Value.AsString()!;
                 if (CertificateReader.ContainsPemCertificate(value))
                 {
                     AddBytes(Encoding.ASCII.GetBytes(value), Describe(configMap, key), CertificateSourceKind.ConfigMap, configMap.ToResourceRef(), key, null);
@@ -110,15 +111,15 @@ public sealed class CertificateInventory
 
         foreach (KubeObject webhookConfiguration in snapshot.OfKind("ValidatingWebhookConfiguration").Concat(snapshot.OfKind("MutatingWebhookConfiguration")))
         {
-            if (!webhookConfiguration.Json.TryGetProperty("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
+            if (!webhookConfiguration.Json.TryGet("webhooks"u8, out JsonElement webhooks) || webhooks.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement webhook in webhooks.EnumerateArray())
             {
-                string webhookName = webhook.TryGetProperty("name"u8, out JsonElement n) ? n.GetString() ?? "?" : "?";
-                if (webhook.TryGetProperty("clientConfig"u8, out JsonElement clientConfig))
+                string webhookName = webhook.TryGet("name"u8, out JsonElement n) ? n.AsString() ?? "?" : "?";
+                if (webhook.TryGet("clientConfig"u8, out JsonElement clientConfig))
                 {
                     AddBase64Field(clientConfig, "caBundle", webhookConfiguration, $"webhook {webhookName} caBundle", CertificateSourceKind.Webhook);
                 }
@@ -127,7 +128,7 @@ public sealed class CertificateInventory
 
         foreach (KubeObject apiService in snapshot.OfKind("APIService"))
         {
-            if (apiService.Json.TryGetProperty("spec"u8, out JsonElement spec))
+            if (apiService.Json.TryGet("spec"u8, out JsonElement spec))
             {
                 AddBase64Field(spec, "caBundle", apiService, "caBundle", CertificateSourceKind.ApiService);
             }
@@ -135,7 +136,7 @@ public sealed class CertificateInventory
 
         foreach (KubeObject request in snapshot.OfKind("CertificateSigningRequest"))
         {
-            if (request.Json.TryGetProperty("status"u8, out JsonElement status))
+            if (request.Json.TryGet("status"u8, out JsonElement status))
             {
                 AddBase64Field(status, "certificate", request, "status.certificate", CertificateSourceKind.CertificateSigningRequest);
             }
@@ -385,13 +386,13 @@ public sealed class CertificateInventory
 
     private void AddBase64Field(JsonElement parent, string property, KubeObject owner, string field, CertificateSourceKind kind)
     {
-        if (!parent.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
+        if (!parent.TryGet(property, out JsonElement value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.AsString()))
         {
             return;
         }
 
         string source = owner.Namespace is null ? $"{owner.Kind} {owner.Name} {field}" : $"{owner.Kind} {owner.Namespace}/{owner.Name} {field}";
-        byte[]? bytes = TryBase64(value.GetString()!);
+        byte[]? bytes = TryBase64(value.AsString()!);
         if (bytes is null)
         {
             Problems.Add(new CertificateProblem(source, "the value is not valid base64"));

@@ -34,7 +34,7 @@ public static class CsrReader
 
     private static CertificateSigningRequestInfo Describe(KubeObject csr, DateTimeOffset asOf)
     {
-        JsonElement spec = csr.Json.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
+        JsonElement spec = csr.Json.TryGet("spec"u8, out JsonElement s) ? s : default;
         string requestText = Encoding.ASCII.GetString(Convert.FromBase64String(JsonRead.String(spec, "request") ?? throw new FormatException("spec.request is missing")));
         PemObject? pem = new PemReader(new StringReader(requestText)).ReadPemObject();
         var request = new Pkcs10CertificationRequest(pem?.Content ?? throw new FormatException("spec.request holds no PEM block"));
@@ -58,14 +58,14 @@ public static class CsrReader
             asOf,
             JsonRead.String(spec, "username"),
             JsonRead.Strings(spec, "groups"),
-            csr.Json.TryGetProperty("status"u8, out JsonElement status) && !string.IsNullOrEmpty(JsonRead.String(status, "certificate")));
+            csr.Json.TryGet("status"u8, out JsonElement status) && !string.IsNullOrEmpty(JsonRead.String(status, "certificate")));
     }
 
     /// <summary>Failed, Denied, Approved or Pending, in that precedence (an approved request can still fail to be signed).</summary>
     private static string Condition(JsonElement csr)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
-        if (csr.TryGetProperty("status"u8, out JsonElement status) && status.TryGetProperty("conditions"u8, out JsonElement conditions) && conditions.ValueKind == JsonValueKind.Array)
+        if (csr.TryGet("status"u8, out JsonElement status) && status.TryGet("conditions"u8, out JsonElement conditions) && conditions.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement condition in conditions.EnumerateArray())
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KubeSecurity.Core.Rbac;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Completion;
 
@@ -99,9 +100,9 @@ public sealed class CompletionVocabulary
 
     // A Node owning a pod (a static pod's mirror) is not a workload: the pod stands for itself.
     private static bool HasOwner(KubeObject o) =>
-        o.Json.TryGetProperty("metadata"u8, out JsonElement metadata) &&
-        metadata.TryGetProperty("ownerReferences"u8, out JsonElement owners) &&
-        owners.ValueKind == JsonValueKind.Array && owners.EnumerateArray().Any(r => !(r.TryGetProperty("kind"u8, out JsonElement kind) && kind.ValueEquals("Node"u8)));
+        o.Json.TryGet("metadata"u8, out JsonElement metadata) &&
+        metadata.TryGet("ownerReferences"u8, out JsonElement owners) &&
+        owners.ValueKind == JsonValueKind.Array && owners.EnumerateArray().Any(r => !(r.TryGet("kind"u8, out JsonElement kind) && kind.IsText("Node"u8)));
 
     private static List<string> Sorted(IEnumerable<string> values) =>
         values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -40,7 +40,7 @@ public static class ControlPlaneComponents
                 continue;
             }
 
-            if (!pod.Json.TryGetProperty("spec"u8, out JsonElement spec) || !spec.TryGetProperty("containers"u8, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
+            if (!pod.Json.TryGet("spec"u8, out JsonElement spec) || !spec.TryGet("containers"u8, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
@@ -56,7 +56,7 @@ public static class ControlPlaneComponents
                 }
 
                 Dictionary<string, string> flags = Flags(words);
-                if (component == Etcd && container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
+                if (component == Etcd && container.TryGet("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
                 {
                     foreach (JsonElement variable in env.EnumerateArray())
                     {
@@ -68,7 +68,7 @@ public static class ControlPlaneComponents
                     }
                 }
 
-                string? node = spec.TryGetProperty("nodeName"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                string? node = spec.TryGet("nodeName"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.AsString() : null;
                 found.Add(new ControlPlaneComponent(component, pod.ToResourceRef() with { Namespace = pod.Namespace ?? "default" }, node, flags));
                 break;
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.ControlPlane;
 
@@ -20,7 +21,7 @@ internal static class KubeletChecks
         JsonElement current = configuration;
         foreach (string part in path.Split('.'))
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGet(part, out current))
             {
                 return null;
             }
@@ -36,7 +37,7 @@ internal static class KubeletChecks
         return new Verdict(value == wanted, field is null ? $"{path} is not set (default {byDefault.ToString().ToLowerInvariant()})" : $"{path}: {field.Value.GetRawText()}");
     }
 
-    private static string? Text(JsonElement c, string path) => Field(c, path) is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
+    private static string? Text(JsonElement c, string path) => Field(c, path) is { ValueKind: JsonValueKind.String } s ? s.AsString() : null;
 
     private static long? Number(JsonElement c, string path) => Field(c, path) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out long v) ? v : null;
 
@@ -65,7 +66,7 @@ internal static class KubeletChecks
     }
 
     private static Verdict WeakCiphers(JsonElement c) =>
-        ControlPlaneChecks.CipherSuites(Field(c, "tlsCipherSuites") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(s => s.GetString() ?? string.Empty).ToArray() : Array.Empty<string>(), "tlsCipherSuites");
+        ControlPlaneChecks.CipherSuites(Field(c, "tlsCipherSuites") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(s => s.AsString() ?? string.Empty).ToArray() : Array.Empty<string>(), "tlsCipherSuites");
 
     private static Verdict RotationGate(JsonElement c) =>
         Field(c, "featureGates.RotateKubeletServerCertificate")?.ValueKind == JsonValueKind.False

@@ -34,7 +34,7 @@ public static class KubeletConfigurations
                 continue;
             }
 
-            if (!configMap.Json.TryGetProperty("data"u8, out JsonElement data) || JsonRead.String(data, "kubelet") is not string text)
+            if (!configMap.Json.TryGet("data"u8, out JsonElement data) || JsonRead.String(data, "kubelet") is not string text)
             {
                 problems.Add($"{configMap.ToResourceRef()} has no data.kubelet; it is not read.");
                 continue;
@@ -81,7 +81,7 @@ public static class KubeletConfigurations
         }
 
         // /api/v1/nodes/<node>/proxy/configz answers {"kubeletconfig": {...}} without kind.
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("kubeletconfig"u8, out JsonElement configz) && configz.ValueKind == JsonValueKind.Object)
+        if (root.ValueKind == JsonValueKind.Object && root.TryGet("kubeletconfig"u8, out JsonElement configz) && configz.ValueKind == JsonValueKind.Object)
         {
             return configz;
         }

@@ -35,7 +35,7 @@ public static class BindingEditor
     {
         var remaining = new JsonArray();
         removed = 0;
-        if (binding.Json.TryGetProperty("subjects"u8, out JsonElement subjects) && subjects.ValueKind == JsonValueKind.Array)
+        if (binding.Json.TryGet("subjects"u8, out JsonElement subjects) && subjects.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement entry in subjects.EnumerateArray())
             {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Text.Json;
 using k8s;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Live;
 
@@ -150,9 +151,9 @@ public sealed class KubeConnection : IDisposable
             if (body.Length > 0 && body.Length < 1_000_000)
             {
                 using JsonDocument status = JsonDocument.Parse(body);
-                if (status.RootElement.ValueKind == JsonValueKind.Object && status.RootElement.TryGetProperty("message", out JsonElement message) && message.ValueKind == JsonValueKind.String)
+                if (status.RootElement.ValueKind == JsonValueKind.Object && status.RootElement.TryGet("message", out JsonElement message) && message.ValueKind == JsonValueKind.String)
                 {
-                    return message.GetString()!;
+                    return message.AsString()!;
                 }
             }
         }

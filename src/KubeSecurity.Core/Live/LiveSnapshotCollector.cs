@@ -197,7 +197,7 @@ public sealed class LiveSnapshotCollector
                 return;
             }
 
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("kubeletconfig"u8, out JsonElement configuration) || configuration.ValueKind != JsonValueKind.Object)
+            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGet("kubeletconfig"u8, out JsonElement configuration) || configuration.ValueKind != JsonValueKind.Object)
             {
                 reporter.Warning($"Node {node.Name}: its kubelet configuration could not be read ({(answer.GaveUp ? answer.Message : $"HTTP {answer.Status}: {answer.Message ?? "no kubeletconfig in the answer"}")}); that kubelet is not checked.");
                 return;
@@ -329,7 +329,7 @@ public sealed class LiveSnapshotCollector
                 return outcome;
             }
 
-            if (root.TryGetProperty("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+            if (root.TryGet("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement item in items.EnumerateArray())
                 {
@@ -337,8 +337,8 @@ public sealed class LiveSnapshotCollector
                 }
             }
 
-            continueToken = root.TryGetProperty("metadata", out JsonElement metadata) && metadata.TryGetProperty("continue", out JsonElement next) && next.ValueKind == JsonValueKind.String
-                ? next.GetString()
+            continueToken = root.TryGet("metadata", out JsonElement metadata) && metadata.TryGet("continue", out JsonElement next) && next.ValueKind == JsonValueKind.String
+                ? next.AsString()
                 : null;
             if (string.IsNullOrEmpty(continueToken))
             {

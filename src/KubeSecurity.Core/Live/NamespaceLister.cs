@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Live;
 
@@ -18,9 +19,9 @@ public static class NamespaceLister
             }
 
             using JsonDocument list = JsonDocument.Parse(response.Content.ReadAsStream(cancel.Token));
-            return list.RootElement.TryGetProperty("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array
+            return list.RootElement.TryGet("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array
                 ? items.EnumerateArray()
-                    .Select(i => i.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("name", out JsonElement n) ? n.GetString() : null)
+                    .Select(i => i.TryGet("metadata", out JsonElement m) && m.TryGet("name", out JsonElement n) ? n.AsString() : null)
                     .OfType<string>()
                     .ToList()
                 : Array.Empty<string>();

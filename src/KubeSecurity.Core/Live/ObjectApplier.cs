@@ -37,7 +37,7 @@ public static class ObjectApplier
         }
 
         if (previous is not null && unchangedWhenEqual is not null
-            && previous.Json.TryGetProperty(unchangedWhenEqual, out JsonElement before) && desired.Json.TryGetProperty(unchangedWhenEqual, out JsonElement wanted)
+            && previous.Json.TryGet(unchangedWhenEqual, out JsonElement before) && desired.Json.TryGet(unchangedWhenEqual, out JsonElement wanted)
             && JsonNode.DeepEquals(JsonNode.Parse(before.GetRawText()), JsonNode.Parse(wanted.GetRawText())))
         {
             return new ApplyResult("Unchanged", previous.ToResourceRef(), connection.Context, previous, previous);
@@ -83,8 +83,8 @@ public static class ObjectApplier
 
     /// <summary>metadata.resourceVersion, or null.</summary>
     internal static string? ResourceVersion(KubeObject item) =>
-        item.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("resourceVersion"u8, out JsonElement version) && version.ValueKind == JsonValueKind.String
-            ? version.GetString()
+        item.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("resourceVersion"u8, out JsonElement version) && version.ValueKind == JsonValueKind.String
+            ? version.AsString()
             : null;
 
     /// <summary>
@@ -94,9 +94,9 @@ public static class ObjectApplier
     internal static string DeleteOptions(KubeObject current)
     {
         var preconditions = new JsonObject();
-        if (current.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("uid"u8, out JsonElement uid) && uid.ValueKind == JsonValueKind.String)
+        if (current.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("uid"u8, out JsonElement uid) && uid.ValueKind == JsonValueKind.String)
         {
-            preconditions["uid"] = uid.GetString();
+            preconditions["uid"] = uid.AsString();
         }
 
         if (ResourceVersion(current) is string version)

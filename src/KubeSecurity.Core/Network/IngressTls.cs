@@ -16,7 +16,7 @@ internal static class IngressTls
     {
         foreach (KubeObject ingress in snapshot.OfKind("Ingress"))
         {
-            if (!ingress.Json.TryGetProperty("spec"u8, out JsonElement spec) || spec.ValueKind != JsonValueKind.Object)
+            if (!ingress.Json.TryGet("spec"u8, out JsonElement spec) || spec.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
@@ -30,7 +30,7 @@ internal static class IngressTls
             var covered = tls.SelectMany(t => JsonRead.Strings(t, "hosts")).ToList();
             var hosts = JsonRead.Array(spec, "rules").Where(r => r.ValueKind == JsonValueKind.Object)
                 .Select(r => JsonRead.String(r, "host") ?? "*").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            if (hosts.Count == 0 && spec.TryGetProperty("defaultBackend"u8, out _))
+            if (hosts.Count == 0 && spec.TryGet("defaultBackend"u8, out _))
             {
                 hosts.Add("*");
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using KubeSecurity.Core.Network.Admin;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Network;
 
@@ -54,7 +55,7 @@ public sealed partial class NetworkModel
         foreach (KubeObject node in snapshot.OfKind("Node"))
         {
             var addresses = new List<IPAddress>();
-            if (node.Json.TryGetProperty("status"u8, out var status) && status.TryGetProperty("addresses"u8, out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
+            if (node.Json.TryGet("status"u8, out var status) && status.TryGet("addresses"u8, out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
             {
                 foreach (var address in list.EnumerateArray())
                 {

@@ -25,9 +25,9 @@ internal static class NetworkPolicyReader
     {
         try
         {
-            JsonElement spec = policy.Json.TryGetProperty("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s
+            JsonElement spec = policy.Json.TryGet("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s
                 : throw new InvalidPolicyException("it has no spec");
-            LabelSelector podSelector = spec.TryGetProperty("podSelector"u8, out JsonElement ps) && ps.ValueKind != JsonValueKind.Null
+            LabelSelector podSelector = spec.TryGet("podSelector"u8, out JsonElement ps) && ps.ValueKind != JsonValueKind.Null
                 ? Selector(ps, "spec.podSelector")
                 : LabelSelector.Everything;
             List<PolicyRule> ingress = Rules(spec, "ingress", "from");
@@ -59,7 +59,7 @@ internal static class NetworkPolicyReader
     private static List<PolicyRule> Rules(JsonElement spec, string section, string peersField)
     {
         var rules = new List<PolicyRule>();
-        if (!spec.TryGetProperty(section, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
+        if (!spec.TryGet(section, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
         {
             return rules;
         }
@@ -87,9 +87,14 @@ internal static class NetworkPolicyReader
     private static List<PolicyPeer>? Peers(JsonElement rule, string field, string where)
     {
         // An absent or empty from/to matches every peer.
-        if (!rule.TryGetProperty(field, out JsonElement peers) || peers.ValueKind == JsonValueKind.Null || (peers.ValueKind == JsonValueKind.Array && peers.GetArrayLength() == 0))
+        if (!rule.TryGet(field, out JsonElement peers) || peers.ValueKind == JsonValueKind.Null || (peers.ValueKind == JsonValueKind.Array && peers.Count() == 0))
         {
             return null;
+        }
+
+        if (peers.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidPolicyException($"{where}.{field} must be a list");
         }
 
         var result = new List<PolicyPeer>();
@@ -97,9 +102,9 @@ internal static class NetworkPolicyReader
         foreach (JsonElement peer in peers.EnumerateArray())
         {
             string at = $"{where}.{field}[{index++}]";
-            bool hasIp = peer.TryGetProperty("ipBlock"u8, out JsonElement ip) && ip.ValueKind == JsonValueKind.Object;
-            LabelSelector? pods = peer.TryGetProperty("podSelector"u8, out JsonElement ps) && ps.ValueKind == JsonValueKind.Object ? Selector(ps, at + ".podSelector") : null;
-            LabelSelector? namespaces = peer.TryGetProperty("namespaceSelector"u8, out JsonElement ns) && ns.ValueKind == JsonValueKind.Object ? Selector(ns, at + ".namespaceSelector") : null;
+            bool hasIp = peer.TryGet("ipBlock"u8, out JsonElement ip) && ip.ValueKind == JsonValueKind.Object;
+            LabelSelector? pods = peer.TryGet("podSelector"u8, out JsonElement ps) && ps.ValueKind == JsonValueKind.Object ? Selector(ps, at + ".podSelector") : null;
+            LabelSelector? namespaces = peer.TryGet("namespaceSelector"u8, out JsonElement ns) && ns.ValueKind == JsonValueKind.Object ? Selector(ns, at + ".namespaceSelector") : null;
             if (hasIp && (pods is not null || namespaces is not null))
             {
                 throw new InvalidPolicyException($"{at} combines ipBlock with a selector, which the API does not allow");
@@ -162,9 +167,14 @@ internal static class NetworkPolicyReader
 
     private static List<PolicyPort>? Ports(JsonElement rule, string where)
     {
-        if (!rule.TryGetProperty("ports"u8, out JsonElement ports) || ports.ValueKind == JsonValueKind.Null || (ports.ValueKind == JsonValueKind.Array && ports.GetArrayLength() == 0))
+        if (!rule.TryGet("ports"u8, out JsonElement ports) || ports.ValueKind == JsonValueKind.Null || (ports.ValueKind == JsonValueKind.Array && ports.Count() == 0))
         {
             return null;
+        }
+
+        if (ports.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidPolicyException($"{where}.ports must be a list");
         }
 
         var result = new List<PolicyPort>();
@@ -180,7 +190,7 @@ internal static class NetworkPolicyReader
 
             int? number = null;
             string? name = null;
-            if (entry.TryGetProperty("port"u8, out JsonElement port))
+            if (entry.TryGet("port"u8, out JsonElement port))
             {
                 if (port.ValueKind == JsonValueKind.Number && port.TryGetInt32(out int value))
                 {
@@ -188,7 +198,7 @@ internal static class NetworkPolicyReader
                 }
                 else if (port.ValueKind == JsonValueKind.String)
                 {
-                    string text = port.GetString()!;
+                    string text = port.AsString()!;
                     if (int.TryParse(text, out int parsed))
                     {
                         number = parsed is >= 1 and <= PortSet.MaxPort ? parsed : throw new InvalidPolicyException($"{at}.port {parsed} is out of range (1-65535)");
@@ -205,7 +215,7 @@ internal static class NetworkPolicyReader
             }
 
             int? endPort = null;
-            if (entry.TryGetProperty("endPort"u8, out JsonElement end) && end.ValueKind == JsonValueKind.Number)
+            if (entry.TryGet("endPort"u8, out JsonElement end) && end.ValueKind == JsonValueKind.Number)
             {
                 if (!end.TryGetInt32(out int endValue) || number is null || endValue < number || endValue > PortSet.MaxPort)
                 {

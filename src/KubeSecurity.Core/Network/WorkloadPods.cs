@@ -54,8 +54,8 @@ internal static class WorkloadPods
             string ns = pod.Namespace ?? "default";
             ResourceRef workload = TopOwner(Resolve(Owner(pod.Json), ns, pod), ns, owners) ?? pod.ToResourceRef() with { Namespace = ns };
             workloadsWithPods.Add(workload);
-            JsonElement spec = pod.Json.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
-            string? ip = pod.Json.TryGetProperty("status"u8, out JsonElement status) ? JsonRead.String(status, "podIP") : null;
+            JsonElement spec = pod.Json.TryGet("spec"u8, out JsonElement s) ? s : default;
+            string? ip = pod.Json.TryGet("status"u8, out JsonElement status) ? JsonRead.String(status, "podIP") : null;
             instances.Add(new PodInstance(ns, pod.Name, workload, pod.Labels, Ports(spec), HostNetwork(spec),
                 ip is not null && IPAddress.TryParse(ip, out IPAddress? address) ? address : null));
         }
@@ -75,8 +75,8 @@ internal static class WorkloadPods
                 continue;
             }
 
-            IReadOnlyDictionary<string, string> labels = template.TryGetProperty("metadata"u8, out JsonElement metadata) ? Labels(metadata) : new Dictionary<string, string>();
-            JsonElement spec = template.TryGetProperty("spec"u8, out JsonElement s) ? s : default;
+            IReadOnlyDictionary<string, string> labels = template.TryGet("metadata"u8, out JsonElement metadata) ? Labels(metadata) : new Dictionary<string, string>();
+            JsonElement spec = template.TryGet("spec"u8, out JsonElement s) ? s : default;
             instances.Add(new PodInstance(reference.Namespace!, null, reference, labels, Ports(spec), HostNetwork(spec), null));
         }
 
@@ -85,7 +85,7 @@ internal static class WorkloadPods
 
     private static ResourceRef? Owner(JsonElement obj)
     {
-        if (!obj.TryGetProperty("metadata"u8, out JsonElement metadata) || !metadata.TryGetProperty("ownerReferences"u8, out JsonElement refs) || refs.ValueKind != JsonValueKind.Array)
+        if (!obj.TryGet("metadata"u8, out JsonElement metadata) || !metadata.TryGet("ownerReferences"u8, out JsonElement refs) || refs.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
@@ -102,7 +102,7 @@ internal static class WorkloadPods
             }
 
             var reference = new ResourceRef(JsonRead.String(owner, "kind") ?? string.Empty, null, name);
-            if (owner.TryGetProperty("controller"u8, out JsonElement controller) && controller.ValueKind == JsonValueKind.True)
+            if (owner.TryGet("controller"u8, out JsonElement controller) && controller.ValueKind == JsonValueKind.True)
             {
                 return reference;
             }
@@ -133,7 +133,7 @@ internal static class WorkloadPods
     }
 
     private static bool HostNetwork(JsonElement spec) =>
-        spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("hostNetwork"u8, out JsonElement h) && h.ValueKind == JsonValueKind.True;
+        spec.ValueKind == JsonValueKind.Object && spec.TryGet("hostNetwork"u8, out JsonElement h) && h.ValueKind == JsonValueKind.True;
 
     private static List<NamedPort> Ports(JsonElement spec)
     {
@@ -145,14 +145,14 @@ internal static class WorkloadPods
 
         foreach (string field in new[] { "containers", "initContainers" })
         {
-            if (!spec.TryGetProperty(field, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
+            if (!spec.TryGet(field, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement container in containers.EnumerateArray())
             {
-                if (!container.TryGetProperty("ports"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+                if (!container.TryGet("ports"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
                 {
                     continue;
                 }
@@ -161,7 +161,7 @@ internal static class WorkloadPods
                 {
                     string? name = JsonRead.String(port, "name");
                     // A port that is not a valid number (hostile or broken input) names nothing.
-                    if (name is not null && port.TryGetProperty("containerPort"u8, out JsonElement number) && number.ValueKind == JsonValueKind.Number
+                    if (name is not null && port.TryGet("containerPort"u8, out JsonElement number) && number.ValueKind == JsonValueKind.Number
                         && number.TryGetInt32(out int value) && value is >= 1 and <= PortSet.MaxPort)
                     {
                         ports.Add(new NamedPort(name, value, JsonRead.String(port, "protocol") ?? "TCP"));
@@ -176,11 +176,11 @@ internal static class WorkloadPods
     internal static IReadOnlyDictionary<string, string> Labels(JsonElement metadata)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (metadata.TryGetProperty("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+        if (metadata.TryGet("labels"u8, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
         {
             foreach (JsonProperty label in map.EnumerateObject())
             {
-                labels[label.Name] = label.Value.ValueKind == JsonValueKind.String ? label.Value.GetString()! : label.Value.GetRawText();
+                labels[label.Name] = label.Value.ValueKind == JsonValueKind.String ? label.Value.AsString()! : label.Value.GetRawText();
             }
         }
 

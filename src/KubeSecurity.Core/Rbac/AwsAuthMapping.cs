@@ -17,7 +17,7 @@ public sealed record AwsAuthMapping(string Source, string CloudIdentity, string 
     {
         var mappings = new List<AwsAuthMapping>();
         KubeObject? configMap = snapshot.OfKind("ConfigMap").FirstOrDefault(c => c.Namespace == "kube-system" && c.Name == "aws-auth");
-        if (configMap is null || !configMap.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
+        if (configMap is null || !configMap.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
         {
             return mappings;
         }
@@ -43,7 +43,7 @@ public sealed record AwsAuthMapping(string Source, string CloudIdentity, string 
 
             using (parsed)
             {
-                JsonElement root = parsed.RootElement.GetArrayLength() > 0 ? parsed.RootElement[0] : default;
+                JsonElement root = parsed.RootElement.Count() > 0 ? parsed.RootElement[0] : default;
                 if (root.ValueKind != JsonValueKind.Array)
                 {
                     problems.Add(new RbacProblem(configMap.ToResourceRef(), $"data.{key} must be a YAML list of mappings; its mappings are not used."));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Rbac;
 
@@ -221,13 +222,13 @@ public sealed class RbacPolicy
     private static bool IsRunning(KubeObject pod)
     {
         // Manifests have no status: a pod written down is a pod meant to run.
-        string? phase = pod.Json.TryGetProperty("status"u8, out JsonElement status) ? Snapshots.JsonRead.String(status, "phase") : null;
+        string? phase = pod.Json.TryGet("status"u8, out JsonElement status) ? Snapshots.JsonRead.String(status, "phase") : null;
         return phase is null or "Running" or "Pending" or "Unknown";
     }
 
     internal static string? PodServiceAccount(JsonElement pod)
     {
-        if (!pod.TryGetProperty("spec"u8, out JsonElement spec))
+        if (!pod.TryGet("spec"u8, out JsonElement spec))
         {
             return null;
         }

@@ -26,7 +26,7 @@ internal static class RbacPolicyReader
     {
         var rules = new List<RbacRule>();
         JsonElement json = role.Json;
-        if (json.TryGetProperty("rules"u8, out JsonElement rulesJson) && rulesJson.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+        if (json.TryGet("rules"u8, out JsonElement rulesJson) && rulesJson.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
         {
             problems.Add(new RbacProblem(role.ToResourceRef(), $"'rules' must be a list, not {rulesJson.ValueKind}; the role grants nothing."));
         }
@@ -43,7 +43,7 @@ internal static class RbacPolicyReader
             }
         }
 
-        bool aggregates = role.Kind == "ClusterRole" && json.TryGetProperty("aggregationRule"u8, out JsonElement aggregation) && aggregation.ValueKind == JsonValueKind.Object;
+        bool aggregates = role.Kind == "ClusterRole" && json.TryGet("aggregationRule"u8, out JsonElement aggregation) && aggregation.ValueKind == JsonValueKind.Object;
         return new RbacRole(role, rules, aggregates);
     }
 
@@ -99,7 +99,7 @@ internal static class RbacPolicyReader
 
     public static RbacBinding? ReadBinding(KubeObject binding, List<RbacProblem> problems)
     {
-        JsonElement roleRef = binding.Json.TryGetProperty("roleRef"u8, out JsonElement r) ? r : default;
+        JsonElement roleRef = binding.Json.TryGet("roleRef"u8, out JsonElement r) ? r : default;
         string? roleKind = JsonRead.String(roleRef, "kind");
         string? roleName = JsonRead.String(roleRef, "name");
         if (string.IsNullOrEmpty(roleName) || roleKind is not ("Role" or "ClusterRole"))
@@ -122,7 +122,7 @@ internal static class RbacPolicyReader
         }
 
         var subjects = new List<RbacSubject>();
-        if (binding.Json.TryGetProperty("subjects"u8, out JsonElement subjectsJson) && subjectsJson.ValueKind == JsonValueKind.Array)
+        if (binding.Json.TryGet("subjects"u8, out JsonElement subjectsJson) && subjectsJson.ValueKind == JsonValueKind.Array)
         {
             int index = 0;
             foreach (JsonElement subject in subjectsJson.EnumerateArray())
@@ -184,7 +184,7 @@ internal static class RbacPolicyReader
         {
             var list = new List<LabelSelector>();
             JsonElement rule = role.Source.Json.GetProperty("aggregationRule"u8);
-            if (rule.TryGetProperty("clusterRoleSelectors"u8, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+            if (rule.TryGet("clusterRoleSelectors"u8, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement item in items.EnumerateArray())
                 {

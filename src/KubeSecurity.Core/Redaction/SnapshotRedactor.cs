@@ -84,7 +84,7 @@ public static class SnapshotRedactor
         JsonElement spec = item.Json;
         foreach (string part in WorkloadKinds.PodSpecPath(item.Kind).Split('.'))
         {
-            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty(part, out spec))
+            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGet(part, out spec))
             {
                 return false;
             }
@@ -92,14 +92,14 @@ public static class SnapshotRedactor
 
         foreach (string list in ContainerLists)
         {
-            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty(list, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
+            if (spec.ValueKind != JsonValueKind.Object || !spec.TryGet(list, out JsonElement containers) || containers.ValueKind != JsonValueKind.Array)
             {
                 continue;
             }
 
             foreach (JsonElement container in containers.EnumerateArray())
             {
-                if (container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array
+                if (container.TryGet("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array
                     && env.EnumerateArray().Any(v => JsonRead.String(v, "name") is string name && JsonRead.String(v, "value") is string value && Flags(name, value)))
                 {
                     return true;
@@ -208,9 +208,9 @@ public static class SnapshotRedactor
     private static bool AnyFlagged(JsonElement element, string key) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().Any(p => AnyFlagged(p.Value,
-            p.Name == "value" && element.TryGetProperty("name"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : p.Name)),
+            p.Name == "value" && element.TryGet("name"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.AsString()! : p.Name)),
         JsonValueKind.Array => element.EnumerateArray().Any(e => AnyFlagged(e, key)),
-        JsonValueKind.String => Flags(key, element.GetString()!),
+        JsonValueKind.String => Flags(key, element.AsString()!),
         _ => false,
     };
 

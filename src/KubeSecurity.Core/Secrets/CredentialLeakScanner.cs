@@ -4,6 +4,7 @@ using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
 using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Secrets;
 
@@ -39,24 +40,24 @@ public static class CredentialLeakScanner
                 continue; // the cluster CA bundle every namespace gets
             }
 
-            if (configMap.Json.TryGetProperty("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object)
+            if (configMap.Json.TryGet("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object)
             {
                 foreach (JsonProperty entry in data.EnumerateObject())
                 {
                     if (entry.Value.ValueKind == JsonValueKind.String)
                     {
-                        Check(result, detector, seen, configMap, entry.Name, entry.Value.GetString()!, $"data.{entry.Name}", redactedMeansCredential: true);
+                        Check(result, detector, seen, configMap, entry.Name, entry.Value.AsString()!, $"data.{entry.Name}", redactedMeansCredential: true);
                     }
                 }
             }
 
-            if (configMap.Json.TryGetProperty("binaryData"u8, out JsonElement binary) && binary.ValueKind == JsonValueKind.Object)
+            if (configMap.Json.TryGet("binaryData"u8, out JsonElement binary) && binary.ValueKind == JsonValueKind.Object)
             {
                 foreach (JsonProperty entry in binary.EnumerateObject())
                 {
                     if (entry.Value.ValueKind == JsonValueKind.String)
                     {
-                        Check(result, detector, seen, configMap, entry.Name, entry.Value.GetString()!, $"binaryData.{entry.Name}", redactedMeansCredential: true, binary: true);
+                        Check(result, detector, seen, configMap, entry.Name, entry.Value.AsString()!, $"binaryData.{entry.Name}", redactedMeansCredential: true, binary: true);
                     }
                 }
             }
@@ -67,7 +68,7 @@ public static class CredentialLeakScanner
             cancellationToken.ThrowIfCancellationRequested();
             foreach ((JsonElement container, string path, _) in site.Containers())
             {
-                if (container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
+                if (container.TryGet("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
                 {
                     foreach (JsonElement variable in env.EnumerateArray())
                     {
@@ -143,9 +144,9 @@ public static class CredentialLeakScanner
                 var keys = new List<string>();
                 foreach (string field in new[] { "data", "stringData" })
                 {
-                    if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+                    if (root.ValueKind == JsonValueKind.Object && root.TryGet(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
                     {
-                        keys.AddRange(map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Length > 0).Select(p => $"{field}.{p.Name}"));
+                        keys.AddRange(map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.AsString()!.Length > 0).Select(p => $"{field}.{p.Name}"));
                     }
                 }
 
@@ -171,7 +172,7 @@ public static class CredentialLeakScanner
                 foreach (JsonProperty property in element.EnumerateObject())
                 {
                     // Env entries are {name, value}: the name is the key the value belongs to.
-                    string childKey = property.Name == "value" && element.TryGetProperty("name"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : property.Name;
+                    string childKey = property.Name == "value" && element.TryGet("name"u8, out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.AsString()! : property.Name;
                     Walk(property.Value, $"{path}.{property.Name}", visit, childKey);
                 }
 
@@ -185,7 +186,7 @@ public static class CredentialLeakScanner
 
                 break;
             case JsonValueKind.String:
-                visit(key, element.GetString()!, path.TrimStart('.'));
+                visit(key, element.AsString()!, path.TrimStart('.'));
                 break;
         }
     }

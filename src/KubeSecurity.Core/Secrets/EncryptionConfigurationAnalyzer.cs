@@ -38,11 +38,11 @@ public static class EncryptionConfigurationAnalyzer
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         bool secretsCovered = false;
         int entryIndex = 0;
-        foreach (JsonElement entry in root.TryGetProperty("resources"u8, out JsonElement resources) && resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray() : Enumerable.Empty<JsonElement>())
+        foreach (JsonElement entry in root.TryGet("resources"u8, out JsonElement resources) && resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray() : Enumerable.Empty<JsonElement>())
         {
             List<string> covered = JsonRead.Strings(entry, "resources");
             bool secrets = covered.Any(r => r is "secrets" or "*.*" or "*." or "secrets.");
-            List<JsonProperty> providers = entry.TryGetProperty("providers"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array
+            List<JsonProperty> providers = entry.TryGet("providers"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object).SelectMany(p => p.EnumerateObject()).ToList()
                 : new List<JsonProperty>();
             string where = $"resources[{entryIndex++}] ({string.Join(", ", covered)})";
@@ -88,7 +88,7 @@ public static class EncryptionConfigurationAnalyzer
         var findings = new List<Finding>();
         foreach (KubeObject server in servers)
         {
-            List<string> arguments = server.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.TryGetProperty("containers"u8, out JsonElement containers) && containers.ValueKind == JsonValueKind.Array
+            List<string> arguments = server.Json.TryGet("spec"u8, out JsonElement spec) && spec.TryGet("containers"u8, out JsonElement containers) && containers.ValueKind == JsonValueKind.Array
                 ? containers.EnumerateArray().SelectMany(c => JsonRead.Strings(c, "command").Concat(JsonRead.Strings(c, "args"))).ToList()
                 : new List<string>();
             string? flag = arguments.FirstOrDefault(a => a.StartsWith("--encryption-provider-config=", StringComparison.Ordinal));
@@ -141,7 +141,7 @@ public static class EncryptionConfigurationAnalyzer
 
     private static void KeyFindings(ResourceRef resource, string where, JsonProperty provider, Dictionary<string, string> fingerprints, List<Finding> findings)
     {
-        if (provider.Name is not ("aescbc" or "aesgcm" or "secretbox") || !provider.Value.TryGetProperty("keys"u8, out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
+        if (provider.Name is not ("aescbc" or "aesgcm" or "secretbox") || !provider.Value.TryGet("keys"u8, out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
         {
             return;
         }

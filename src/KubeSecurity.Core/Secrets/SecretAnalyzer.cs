@@ -6,6 +6,7 @@ using KubeSecurity.Core.Rbac;
 using KubeSecurity.Core.Rules;
 using KubeSecurity.Core.Workloads;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Secrets;
 
@@ -85,7 +86,7 @@ public static partial class SecretAnalyzer
         }
 
         bool managedByOthers = type.StartsWith("helm.sh/", StringComparison.Ordinal) || type == "bootstrap.kubernetes.io/token" || legacyToken
-            || secret.Json.TryGetProperty("metadata"u8, out JsonElement md) && md.TryGetProperty("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.GetArrayLength() > 0;
+            || secret.Json.TryGet("metadata"u8, out JsonElement md) && md.TryGet("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.Count() > 0;
         if (!managedByOthers && !referenced.Contains((ns, secret.Name)))
         {
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.OrphanSecret, resource,
@@ -120,12 +121,12 @@ public static partial class SecretAnalyzer
     public static (DateTimeOffset? When, string Source) LastChange(KubeObject secret)
     {
         DateTimeOffset? newest = null;
-        if (secret.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("managedFields"u8, out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
+        if (secret.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("managedFields"u8, out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement entry in fields.EnumerateArray())
             {
-                bool wroteData = entry.TryGetProperty("fieldsV1"u8, out JsonElement v1) && v1.ValueKind == JsonValueKind.Object
-                    && (v1.TryGetProperty("f:data"u8, out _) || v1.TryGetProperty("f:stringData"u8, out _));
+                bool wroteData = entry.TryGet("fieldsV1"u8, out JsonElement v1) && v1.ValueKind == JsonValueKind.Object
+                    && (v1.TryGet("f:data"u8, out _) || v1.TryGet("f:stringData"u8, out _));
                 if (wroteData && Snapshots.JsonRead.String(entry, "time") is string time
                     && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset when) && (newest is null || when > newest))
                 {
@@ -150,7 +151,7 @@ public static partial class SecretAnalyzer
         try
         {
             using JsonDocument document = JsonDocument.Parse(value);
-            JsonElement auths = key == ".dockercfg" ? document.RootElement : document.RootElement.TryGetProperty("auths"u8, out JsonElement a) ? a : default;
+            JsonElement auths = key == ".dockercfg" ? document.RootElement : document.RootElement.TryGet("auths"u8, out JsonElement a) ? a : default;
             return auths.ValueKind == JsonValueKind.Object ? auths.EnumerateObject().Select(p => p.Name).ToList() : new List<string>();
         }
         catch (JsonException)
@@ -213,9 +214,9 @@ public static partial class SecretAnalyzer
         var accounts = snapshot.OfKind("ServiceAccount").ToDictionary(a => (a.Namespace ?? "default", a.Name));
         foreach (PodSpecSite site in sites.Where(s => !s.IsStaticPod))
         {
-            bool? podSetting = site.Spec.TryGetProperty("automountServiceAccountToken"u8, out JsonElement p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : null;
+            bool? podSetting = site.Spec.TryGet("automountServiceAccountToken"u8, out JsonElement p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : null;
             bool? accountSetting = accounts.TryGetValue((site.Namespace, site.ServiceAccount), out KubeObject? account)
-                && account.Json.TryGetProperty("automountServiceAccountToken"u8, out JsonElement a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
+                && account.Json.TryGet("automountServiceAccountToken"u8, out JsonElement a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
             if (!(podSetting ?? accountSetting ?? true))
             {
                 continue;
@@ -237,7 +238,7 @@ public static partial class SecretAnalyzer
     {
         foreach (KubeObject account in snapshot.OfKind("ServiceAccount"))
         {
-            bool disabled = account.Json.TryGetProperty("automountServiceAccountToken"u8, out JsonElement a) && a.ValueKind == JsonValueKind.False;
+            bool disabled = account.Json.TryGet("automountServiceAccountToken"u8, out JsonElement a) && a.ValueKind == JsonValueKind.False;
             RbacSubject subject = RbacSubject.ServiceAccount(account.Namespace ?? "default", account.Name);
             if (disabled || HasOwnGrants(policy, subject))
             {

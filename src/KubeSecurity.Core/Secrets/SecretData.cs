@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using KubeSecurity.Model;
 using KubeSecurity.Core.Credentials;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Secrets;
 
@@ -17,7 +18,7 @@ public static class SecretData
         var keys = new List<string>();
         foreach (string field in new[] { "data", "stringData" })
         {
-            if (secret.Json.TryGetProperty(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+            if (secret.Json.TryGet(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
             {
                 keys.AddRange(map.EnumerateObject().Select(p => p.Name));
             }
@@ -35,15 +36,15 @@ public static class SecretData
         value = Array.Empty<byte>();
         redacted = false;
         problem = null;
-        if (secret.Json.TryGetProperty("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
-            && stringData.TryGetProperty(key, out JsonElement text) && text.ValueKind == JsonValueKind.String)
+        if (secret.Json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
+            && stringData.TryGet(key, out JsonElement text) && text.ValueKind == JsonValueKind.String)
         {
-            value = Encoding.UTF8.GetBytes(text.GetString()!);
+            value = Encoding.UTF8.GetBytes(text.AsString()!);
             return true;
         }
 
-        if (!secret.Json.TryGetProperty("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty(key, out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
+        if (!secret.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGet(key, out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
         {
             return false;
         }
@@ -69,7 +70,7 @@ public static class SecretData
         }
 
         // Line-broken base64 (the API server's decoder skips line ends) takes the lenient path.
-        string base64 = encoded.GetString()!;
+        string base64 = encoded.AsString()!;
         try
         {
             value = Convert.FromBase64String(base64);

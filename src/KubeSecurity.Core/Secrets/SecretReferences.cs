@@ -22,11 +22,11 @@ public static class SecretReferences
             ResourceRef user = site.Owner.ToResourceRef();
             foreach ((JsonElement container, string path, _) in site.Containers())
             {
-                if (container.TryGetProperty("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
+                if (container.TryGet("env"u8, out JsonElement env) && env.ValueKind == JsonValueKind.Array)
                 {
                     foreach (JsonElement variable in env.EnumerateArray())
                     {
-                        if (variable.TryGetProperty("valueFrom"u8, out JsonElement from) && from.TryGetProperty("secretKeyRef"u8, out JsonElement secretKey)
+                        if (variable.TryGet("valueFrom"u8, out JsonElement from) && from.TryGet("secretKeyRef"u8, out JsonElement secretKey)
                             && JsonRead.String(secretKey, "name") is string name)
                         {
                             references.Add(new SecretReference(site.Namespace, name, user, "env", $"{path}.env[{JsonRead.String(variable, "name")}]", Optional(secretKey), JsonRead.String(secretKey, "key")));
@@ -34,11 +34,11 @@ public static class SecretReferences
                     }
                 }
 
-                if (container.TryGetProperty("envFrom"u8, out JsonElement envFrom) && envFrom.ValueKind == JsonValueKind.Array)
+                if (container.TryGet("envFrom"u8, out JsonElement envFrom) && envFrom.ValueKind == JsonValueKind.Array)
                 {
                     foreach (JsonElement source in envFrom.EnumerateArray())
                     {
-                        if (source.TryGetProperty("secretRef"u8, out JsonElement secretRef) && JsonRead.String(secretRef, "name") is string name)
+                        if (source.TryGet("secretRef"u8, out JsonElement secretRef) && JsonRead.String(secretRef, "name") is string name)
                         {
                             references.Add(new SecretReference(site.Namespace, name, user, "envFrom", $"{path}.envFrom", Optional(secretRef)));
                         }
@@ -46,21 +46,21 @@ public static class SecretReferences
                 }
             }
 
-            if (site.Spec.TryGetProperty("volumes"u8, out JsonElement volumes) && volumes.ValueKind == JsonValueKind.Array)
+            if (site.Spec.TryGet("volumes"u8, out JsonElement volumes) && volumes.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement volume in volumes.EnumerateArray())
                 {
                     string volumeName = JsonRead.String(volume, "name") ?? "?";
-                    if (volume.TryGetProperty("secret"u8, out JsonElement secret) && JsonRead.String(secret, "secretName") is string name)
+                    if (volume.TryGet("secret"u8, out JsonElement secret) && JsonRead.String(secret, "secretName") is string name)
                     {
                         references.Add(new SecretReference(site.Namespace, name, user, "volume", $"{site.Path}.volumes[{volumeName}]", Optional(secret)));
                     }
 
-                    if (volume.TryGetProperty("projected"u8, out JsonElement projected) && projected.TryGetProperty("sources"u8, out JsonElement sources) && sources.ValueKind == JsonValueKind.Array)
+                    if (volume.TryGet("projected"u8, out JsonElement projected) && projected.TryGet("sources"u8, out JsonElement sources) && sources.ValueKind == JsonValueKind.Array)
                     {
                         foreach (JsonElement source in sources.EnumerateArray())
                         {
-                            if (source.TryGetProperty("secret"u8, out JsonElement projectedSecret) && JsonRead.String(projectedSecret, "name") is string name2)
+                            if (source.TryGet("secret"u8, out JsonElement projectedSecret) && JsonRead.String(projectedSecret, "name") is string name2)
                             {
                                 references.Add(new SecretReference(site.Namespace, name2, user, "projected", $"{site.Path}.volumes[{volumeName}]", Optional(projectedSecret)));
                             }
@@ -90,7 +90,7 @@ public static class SecretReferences
 
         foreach (KubeObject ingress in snapshot.OfKind("Ingress"))
         {
-            if (ingress.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.TryGetProperty("tls"u8, out JsonElement tls) && tls.ValueKind == JsonValueKind.Array)
+            if (ingress.Json.TryGet("spec"u8, out JsonElement spec) && spec.TryGet("tls"u8, out JsonElement tls) && tls.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement entry in tls.EnumerateArray())
                 {
@@ -105,10 +105,10 @@ public static class SecretReferences
         return references;
     }
 
-    private static bool Optional(JsonElement reference) => reference.TryGetProperty("optional"u8, out JsonElement optional) && optional.ValueKind == JsonValueKind.True;
+    private static bool Optional(JsonElement reference) => reference.TryGet("optional"u8, out JsonElement optional) && optional.ValueKind == JsonValueKind.True;
 
     private static IEnumerable<string> Names(JsonElement obj, string field) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(field, out JsonElement list) && list.ValueKind == JsonValueKind.Array
+        obj.ValueKind == JsonValueKind.Object && obj.TryGet(field, out JsonElement list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Select(e => JsonRead.String(e, "name")).Where(n => n is not null).Select(n => n!)
             : Enumerable.Empty<string>();
 }

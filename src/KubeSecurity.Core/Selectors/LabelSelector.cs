@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Selectors;
 
@@ -42,15 +43,15 @@ public sealed class LabelSelector
         var labels = new List<KeyValuePair<string, string>>();
         var requirements = new List<Requirement>();
         string? problem = null;
-        if (selector.TryGetProperty("matchLabels"u8, out JsonElement ml) && ml.ValueKind == JsonValueKind.Object)
+        if (selector.TryGet("matchLabels"u8, out JsonElement ml) && ml.ValueKind == JsonValueKind.Object)
         {
             foreach (JsonProperty label in ml.EnumerateObject())
             {
-                labels.Add(new(label.Name, label.Value.ValueKind == JsonValueKind.String ? label.Value.GetString()! : label.Value.GetRawText()));
+                labels.Add(new(label.Name, label.Value.ValueKind == JsonValueKind.String ? label.Value.AsString()! : label.Value.GetRawText()));
             }
         }
 
-        if (selector.TryGetProperty("matchExpressions"u8, out JsonElement me) && me.ValueKind == JsonValueKind.Array)
+        if (selector.TryGet("matchExpressions"u8, out JsonElement me) && me.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement expression in me.EnumerateArray())
             {

@@ -18,8 +18,8 @@ internal static class KubeObjectJson
         }
 
         JsonElement json = item.Json;
-        bool hasApiVersion = json.TryGetProperty("apiVersion", out _);
-        bool hasKind = json.TryGetProperty("kind", out _);
+        bool hasApiVersion = json.TryGet("apiVersion", out _);
+        bool hasKind = json.TryGet("kind", out _);
         if (hasApiVersion && hasKind)
         {
             json.WriteTo(writer);

@@ -410,10 +410,10 @@ public sealed class ManifestReader
             return;
         }
 
-        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("kind", out JsonElement listKind) && listKind.ValueKind == JsonValueKind.String
-            && listKind.GetString()!.EndsWith("List", StringComparison.Ordinal) && element.TryGetProperty("items", out JsonElement wrongItems))
+        if (element.ValueKind == JsonValueKind.Object && element.TryGet("kind", out JsonElement listKind) && listKind.ValueKind == JsonValueKind.String
+            && listKind.AsString()!.EndsWith("List", StringComparison.Ordinal) && element.TryGet("items", out JsonElement wrongItems))
         {
-            result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: the {listKind.GetString()}'s 'items' is {wrongItems.ValueKind switch { JsonValueKind.Object => "a mapping", JsonValueKind.Number => "a number", JsonValueKind.String => "a string", JsonValueKind.True or JsonValueKind.False => "a boolean", _ => wrongItems.ValueKind.ToString().ToLowerInvariant() }}, not a list", LoadProblemKind.NotAnObject));
+            result.Problems.Add(new LoadProblem(source, documentIndex, $"not a Kubernetes object: the {listKind.AsString()}'s 'items' is {wrongItems.ValueKind switch { JsonValueKind.Object => "a mapping", JsonValueKind.Number => "a number", JsonValueKind.String => "a string", JsonValueKind.True or JsonValueKind.False => "a boolean", _ => wrongItems.ValueKind.ToString().ToLowerInvariant() }}, not a list", LoadProblemKind.NotAnObject));
             return;
         }
 
@@ -491,13 +491,13 @@ public sealed class ManifestReader
         apiVersion = itemKind = null;
         items = default;
         if (element.ValueKind != JsonValueKind.Object
-            || !element.TryGetProperty("kind", out JsonElement kind) || kind.ValueKind != JsonValueKind.String
-            || !element.TryGetProperty("items", out items) || items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+            || !element.TryGet("kind", out JsonElement kind) || kind.ValueKind != JsonValueKind.String
+            || !element.TryGet("items", out items) || items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
         {
             return false;
         }
 
-        string kindName = kind.GetString()!;
+        string kindName = kind.AsString()!;
         if (!kindName.EndsWith("List", StringComparison.Ordinal))
         {
             return false;
@@ -511,7 +511,7 @@ public sealed class ManifestReader
         if (kindName != "List")
         {
             itemKind = kindName[..^4];
-            apiVersion = element.TryGetProperty("apiVersion", out JsonElement version) && version.ValueKind == JsonValueKind.String ? version.GetString() : null;
+            apiVersion = element.TryGet("apiVersion", out JsonElement version) && version.ValueKind == JsonValueKind.String ? version.AsString() : null;
         }
 
         return true;

@@ -104,7 +104,7 @@ public static class SnapshotFile
         }
 
         JsonElement root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(FormatProperty, out JsonElement version) || version.ValueKind != JsonValueKind.Number)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGet(FormatProperty, out JsonElement version) || version.ValueKind != JsonValueKind.Number)
         {
             throw new SnapshotFormatException("the file is compressed but is not a KubeSecurity saved snapshot (no format version)");
         }
@@ -115,7 +115,7 @@ public static class SnapshotFile
         }
 
         var objects = new List<KubeObject>();
-        if (root.TryGetProperty("objects", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+        if (root.TryGet("objects", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
         {
             int index = 0;
             foreach (JsonElement item in items.EnumerateArray())
@@ -131,18 +131,18 @@ public static class SnapshotFile
         }
 
         var missing = new List<MissingKind>();
-        if (root.TryGetProperty("missingKinds", out JsonElement missingKinds) && missingKinds.ValueKind == JsonValueKind.Array)
+        if (root.TryGet("missingKinds", out JsonElement missingKinds) && missingKinds.ValueKind == JsonValueKind.Array)
         {
             // An entry without a kind says nothing usable; skip it rather than invent one.
             foreach (JsonElement entry in missingKinds.EnumerateArray().Where(e => JsonRead.String(e, "kind") is not null))
             {
-                int? code = entry.TryGetProperty("statusCode", out JsonElement status) && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out int parsed) ? parsed : null;
+                int? code = entry.TryGet("statusCode", out JsonElement status) && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out int parsed) ? parsed : null;
                 missing.Add(new MissingKind(JsonRead.String(entry, "kind")!, JsonRead.String(entry, "reason") ?? string.Empty, code));
             }
         }
 
         DateTimeOffset collectedAt = DateTimeOffset.TryParse(JsonRead.String(root, "collectedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) ? at : File.GetLastWriteTimeUtc(path);
-        bool redacted = root.TryGetProperty("secretValuesRedacted", out JsonElement r) && r.ValueKind == JsonValueKind.True;
+        bool redacted = root.TryGet("secretValuesRedacted", out JsonElement r) && r.ValueKind == JsonValueKind.True;
         return SnapshotAssembler.Build(SnapshotSource.Saved, JsonRead.String(root, "cluster"), JsonRead.String(root, "context"), JsonRead.String(root, "server"),
             collectedAt, objects, missing, JsonRead.Strings(root, "namespaceScope"), redacted, new[] { path }, out _, JsonRead.Strings(root, "inputProblems"));
     }

@@ -125,7 +125,7 @@ public static partial class PodSecurityAnalyzer
     private static void DeprecatedFields(PodSpecSite site, List<Finding> findings)
     {
         var used = new List<(string Field, string Instead)>();
-        if (site.Spec.TryGetProperty("serviceAccount"u8, out _))
+        if (site.Spec.TryGet("serviceAccount"u8, out _))
         {
             used.Add(($"{site.Path}.serviceAccount", "spec.serviceAccountName (serviceAccount is a deprecated alias)"));
         }

@@ -84,7 +84,7 @@ public static partial class PodSecurityAnalyzer
                 return;
             }
 
-            string shown = value.ValueKind == JsonValueKind.String ? $"the string '{value.GetString()}'" : $"a {value.ValueKind.ToString().ToLowerInvariant()}";
+            string shown = value.ValueKind == JsonValueKind.String ? $"the string '{value.AsString()}'" : $"a {value.ValueKind.ToString().ToLowerInvariant()}";
             Add(findings, CoverageRules.InputNotRead, site,
                 $"{path}.{name} is {shown}, not a boolean. The API server rejects this object; it was analysed as if {name} were unset.", $"{path}.{name}", container);
         }
@@ -182,7 +182,7 @@ public static partial class PodSecurityAnalyzer
     {
         KubeObject pod = site.Owner;
         if (pod.Kind != "Pod" || pod.Annotations.ContainsKey("kubernetes.io/config.mirror")
-            || pod.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.GetArrayLength() > 0)
+            || pod.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.Count() > 0)
         {
             return;
         }
@@ -193,8 +193,8 @@ public static partial class PodSecurityAnalyzer
     /// <summary>The annotations the pods get: the pod's own, or the workload template's.</summary>
     private static IReadOnlyDictionary<string, string> PodAnnotations(PodSpecSite site) =>
         site.Owner.Kind == "Pod" ? site.Owner.Annotations : WorkloadKinds.Template(site.Owner) is { ValueKind: JsonValueKind.Object } template
-            && template.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("annotations"u8, out JsonElement annotations) && annotations.ValueKind == JsonValueKind.Object
-            ? annotations.EnumerateObject().Where(a => a.Value.ValueKind == JsonValueKind.String).ToDictionary(a => a.Name, a => a.Value.GetString()!)
+            && template.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("annotations"u8, out JsonElement annotations) && annotations.ValueKind == JsonValueKind.Object
+            ? annotations.EnumerateObject().Where(a => a.Value.ValueKind == JsonValueKind.String).ToDictionary(a => a.Name, a => a.Value.AsString()!)
             : new Dictionary<string, string>();
 
     private static void ProfileChecks(PodSpecSite site, JsonElement context, string path, string? container, List<Finding> findings)
@@ -409,7 +409,7 @@ public static partial class PodSecurityAnalyzer
                 foreach (string selector in new[] { "namespaceSelector", "objectSelector" })
                 {
                     JsonElement value = Get(webhook, selector);
-                    if (value.ValueKind == JsonValueKind.Object && (value.TryGetProperty("matchExpressions"u8, out JsonElement e) && e.GetArrayLength() > 0 || value.TryGetProperty("matchLabels"u8, out JsonElement m) && m.EnumerateObject().Any()))
+                    if (value.ValueKind == JsonValueKind.Object && (value.TryGet("matchExpressions"u8, out JsonElement e) && e.Count() > 0 || value.TryGet("matchLabels"u8, out JsonElement m) && m.ValueKind == JsonValueKind.Object && m.EnumerateObject().Any()))
                     {
                         exemptions.Add($"{selector} {value.GetRawText()}");
                     }

@@ -22,7 +22,7 @@ public sealed record PodSpecSite(KubeObject Owner, JsonElement Spec, string Path
     {
         foreach (string field in new[] { "initContainers", "containers", "ephemeralContainers" })
         {
-            if (Spec.TryGetProperty(field, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+            if (Spec.TryGet(field, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement container in list.EnumerateArray())
                 {
@@ -52,7 +52,7 @@ public static class PodSpecs
             }
 
             JsonElement template = WorkloadKinds.Template(workload);
-            if (template.ValueKind == JsonValueKind.Object && template.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
+            if (template.ValueKind == JsonValueKind.Object && template.TryGet("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
             {
                 sites.Add(new PodSpecSite(workload, spec, WorkloadKinds.PodSpecPath(workload.Kind)));
             }
@@ -60,7 +60,7 @@ public static class PodSpecs
 
         foreach (KubeObject pod in snapshot.OfKind("Pod"))
         {
-            if (!HasOwner(pod) && pod.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
+            if (!HasOwner(pod) && pod.Json.TryGet("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
             {
                 sites.Add(new PodSpecSite(pod, spec, "spec"));
             }
@@ -72,6 +72,6 @@ public static class PodSpecs
     // A mirror pod (a static pod the kubelet shows) is owned by its Node, which holds no pod
     // template: the pod itself is where its settings live, so it is analysed as a pod.
     private static bool HasOwner(KubeObject o) =>
-        o.Json.TryGetProperty("metadata"u8, out JsonElement metadata) && metadata.TryGetProperty("ownerReferences"u8, out JsonElement refs)
+        o.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("ownerReferences"u8, out JsonElement refs)
         && refs.ValueKind == JsonValueKind.Array && refs.EnumerateArray().Any(r => JsonRead.String(r, "kind") != "Node");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KubeSecurity.Model;
+using KubeSecurity.Core.Snapshots;
 
 namespace KubeSecurity.Core.Workloads;
 
@@ -15,18 +16,18 @@ public static class WorkloadKinds
     /// <summary>The pod template of a workload (metadata and spec), or an undefined element when it has none.</summary>
     public static JsonElement Template(KubeObject workload)
     {
-        if (!workload.Json.TryGetProperty("spec"u8, out JsonElement spec))
+        if (!workload.Json.TryGet("spec"u8, out JsonElement spec))
         {
             return default;
         }
 
         if (workload.Kind == "CronJob")
         {
-            return spec.TryGetProperty("jobTemplate"u8, out JsonElement job) && job.TryGetProperty("spec"u8, out JsonElement jobSpec)
-                && jobSpec.TryGetProperty("template"u8, out JsonElement t) ? t : default;
+            return spec.TryGet("jobTemplate"u8, out JsonElement job) && job.TryGet("spec"u8, out JsonElement jobSpec)
+                && jobSpec.TryGet("template"u8, out JsonElement t) ? t : default;
         }
 
-        return spec.TryGetProperty("template"u8, out JsonElement template) ? template : default;
+        return spec.TryGet("template"u8, out JsonElement template) ? template : default;
     }
 
     /// <summary>The JSON path of the pod spec inside a workload of this kind (a Pod's own spec for a Pod).</summary>

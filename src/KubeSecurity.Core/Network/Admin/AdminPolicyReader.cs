@@ -34,11 +34,11 @@ internal static class AdminPolicyReader
                 throw Invalid("a BaselineAdminNetworkPolicy must be named \"default\" (it is a singleton)");
             }
 
-            JsonElement spec = policy.Json.TryGetProperty("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : throw Invalid("it has no spec");
+            JsonElement spec = policy.Json.TryGet("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : throw Invalid("it has no spec");
             int priority = 0;
             if (!baseline)
             {
-                priority = spec.TryGetProperty("priority"u8, out JsonElement p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out int value)
+                priority = spec.TryGet("priority"u8, out JsonElement p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out int value)
                     ? value is >= 0 and <= 1000 ? value : throw Invalid($"spec.priority {value} is out of range (0-1000)")
                     : throw Invalid("spec.priority is required");
             }
@@ -59,13 +59,13 @@ internal static class AdminPolicyReader
 
     private static AdminSubject Subject(JsonElement spec)
     {
-        if (!spec.TryGetProperty("subject"u8, out JsonElement subject) || subject.ValueKind != JsonValueKind.Object)
+        if (!spec.TryGet("subject"u8, out JsonElement subject) || subject.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("spec.subject is required");
         }
 
-        bool namespaces = subject.TryGetProperty("namespaces"u8, out JsonElement ns) && ns.ValueKind == JsonValueKind.Object;
-        bool pods = subject.TryGetProperty("pods"u8, out JsonElement ps) && ps.ValueKind == JsonValueKind.Object;
+        bool namespaces = subject.TryGet("namespaces"u8, out JsonElement ns) && ns.ValueKind == JsonValueKind.Object;
+        bool pods = subject.TryGet("pods"u8, out JsonElement ps) && ps.ValueKind == JsonValueKind.Object;
         if (namespaces == pods)
         {
             throw Invalid("spec.subject must have exactly one of namespaces or pods");
@@ -77,17 +77,17 @@ internal static class AdminPolicyReader
     }
 
     private static JsonElement Required(JsonElement parent, string field, string where) =>
-        parent.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : throw Invalid($"{where}.{field} is required");
+        parent.TryGet(field, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : throw Invalid($"{where}.{field} is required");
 
     // v1alpha1 (v0.1.1 on): pods.namespaceSelector; v0.1.0: pods.namespaces.{namespaceSelector|sameLabels|notSameLabels}.
     private static LabelSelector PodNamespaces(JsonElement pods, string where, List<string>? unevaluated)
     {
-        if (pods.TryGetProperty("namespaceSelector"u8, out JsonElement selector) && selector.ValueKind == JsonValueKind.Object)
+        if (pods.TryGet("namespaceSelector"u8, out JsonElement selector) && selector.ValueKind == JsonValueKind.Object)
         {
             return Selector(selector, where + ".namespaceSelector");
         }
 
-        if (pods.TryGetProperty("namespaces"u8, out JsonElement old) && old.ValueKind == JsonValueKind.Object)
+        if (pods.TryGet("namespaces"u8, out JsonElement old) && old.ValueKind == JsonValueKind.Object)
         {
             return OldNamespaces(old, where + ".namespaces", unevaluated);
         }
@@ -97,14 +97,14 @@ internal static class AdminPolicyReader
 
     private static LabelSelector OldNamespaces(JsonElement peer, string where, List<string>? unevaluated)
     {
-        if (peer.TryGetProperty("namespaceSelector"u8, out JsonElement selector) && selector.ValueKind == JsonValueKind.Object)
+        if (peer.TryGet("namespaceSelector"u8, out JsonElement selector) && selector.ValueKind == JsonValueKind.Object)
         {
             return Selector(selector, where + ".namespaceSelector");
         }
 
         foreach (string field in new[] { "sameLabels", "notSameLabels" })
         {
-            if (peer.TryGetProperty(field, out _))
+            if (peer.TryGet(field, out _))
             {
                 unevaluated?.Add($"{where}.{field} (namespaces relative to the subject's) is not evaluated");
                 return Nothing;
@@ -118,17 +118,17 @@ internal static class AdminPolicyReader
     private static readonly LabelSelector Nothing = LabelSelector.Parse(JsonDocument.Parse("""{"matchExpressions":[{"key":"kubesecurity.invalid/never","operator":"Exists"},{"key":"kubesecurity.invalid/never","operator":"DoesNotExist"}]}""").RootElement);
 
     private static bool IsOldNamespacesPeer(JsonElement ns) =>
-        ns.TryGetProperty("namespaceSelector"u8, out _) || ns.TryGetProperty("sameLabels"u8, out _) || ns.TryGetProperty("notSameLabels"u8, out _);
+        ns.TryGet("namespaceSelector"u8, out _) || ns.TryGet("sameLabels"u8, out _) || ns.TryGet("notSameLabels"u8, out _);
 
     private static List<AdminRule> Rules(JsonElement spec, string section, string peersField, bool baseline, List<string> unevaluated)
     {
         var rules = new List<AdminRule>();
-        if (!spec.TryGetProperty(section, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
+        if (!spec.TryGet(section, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
         {
             return rules;
         }
 
-        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() > 100)
+        if (list.ValueKind != JsonValueKind.Array || list.Count() > 100)
         {
             throw Invalid($"spec.{section} must be a list of at most 100 rules");
         }
@@ -146,7 +146,7 @@ internal static class AdminPolicyReader
                 null => throw Invalid($"{where}.action is required"),
                 string other => throw Invalid($"{where}.action '{other}' is not one of {(baseline ? "Allow, Deny" : "Allow, Deny, Pass")}"),
             };
-            if (!rule.TryGetProperty(peersField, out JsonElement peers) || peers.ValueKind != JsonValueKind.Array || peers.GetArrayLength() == 0)
+            if (!rule.TryGet(peersField, out JsonElement peers) || peers.ValueKind != JsonValueKind.Array || peers.Count() == 0)
             {
                 throw Invalid($"{where}.{peersField} needs at least one peer");
             }
@@ -206,12 +206,12 @@ internal static class AdminPolicyReader
 
     private static List<PolicyPort>? Ports(JsonElement rule, string where)
     {
-        if (!rule.TryGetProperty("ports"u8, out JsonElement ports) || ports.ValueKind == JsonValueKind.Null)
+        if (!rule.TryGet("ports"u8, out JsonElement ports) || ports.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        if (ports.ValueKind != JsonValueKind.Array || ports.GetArrayLength() is 0 or > 100)
+        if (ports.ValueKind != JsonValueKind.Array || ports.Count() is 0 or > 100)
         {
             throw Invalid($"{where}.ports must list 1 to 100 ports");
         }
@@ -230,7 +230,7 @@ internal static class AdminPolicyReader
             JsonElement value = entry.GetProperty(fields[0]);
             if (fields[0] == "namedPort")
             {
-                string name = value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0 ? value.GetString()! : throw Invalid($"{at}.namedPort must be a port name");
+                string name = value.ValueKind == JsonValueKind.String && value.AsString()!.Length > 0 ? value.AsString()! : throw Invalid($"{at}.namedPort must be a port name");
                 result.Add(new PolicyPort("TCP", null, name, null));
                 continue;
             }
@@ -258,7 +258,7 @@ internal static class AdminPolicyReader
     }
 
     private static int Number(JsonElement parent, string field, string where) =>
-        parent.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
+        parent.TryGet(field, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
             ? number is >= 1 and <= PortSet.MaxPort ? number : throw Invalid($"{where}.{field} {number} is out of range (1-65535)")
             : throw Invalid($"{where}.{field} is required");
 }

@@ -28,7 +28,7 @@ internal static class CalicoPolicyReader
         unmodeled = null;
         try
         {
-            JsonElement spec = policy.Json.TryGetProperty("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : throw new UnmodeledException("it has no spec");
+            JsonElement spec = policy.Json.TryGet("spec"u8, out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : throw new UnmodeledException("it has no spec");
             foreach (JsonProperty field in spec.EnumerateObject().Where(f => !SpecFields.Contains(f.Name)))
             {
                 throw new UnmodeledException($"spec.{field.Name} is not modeled");
@@ -46,7 +46,7 @@ internal static class CalicoPolicyReader
                 throw new UnmodeledException("spec.namespaceSelector is only valid on a GlobalNetworkPolicy");
             }
 
-            double? order = spec.TryGetProperty("order"u8, out JsonElement o) && o.ValueKind == JsonValueKind.Number ? o.GetDouble() : null;
+            double? order = spec.TryGet("order"u8, out JsonElement o) && o.ValueKind == JsonValueKind.Number ? o.GetDouble() : null;
             List<CalicoRule> ingress = Rules(spec, "ingress", true, podAddresses);
             List<CalicoRule> egress = Rules(spec, "egress", false, podAddresses);
             List<string> types = JsonRead.Strings(spec, "types");
@@ -71,7 +71,7 @@ internal static class CalicoPolicyReader
     private static List<CalicoRule> Rules(JsonElement spec, string section, bool ingress, IReadOnlyCollection<IPAddress> podAddresses)
     {
         var rules = new List<CalicoRule>();
-        if (!spec.TryGetProperty(section, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+        if (!spec.TryGet(section, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
         {
             return rules;
         }
@@ -91,7 +91,7 @@ internal static class CalicoPolicyReader
                 throw new UnmodeledException($"{where} has the action '{action}'; only Allow, Deny and Log are modeled");
             }
 
-            string? protocol = rule.TryGetProperty("protocol"u8, out JsonElement p) ? p.ToString().ToUpperInvariant() : null;
+            string? protocol = rule.TryGet("protocol"u8, out JsonElement p) ? p.ToString().ToUpperInvariant() : null;
             if (protocol is not null && !PortSet.Protocols.Contains(protocol))
             {
                 throw new UnmodeledException($"{where} uses the protocol '{protocol}'; only TCP, UDP and SCTP are modeled");
@@ -136,7 +136,7 @@ internal static class CalicoPolicyReader
     {
         var nets = new List<IPNetwork>();
         var ports = new List<string>();
-        if (!rule.TryGetProperty(field, out JsonElement entity) || entity.ValueKind != JsonValueKind.Object)
+        if (!rule.TryGet(field, out JsonElement entity) || entity.ValueKind != JsonValueKind.Object)
         {
             return new ParsedEntity(null, null, nets, ports);
         }
@@ -151,7 +151,7 @@ internal static class CalicoPolicyReader
             nets.Add(IPNetwork.TryParse(net, out IPNetwork parsed) ? parsed : throw new UnmodeledException($"{where}.{field}.nets '{net}' is not a CIDR"));
         }
 
-        if (entity.TryGetProperty("ports"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+        if (entity.TryGet("ports"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement port in list.EnumerateArray())
             {

@@ -33,12 +33,12 @@ internal static class CiliumPolicyReader
         try
         {
             var specs = new List<JsonElement>();
-            if (policy.Json.TryGetProperty("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
+            if (policy.Json.TryGet("spec"u8, out JsonElement spec) && spec.ValueKind == JsonValueKind.Object)
             {
                 specs.Add(spec);
             }
 
-            if (policy.Json.TryGetProperty("specs"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+            if (policy.Json.TryGet("specs"u8, out JsonElement list) && list.ValueKind == JsonValueKind.Array)
             {
                 specs.AddRange(list.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object));
             }
@@ -69,9 +69,9 @@ internal static class CiliumPolicyReader
 
     private static CiliumPolicyModel? ReadSpec(KubeObject policy, JsonElement spec, int index, bool clusterwide)
     {
-        if (!spec.TryGetProperty("endpointSelector"u8, out JsonElement selectorJson) || selectorJson.ValueKind != JsonValueKind.Object)
+        if (!spec.TryGet("endpointSelector"u8, out JsonElement selectorJson) || selectorJson.ValueKind != JsonValueKind.Object)
         {
-            if (spec.TryGetProperty("nodeSelector"u8, out _))
+            if (spec.TryGet("nodeSelector"u8, out _))
             {
                 return null; // a host policy: it governs nodes, which NetworkPolicy answers leave out of scope
             }
@@ -86,10 +86,10 @@ internal static class CiliumPolicyReader
         bool hasIngress = HasRules(spec, "ingress") || HasRules(spec, "ingressDeny");
         bool hasEgress = HasRules(spec, "egress") || HasRules(spec, "egressDeny");
         bool denyIngress = hasIngress, denyEgress = hasEgress;
-        if (spec.TryGetProperty("enableDefaultDeny"u8, out JsonElement defaults) && defaults.ValueKind == JsonValueKind.Object)
+        if (spec.TryGet("enableDefaultDeny"u8, out JsonElement defaults) && defaults.ValueKind == JsonValueKind.Object)
         {
-            denyIngress = defaults.TryGetProperty("ingress"u8, out JsonElement i) && i.ValueKind is JsonValueKind.True or JsonValueKind.False ? i.GetBoolean() && hasIngress : denyIngress;
-            denyEgress = defaults.TryGetProperty("egress"u8, out JsonElement e) && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() && hasEgress : denyEgress;
+            denyIngress = defaults.TryGet("ingress"u8, out JsonElement i) && i.ValueKind is JsonValueKind.True or JsonValueKind.False ? i.GetBoolean() && hasIngress : denyIngress;
+            denyEgress = defaults.TryGet("egress"u8, out JsonElement e) && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() && hasEgress : denyEgress;
         }
 
         var ingress = Rules(spec, "ingress", deny: false, isIngress: true, clusterwide, unevaluated).Concat(Rules(spec, "ingressDeny", deny: true, isIngress: true, clusterwide, unevaluated)).ToList();
@@ -98,7 +98,7 @@ internal static class CiliumPolicyReader
     }
 
     private static bool HasRules(JsonElement spec, string field) =>
-        spec.TryGetProperty(field, out JsonElement rules) && rules.ValueKind == JsonValueKind.Array && rules.GetArrayLength() > 0;
+        spec.TryGet(field, out JsonElement rules) && rules.ValueKind == JsonValueKind.Array && rules.Count() > 0;
 
     private static readonly string[] IngressPeers = { "fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities" };
     private static readonly string[] EgressPeers = { "toEndpoints", "toCIDR", "toCIDRSet", "toEntities" };
@@ -108,7 +108,7 @@ internal static class CiliumPolicyReader
     private static List<CiliumRule> Rules(JsonElement spec, string section, bool deny, bool isIngress, bool clusterwide, List<string> unevaluated)
     {
         var rules = new List<CiliumRule>();
-        if (!spec.TryGetProperty(section, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+        if (!spec.TryGet(section, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
         {
             return rules;
         }
@@ -124,7 +124,7 @@ internal static class CiliumPolicyReader
 
             foreach (string field in isIngress ? IngressUnevaluated : EgressUnevaluated)
             {
-                if (rule.TryGetProperty(field, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+                if (rule.TryGet(field, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
                 {
                     unevaluated.Add($"{where}.{field} is not evaluated");
                 }
@@ -134,7 +134,7 @@ internal static class CiliumPolicyReader
             bool anyL3 = false;
             foreach (string field in isIngress ? IngressPeers : EgressPeers)
             {
-                if (!rule.TryGetProperty(field, out JsonElement value) || value.ValueKind != JsonValueKind.Array)
+                if (!rule.TryGet(field, out JsonElement value) || value.ValueKind != JsonValueKind.Array)
                 {
                     continue;
                 }
@@ -150,8 +150,8 @@ internal static class CiliumPolicyReader
                 }
             }
 
-            bool hasPorts = rule.TryGetProperty("toPorts"u8, out JsonElement toPorts) && toPorts.ValueKind == JsonValueKind.Array && toPorts.GetArrayLength() > 0;
-            bool hasOther = (isIngress ? IngressUnevaluated : EgressUnevaluated).Any(f => rule.TryGetProperty(f, out JsonElement v) && v.ValueKind != JsonValueKind.Null);
+            bool hasPorts = rule.TryGet("toPorts"u8, out JsonElement toPorts) && toPorts.ValueKind == JsonValueKind.Array && toPorts.Count() > 0;
+            bool hasOther = (isIngress ? IngressUnevaluated : EgressUnevaluated).Any(f => rule.TryGet(f, out JsonElement v) && v.ValueKind != JsonValueKind.Null);
             List<PolicyPort>? ports = hasPorts ? Ports(toPorts, where, deny, unevaluated) : null;
 
             // An L4-only rule applies to every peer; an empty rule ({}) selects no peer and only makes the endpoint default-deny.
@@ -184,7 +184,7 @@ internal static class CiliumPolicyReader
                 bool namesNamespace = selector.Keys.Any(k => k == CiliumLabels.PodNamespace);
                 return new CiliumPeer(selector, SameNamespaceOnly: !clusterwide && !namesNamespace, null, null);
             case "fromCIDR" or "toCIDR":
-                string cidr = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new UnmodelledException($"{where} must list CIDR strings");
+                string cidr = item.ValueKind == JsonValueKind.String ? item.AsString()! : throw new UnmodelledException($"{where} must list CIDR strings");
                 return new CiliumPeer(null, false, new IpBlock(Cidr(cidr, where), Array.Empty<System.Net.IPNetwork>()), null);
             case "fromCIDRSet" or "toCIDRSet":
                 if (JsonRead.String(item, "cidr") is not string block)
@@ -197,7 +197,7 @@ internal static class CiliumPolicyReader
                 var except = JsonRead.Strings(item, "except").Select(e => Cidr(e, where + ".except")).ToList();
                 return new CiliumPeer(null, false, new IpBlock(network, except), null);
             default:
-                string entity = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new UnmodelledException($"{where} must list entity names");
+                string entity = item.ValueKind == JsonValueKind.String ? item.AsString()! : throw new UnmodelledException($"{where} must list entity names");
                 if (entity == "kube-apiserver")
                 {
                     unevaluated.Add($"{where} kube-apiserver is not evaluated (the API server's addresses are not known here)");
@@ -234,13 +234,13 @@ internal static class CiliumPolicyReader
 
             foreach (string l7 in new[] { "rules", "serverNames", "terminatingTLS", "originatingTLS", "listener" })
             {
-                if (entry.TryGetProperty(l7, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
+                if (entry.TryGet(l7, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
                 {
                     unevaluated.Add($"{at}.{l7} (L7) is not evaluated: the L4 ports are, what it refuses above them is not");
                 }
             }
 
-            if (!entry.TryGetProperty("ports"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+            if (!entry.TryGet("ports"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array || list.Count() == 0)
             {
                 foreach (string protocol in PortSet.Protocols)
                 {
@@ -260,8 +260,8 @@ internal static class CiliumPolicyReader
                     continue;
                 }
 
-                string? text = JsonRead.String(port, "port") ?? (port.TryGetProperty("port"u8, out JsonElement n) && n.ValueKind == JsonValueKind.Number ? n.GetRawText() : null);
-                int? endPort = port.TryGetProperty("endPort"u8, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : null;
+                string? text = JsonRead.String(port, "port") ?? (port.TryGet("port"u8, out JsonElement n) && n.ValueKind == JsonValueKind.Number ? n.GetRawText() : null);
+                int? endPort = port.TryGet("endPort"u8, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : null;
                 foreach (string p in protocols)
                 {
                     if (text is null || text == "0")
