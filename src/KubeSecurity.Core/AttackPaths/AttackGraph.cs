@@ -84,7 +84,7 @@ public sealed class AttackGraph
 
         List<string> allNodes = snapshot.OfKind("Node").Select(n => "Node/" + n.Name).ToList();
         var sitesByWorkload = new Dictionary<string, List<PodSpecSite>>(StringComparer.Ordinal);
-        var placements = WorkloadIdentityAnalyzer.Placements(snapshot, cancellationToken);
+        var placements = WorkloadIdentityAnalyzer.Placed(snapshot, cancellationToken).ToList();
         foreach (PodSpecSite site in placements.Select(p => p.Site))
         {
             string key = site.Owner.ToResourceRef().ToString();
@@ -111,11 +111,10 @@ public sealed class AttackGraph
 
         // Identities: which account's token each workload carries, and on which nodes its pods run.
         int unplaced = 0;
-        foreach ((PodSpecSite site, RbacSubject serviceAccount, bool tokenMounted, string tokenMount, IReadOnlyList<string> running) in placements)
+        foreach ((PodSpecSite site, RbacSubject serviceAccount, bool tokenMounted, string tokenMount, IReadOnlyList<string> nodeNames, _) in placements)
         {
-            var identity = (ServiceAccount: serviceAccount, TokenMounted: tokenMounted, TokenMount: tokenMount);
             string workload = site.Owner.ToResourceRef().ToString();
-            List<string> nodes = site.Owner.Kind == "DaemonSet" ? allNodes.ToList() : running.Select(n => "Node/" + n).ToList();
+            List<string> nodes = site.Owner.Kind == "DaemonSet" ? allNodes.ToList() : nodeNames.Select(n => "Node/" + n).ToList();
             if (nodes.Count == 0)
             {
                 nodes.Add(AnyNode);
@@ -123,12 +122,12 @@ public sealed class AttackGraph
             }
 
             graph.placement[workload] = string.Join(",", nodes);
-            if (identity.TokenMounted)
+            if (tokenMounted)
             {
-                string account = identity.ServiceAccount.ToString();
+                string account = serviceAccount.ToString();
                 graph.tokenOf[workload] = account;
-                graph.Add(new AttackEdge(workload, account, AttackTechniques.WorkloadToken, $"Use the token of {account} mounted in {workload} ({identity.TokenMount})",
-                    new[] { $"{workload} runs as {account}", $"token: {identity.TokenMount}" }, SecretRules.UnneededTokenMount, $"set automountServiceAccountToken: false on {workload}", workload, SecretRules.UnneededTokenMount));
+                graph.Add(new AttackEdge(workload, account, AttackTechniques.WorkloadToken, $"Use the token of {account} mounted in {workload} ({tokenMount})",
+                    new[] { $"{workload} runs as {account}", $"token: {tokenMount}" }, SecretRules.UnneededTokenMount, $"set automountServiceAccountToken: false on {workload}", workload, SecretRules.UnneededTokenMount));
                 foreach (string node in nodes.Append(AnyNode).Distinct(StringComparer.Ordinal))
                 {
                     graph.Add(new AttackEdge(node, account, AttackTechniques.NodeTokens, $"Read the token of {account} that the kubelet mounts for {workload}{(node == AnyNode ? string.Empty : $" on {node}")}",

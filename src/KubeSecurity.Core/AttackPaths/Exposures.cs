@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using KubeSecurity.Core.Network;
 using KubeSecurity.Core.Rules;
+using KubeSecurity.Core.Selectors;
 using KubeSecurity.Core.Snapshots;
 using KubeSecurity.Model;
 
@@ -107,15 +108,15 @@ internal static class Exposures
     /// <summary>The pod classes a Service selects, the target ports (resolved per class) and the ports in words.</summary>
     private static IEnumerable<(PodClass Pods, PortSet Ports, string Text)> Backends(NetworkModel network, KubeObject service, JsonElement spec, JsonElement? only)
     {
-        var selector = JsonRead.Property(spec, "selector");
-        if (selector.ValueKind != JsonValueKind.Object || !selector.EnumerateObject().Any())
+        // A Service without a selector (or with an empty one) selects no pods.
+        LabelSelector selector = LabelSelector.ParseMap(JsonRead.Property(spec, "selector"));
+        if (selector.IsEmpty || selector.Problem is not null)
         {
             yield break;
         }
 
-        var wanted = selector.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.AsString()!);
         var servicePorts = JsonRead.Array(spec, "ports").Where(p => only is not JsonElement o || Matches(p, o)).ToList();
-        foreach (PodClass pods in network.Classes.Where(c => c.Namespace == service.Namespace && c.Workloads.Count > 0 && wanted.All(w => c.Labels.TryGetValue(w.Key, out string? v) && v == w.Value)))
+        foreach (PodClass pods in network.Classes.Where(c => c.Namespace == service.Namespace && c.Workloads.Count > 0 && selector.Matches(c.Labels)))
         {
             PortSet ports = PortSet.None;
             var text = new List<string>();

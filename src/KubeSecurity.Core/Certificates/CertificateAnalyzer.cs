@@ -345,18 +345,17 @@ public static class CertificateAnalyzer
     private static IEnumerable<string> ServingSecrets(KubeSnapshot snapshot, string ns, string serviceName)
     {
         KubeObject? service = snapshot.OfKind("Service").FirstOrDefault(s => s.Namespace == ns && s.Name == serviceName);
-        if (service is null || !service.Json.TryGet("spec"u8, out JsonElement spec) || !spec.TryGet("selector"u8, out JsonElement selector)
-            || selector.ValueKind != JsonValueKind.Object || !selector.EnumerateObject().Any())
+        Selectors.LabelSelector selector = Selectors.LabelSelector.ParseMap(service is null ? default : JsonRead.Property(JsonRead.Property(service.Json, "spec"), "selector"));
+        if (service is null || selector.IsEmpty || selector.Problem is not null)
         {
             return Array.Empty<string>();
         }
 
-        var wanted = selector.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.AsString(), StringComparer.Ordinal);
         var secrets = new SortedSet<string>(StringComparer.Ordinal);
         foreach (KubeObject workload in WorkloadKinds.All.Prepend("Pod").SelectMany(snapshot.OfKind).Where(w => w.Namespace == ns))
         {
             JsonElement? podSpec = PodTemplate(workload, out IReadOnlyDictionary<string, string> labels);
-            if (podSpec is not JsonElement pod || !wanted.All(w => labels.TryGetValue(w.Key, out string? value) && value == w.Value)
+            if (podSpec is not JsonElement pod || !selector.Matches(labels)
                 || !pod.TryGet("volumes"u8, out JsonElement volumes) || volumes.ValueKind != JsonValueKind.Array)
             {
                 continue;

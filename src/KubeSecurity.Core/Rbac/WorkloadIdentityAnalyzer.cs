@@ -48,14 +48,11 @@ public static class WorkloadIdentityAnalyzer
     }
 
     /// <summary>
-    /// Where each workload runs and whose token its pods carry, without judging the accounts'
-    /// permissions: what the attack graph needs, at a fraction of <see cref="Describe(KubeSnapshot, RbacPolicy, Func{RbacEscalationGraph}?, CancellationToken)"/>'s cost.
+    /// Each pod spec with its account, whether the token is mounted (and how), and its running pods
+    /// and their nodes, without judging the accounts' permissions: what the attack graph needs, at a
+    /// fraction of <see cref="Describe(KubeSnapshot, RbacPolicy, Func{RbacEscalationGraph}?, CancellationToken)"/>'s cost.
     /// </summary>
-    public static List<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes)> Placements(KubeSnapshot snapshot, CancellationToken cancellationToken = default) =>
-        Placed(snapshot, cancellationToken).Select(p => (p.Site, p.Account, p.TokenMounted, p.TokenMount, p.Nodes)).ToList();
-
-    // Each pod spec with its account, whether the token is mounted (and how), and its running pods and their nodes.
-    private static IEnumerable<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes, IReadOnlyList<string> Running)> Placed(KubeSnapshot snapshot, CancellationToken cancellationToken)
+    internal static IEnumerable<(PodSpecSite Site, RbacSubject Account, bool TokenMounted, string TokenMount, IReadOnlyList<string> Nodes, IReadOnlyList<string> Running)> Placed(KubeSnapshot snapshot, CancellationToken cancellationToken)
     {
         var accounts = snapshot.OfKind("ServiceAccount").GroupBy(sa => $"{sa.Namespace}/{sa.Name}", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);

@@ -40,16 +40,9 @@ public sealed class LabelSelector
             return new LabelSelector(new(), new(), $"a label selector must be an object, not {selector.ValueKind}");
         }
 
-        var labels = new List<KeyValuePair<string, string>>();
+        List<KeyValuePair<string, string>> labels = selector.TryGet("matchLabels"u8, out JsonElement ml) ? Labels(ml) : new();
         var requirements = new List<Requirement>();
         string? problem = null;
-        if (selector.TryGet("matchLabels"u8, out JsonElement ml) && ml.ValueKind == JsonValueKind.Object)
-        {
-            foreach (JsonProperty label in ml.EnumerateObject())
-            {
-                labels.Add(new(label.Name, label.Value.ValueKind == JsonValueKind.String ? label.Value.AsString()! : label.Value.GetRawText()));
-            }
-        }
 
         if (selector.TryGet("matchExpressions"u8, out JsonElement me) && me.ValueKind == JsonValueKind.Array)
         {
@@ -75,6 +68,28 @@ public sealed class LabelSelector
         }
 
         return new LabelSelector(labels, requirements, problem);
+    }
+
+    /// <summary>
+    /// Reads a selector written as a plain map of label to value (a Service's spec.selector), which is
+    /// what matchLabels is. Anything that is not a map matches nothing; an empty map is
+    /// <see cref="IsEmpty"/>, which for a Service means it selects no pods at all.
+    /// </summary>
+    public static LabelSelector ParseMap(JsonElement map) =>
+        map.ValueKind == JsonValueKind.Object ? new LabelSelector(Labels(map), new(), null) : new LabelSelector(new(), new(), $"a selector map must be an object, not {map.ValueKind}");
+
+    private static List<KeyValuePair<string, string>> Labels(JsonElement map)
+    {
+        var labels = new List<KeyValuePair<string, string>>();
+        if (map.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty label in map.EnumerateObject())
+            {
+                labels.Add(new(label.Name, label.Value.ValueKind == JsonValueKind.String ? label.Value.AsString()! : label.Value.GetRawText()));
+            }
+        }
+
+        return labels;
     }
 
     public bool Matches(IReadOnlyDictionary<string, string> labels)
