@@ -27,7 +27,13 @@ public sealed class KubeObject
         public bool UidRead { get; set; }
     }
 
-    private LazyMetadata Lazy => lazy ??= new LazyMetadata(Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("metadata"u8, out JsonElement m) ? m : default);
+    // Metadata is read from the outline, which keeps it whole: a detached body is not read back for it.
+    private LazyMetadata Lazy => lazy ??= new LazyMetadata(json.ValueKind == JsonValueKind.Object && json.TryGetProperty("metadata"u8, out JsonElement m) ? m : default);
+
+    private readonly JsonElement json;
+
+    // Set when the body stays in its file (a large dump's Secrets and ConfigMaps): json is then the outline.
+    private readonly DetachedBody? body;
 
     // Loading reads apiVersion, kind and namespace for every object, and they repeat across
     // thousands of objects: reuse the previous string when the bytes are equal.
@@ -37,9 +43,10 @@ public sealed class KubeObject
 
     private sealed record RepeatedValue(string Text, byte[] Utf8);
 
-    private KubeObject(JsonElement json, string apiVersion, string kind, string? ns, string name, string? origin)
+    private KubeObject(JsonElement json, string apiVersion, string kind, string? ns, string name, string? origin, DetachedBody? body = null)
     {
-        Json = json;
+        this.json = json;
+        this.body = body;
         ApiVersion = apiVersion;
         ApiGroup = GroupOf(apiVersion);
         Kind = kind;
@@ -99,7 +106,34 @@ public sealed class KubeObject
     public string ApiGroup { get; }
 
     /// <summary>The whole object. For Secrets this includes data unless the snapshot was redacted.</summary>
-    public JsonElement Json { get; }
+    /// <remarks>
+    /// A large JSON dump's Secrets and ConfigMaps keep their bodies in the file and are read back
+    /// here, so holding the element costs memory again; a file changed since loading throws.
+    /// </remarks>
+    public JsonElement Json => body is null ? json : body.Load();
+
+    /// <summary>
+    /// The object without the values of data, binaryData and stringData when its body stays in its
+    /// file (they read as null; the keys are kept), otherwise the whole object. For what metadata,
+    /// type and key names decide: it never reads the file.
+    /// </summary>
+    internal JsonElement Outline => json;
+
+    /// <summary>True when the body stays in its file and <see cref="Json"/> reads it back.</summary>
+    internal bool IsDetached => body is not null;
+
+    /// <summary>
+    /// The whole object for the span of a <c>using</c>: a detached body is read once into pooled
+    /// memory however many leases nest, and returned when the last ends. Nothing read from the
+    /// element may be kept past the lease.
+    /// </summary>
+    internal BodyLease OpenBody() => body is null ? new BodyLease(json, null) : new BodyLease(body.Acquire(), body);
+
+    /// <summary>The same object over another copy of its JSON (a standalone clone).</summary>
+    internal KubeObject WithJson(JsonElement copy) => new(copy, ApiVersion, Kind, Namespace, Name, Origin);
+
+    /// <summary>The same object with its body left in a file: <paramref name="outline"/> stands in for metadata.</summary>
+    internal KubeObject WithDetachedBody(JsonElement outline, DetachedBody detached) => new(outline, ApiVersion, Kind, Namespace, Name, Origin, detached);
 
     public ResourceRef ToResourceRef() => new(Kind, Namespace, Name);
 

@@ -176,8 +176,19 @@ public static class CertificateAnalyzer
 
     private static (Finding?, CertificateProblem?) CheckTlsSecretKey(KubeObject secret)
     {
-        if (!secret.Json.TryGet("type"u8, out JsonElement type) || !type.IsText("kubernetes.io/tls")
-            || DataValue(secret, "tls.crt") is not byte[] certificateBytes || DataValue(secret, "tls.key") is not byte[] keyBytes)
+        if (!secret.Outline.TryGet("type"u8, out JsonElement type) || !type.IsText("kubernetes.io/tls"))
+        {
+            return (null, null);
+        }
+
+        byte[]? certificateBytes, keyBytes;
+        using (BodyLease body = secret.OpenBody())
+        {
+            certificateBytes = DataValue(body.Json, "tls.crt");
+            keyBytes = DataValue(body.Json, "tls.key");
+        }
+
+        if (certificateBytes is null || keyBytes is null)
         {
             return (null, null);
         }
@@ -417,9 +428,9 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static byte[]? DataValue(KubeObject secret, string key)
+    private static byte[]? DataValue(JsonElement secret, string key)
     {
-        if (!secret.Json.TryGet("data"u8, out JsonElement data) || !data.TryGet(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        if (!secret.TryGet("data"u8, out JsonElement data) || !data.TryGet(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
         {
             return null;
         }

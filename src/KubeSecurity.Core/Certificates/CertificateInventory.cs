@@ -35,8 +35,9 @@ public sealed class CertificateInventory
     {
         foreach (KubeObject secret in snapshot.OfKind("Secret"))
         {
-            bool tls = secret.Json.TryGet("type"u8, out JsonElement type) && type.IsText("kubernetes.io/tls");
-            if (!secret.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
+            bool tls = secret.Outline.TryGet("type"u8, out JsonElement type) && type.IsText("kubernetes.io/tls");
+            using BodyLease body = secret.OpenBody();
+            if (!body.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
@@ -87,7 +88,8 @@ public sealed class CertificateInventory
 
         foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
         {
-            if (!configMap.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
+            using BodyLease body = configMap.OpenBody();
+            if (!body.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }

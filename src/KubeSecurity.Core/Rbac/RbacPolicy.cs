@@ -205,7 +205,7 @@ public sealed class RbacPolicy
 
         foreach (KubeObject secret in snapshot.OfKind("Secret"))
         {
-            if (secret.Namespace is not null && Snapshots.JsonRead.String(secret.Json, "type") == "kubernetes.io/service-account-token"
+            if (secret.Namespace is not null && Snapshots.JsonRead.String(secret.Outline, "type") == "kubernetes.io/service-account-token"
                 && secret.Annotations.TryGetValue("kubernetes.io/service-account.name", out string? account))
             {
                 Add(tokenSecretsByServiceAccount, $"{secret.Namespace}/{account}", secret.Name);

@@ -40,7 +40,8 @@ public static class CredentialLeakScanner
                 continue; // the cluster CA bundle every namespace gets
             }
 
-            if (configMap.Json.TryGet("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object)
+            using BodyLease body = configMap.OpenBody();
+            if (body.Json.TryGet("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object)
             {
                 foreach (JsonProperty entry in data.EnumerateObject())
                 {
@@ -51,7 +52,7 @@ public static class CredentialLeakScanner
                 }
             }
 
-            if (configMap.Json.TryGet("binaryData"u8, out JsonElement binary) && binary.ValueKind == JsonValueKind.Object)
+            if (body.Json.TryGet("binaryData"u8, out JsonElement binary) && binary.ValueKind == JsonValueKind.Object)
             {
                 foreach (JsonProperty entry in binary.EnumerateObject())
                 {

@@ -86,7 +86,7 @@ public static partial class SecretAnalyzer
         }
 
         bool managedByOthers = type.StartsWith("helm.sh/", StringComparison.Ordinal) || type == "bootstrap.kubernetes.io/token" || legacyToken
-            || secret.Json.TryGet("metadata"u8, out JsonElement md) && md.TryGet("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.Count() > 0;
+            || secret.Outline.TryGet("metadata"u8, out JsonElement md) && md.TryGet("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.Count() > 0;
         if (!managedByOthers && !referenced.Contains((ns, secret.Name)))
         {
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.OrphanSecret, resource,
@@ -121,7 +121,7 @@ public static partial class SecretAnalyzer
     public static (DateTimeOffset? When, string Source) LastChange(KubeObject secret)
     {
         DateTimeOffset? newest = null;
-        if (secret.Json.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("managedFields"u8, out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
+        if (secret.Outline.TryGet("metadata"u8, out JsonElement metadata) && metadata.TryGet("managedFields"u8, out JsonElement fields) && fields.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement entry in fields.EnumerateArray())
             {
@@ -163,6 +163,7 @@ public static partial class SecretAnalyzer
 
     private static void RegistryFindings(KubeObject secret, string type, SecretReviewResult result)
     {
+        using BodyLease body = secret.OpenBody();
         List<string>? registries = Registries(secret, type, out bool redacted, out string? problem);
         if (problem is not null)
         {
@@ -178,6 +179,8 @@ public static partial class SecretAnalyzer
 
     private static void KeyMaterial(KubeObject secret, SecretReviewResult result)
     {
+        // One read of a detached body for all the keys' values.
+        using BodyLease body = secret.OpenBody();
         var keys = new List<string>();
         foreach (string key in SecretData.Keys(secret))
         {

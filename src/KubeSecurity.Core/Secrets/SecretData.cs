@@ -11,14 +11,15 @@ public static class SecretData
 {
     public const int MaxValueBytes = 1024 * 1024;
 
-    public static string? Type(KubeObject secret) => Snapshots.JsonRead.String(secret.Json, "type") ?? "Opaque";
+    // The type and key names are in the outline: no body is read back for them.
+    public static string? Type(KubeObject secret) => Snapshots.JsonRead.String(secret.Outline, "type") ?? "Opaque";
 
     public static List<string> Keys(KubeObject secret)
     {
         var keys = new List<string>();
         foreach (string field in new[] { "data", "stringData" })
         {
-            if (secret.Json.TryGet(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
+            if (secret.Outline.TryGet(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object)
             {
                 keys.AddRange(map.EnumerateObject().Select(p => p.Name));
             }
@@ -36,14 +37,16 @@ public static class SecretData
         value = Array.Empty<byte>();
         redacted = false;
         problem = null;
-        if (secret.Json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
+        using BodyLease body = secret.OpenBody();
+        JsonElement json = body.Json;
+        if (json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
             && stringData.TryGet(key, out JsonElement text) && text.ValueKind == JsonValueKind.String)
         {
             value = Encoding.UTF8.GetBytes(text.AsString()!);
             return true;
         }
 
-        if (!secret.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object
+        if (!json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object
             || !data.TryGet(key, out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
         {
             return false;

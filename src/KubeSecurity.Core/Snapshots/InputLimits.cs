@@ -30,4 +30,14 @@ public sealed record InputLimits
     /// 64 Mi characters is far above any real manifest's use of anchors.
     /// </summary>
     public long MaxAliasExpandedCharacters { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// JSON list files at least this large keep their Secrets' and ConfigMaps' bodies in the file and
+    /// read them back when an analysis needs them, so memory does not hold the dump's payload twice
+    /// over. Internal so tests can make every file take this path.
+    /// </summary>
+    internal long DetachBodiesFromFilesOver { get; init; } = 16L << 20;
+
+    /// <summary>Bodies smaller than this stay in memory: reading them back would cost more than they hold.</summary>
+    internal int DetachBodiesOver { get; init; } = 1024;
 }

@@ -121,6 +121,14 @@ public sealed class ManifestReader
                 return;
             }
 
+            // A large JSON dump is read item by item, its payload left in the file (see StreamingListReader).
+            int listedBefore = result.Problems.Count;
+            if (info.Length >= limits.DetachBodiesFromFilesOver && StreamingListReader.TryRead(path, limits, result))
+            {
+                LimitProblems(result, listedBefore, path);
+                return;
+            }
+
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,0 +1,370 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using KubeSecurity.Model;
+
+namespace KubeSecurity.Core.Snapshots;
+
+/// <summary>
+/// Reads a large JSON list file (<c>kubectl get -A -o json</c>, a typed list from the API) item by
+/// item from a window of the file, so the whole file is never in memory as one document. Secrets'
+/// and ConfigMaps' bodies (nearly all of a dump's bytes) stay in the file: their objects hold an
+/// outline and read the body back when an analysis needs the values (see <see cref="DetachedBody"/>).
+/// Anything this reader does not take as it is (not a list, malformed, comments, bad UTF-8, too
+/// deep) makes it give up without a trace, and the whole-file reader decides and reports.
+/// </summary>
+internal static class StreamingListReader
+{
+    private const int InitialWindow = 4 << 20;
+
+    // The reader already held the file to the configured depth.
+    private static readonly JsonDocumentOptions ItemOptions = new() { MaxDepth = 1024 };
+
+    private static readonly string[] PayloadFields = { "data", "binaryData", "stringData" };
+
+    private readonly record struct Item(JsonElement Json, DetachedBody? Body);
+
+    private enum Phase { Root, Properties, Items, End }
+
+    private enum Outcome { NeedMore, Done, Refused }
+
+    private sealed class ListState
+    {
+        public Phase Phase;
+        public string? Kind;
+        public string? ApiVersion;
+        public int ItemsProperties;
+        public required int DetachOver { get; init; }
+
+        public readonly List<Item> Items = new();
+
+        // Items found in the current window, taken (parsed) together before the window moves.
+        public readonly List<(int Start, int Length, int Index)> Pending = new();
+    }
+
+    public static bool TryRead(string path, InputLimits limits, ManifestReadResult result)
+    {
+        var list = new ListState { DetachOver = limits.DetachBodiesOver };
+        var source = new FileBodySource(path);
+        byte[] window = ArrayPool<byte>.Shared.Rent(InitialWindow);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            bool end = false;
+            int filled = Fill(stream, window, 0, ref end);
+            if (SnapshotFile.IsSnapshot(window.AsSpan(0, filled)))
+            {
+                return false;
+            }
+
+            int position = window.AsSpan(0, filled).StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+            long windowOffset = 0;
+            var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = limits.MaxDepth });
+            while (true)
+            {
+                var reader = new Utf8JsonReader(window.AsSpan(position, filled - position), end, state);
+                Outcome outcome = Step(ref reader, list, position, out int consumed, out state);
+                if (outcome == Outcome.Refused)
+                {
+                    return false;
+                }
+
+                TakePending(list, window, windowOffset, source);
+
+                // Everything consumed ends at a token boundary (never inside a UTF-8 sequence): check it once, as it leaves the window.
+                if (!System.Text.Unicode.Utf8.IsValid(window.AsSpan(position, consumed)))
+                {
+                    return false;
+                }
+
+                position += consumed;
+                if (outcome == Outcome.Done)
+                {
+                    return Commit(list, path, result);
+                }
+
+                if (end)
+                {
+                    return false; // the file ends inside a value
+                }
+
+                int kept = filled - position;
+                if (position == 0 && kept == window.Length)
+                {
+                    // One item larger than the window: widen it.
+                    byte[] wider = ArrayPool<byte>.Shared.Rent(window.Length * 2);
+                    window.AsSpan(0, kept).CopyTo(wider);
+                    ArrayPool<byte>.Shared.Return(window);
+                    window = wider;
+                }
+                else
+                {
+                    window.AsSpan(position, kept).CopyTo(window);
+                }
+
+                windowOffset += position;
+                position = 0;
+                filled = Fill(stream, window, kept, ref end);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or AggregateException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(window);
+        }
+    }
+
+    private static int Fill(Stream stream, byte[] window, int filled, ref bool end)
+    {
+        while (filled < window.Length && !end)
+        {
+            int read = stream.Read(window, filled, window.Length - filled);
+            if (read == 0)
+            {
+                end = true;
+            }
+
+            filled += read;
+        }
+
+        return filled;
+    }
+
+    /// <summary>
+    /// Reads as far as the window allows. <paramref name="consumed"/> and <paramref name="resume"/>
+    /// always stop before a token or item that was not complete, so the next window starts on it.
+    /// </summary>
+    private static Outcome Step(ref Utf8JsonReader reader, ListState list, int position, out int consumed, out JsonReaderState resume)
+    {
+        while (true)
+        {
+            consumed = (int)reader.BytesConsumed;
+            resume = reader.CurrentState;
+            switch (list.Phase)
+            {
+                case Phase.Root:
+                    if (!reader.Read())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        return Outcome.Refused;
+                    }
+
+                    list.Phase = Phase.Properties;
+                    break;
+
+                case Phase.Properties:
+                    if (!reader.Read())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    if (reader.TokenType == JsonTokenType.EndObject)
+                    {
+                        list.Phase = Phase.End;
+                        break;
+                    }
+
+                    bool isItems = reader.ValueTextEquals("items"u8), isKind = reader.ValueTextEquals("kind"u8), isApiVersion = reader.ValueTextEquals("apiVersion"u8);
+                    if (!reader.Read())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    if (isItems)
+                    {
+                        list.ItemsProperties++;
+                        if (reader.TokenType == JsonTokenType.StartArray)
+                        {
+                            list.Phase = Phase.Items;
+                        }
+                        else if (reader.TokenType != JsonTokenType.Null)
+                        {
+                            return Outcome.Refused;
+                        }
+                    }
+                    else if (isKind || isApiVersion)
+                    {
+                        // Only plain strings are taken; anything else is for the whole-file reader to describe.
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            return Outcome.Refused;
+                        }
+
+                        string value = reader.GetString()!;
+                        if (isKind)
+                        {
+                            list.Kind = value;
+                        }
+                        else
+                        {
+                            list.ApiVersion = value;
+                        }
+                    }
+                    else if (!reader.TrySkip())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    break;
+
+                case Phase.Items:
+                    if (!reader.Read())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    if (reader.TokenType == JsonTokenType.EndArray)
+                    {
+                        list.Phase = Phase.Properties;
+                        break;
+                    }
+
+                    int start = (int)reader.TokenStartIndex;
+                    if (!reader.TrySkip())
+                    {
+                        return Outcome.NeedMore;
+                    }
+
+                    int length = (int)reader.BytesConsumed - start;
+                    list.Pending.Add((position + start, length, list.Items.Count));
+                    list.Items.Add(default);
+                    break;
+
+                default:
+                    if (reader.Read())
+                    {
+                        return Outcome.Refused; // a second value after the list
+                    }
+
+                    consumed = (int)reader.BytesConsumed;
+                    return reader.IsFinalBlock ? Outcome.Done : Outcome.NeedMore;
+            }
+        }
+    }
+
+    // Parsing and copying items is most of the reading: a window's items are taken on all cores.
+    private static void TakePending(ListState list, byte[] window, long windowOffset, DetachedBodySource source)
+    {
+        List<(int Start, int Length, int Index)> pending = list.Pending;
+        if (pending.Count < 16)
+        {
+            foreach ((int start, int length, int index) in pending)
+            {
+                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, index, list.DetachOver);
+            }
+        }
+        else
+        {
+            Parallel.For(0, pending.Count, i =>
+            {
+                (int start, int length, int index) = pending[i];
+                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, index, list.DetachOver);
+            });
+        }
+
+        pending.Clear();
+    }
+
+    // One item: a standalone copy of its JSON, or an outline and its body left in the file.
+    private static Item Take(ReadOnlyMemory<byte> bytes, long fileOffset, DetachedBodySource source, int index, int detachOver)
+    {
+        using JsonDocument document = JsonDocument.Parse(bytes, ItemOptions);
+        JsonElement root = document.RootElement;
+        if (bytes.Length >= detachOver && root.ValueKind == JsonValueKind.Object && HoldsPayload(root, out string description))
+        {
+            return new Item(Outline(root), new DetachedBody(source, fileOffset, bytes.Span, description ?? $"list item {index + 1}"));
+        }
+
+        return new Item(root.Clone(), null);
+    }
+
+    // Secrets and ConfigMaps of the core group, or items of a typed list that does not name their kind.
+    private static bool HoldsPayload(JsonElement item, out string description)
+    {
+        string? kind = JsonRead.String(item, "kind");
+        string? apiVersion = JsonRead.String(item, "apiVersion");
+        description = string.Empty;
+        if (kind is not (null or "Secret" or "ConfigMap") || apiVersion is not (null or "v1"))
+        {
+            return false;
+        }
+
+        bool payload = false;
+        foreach (string field in PayloadFields)
+        {
+            payload |= item.TryGet(field, out JsonElement map) && map.ValueKind == JsonValueKind.Object;
+        }
+
+        item.TryGet("metadata"u8, out JsonElement metadata);
+        string? ns = metadata.ValueKind == JsonValueKind.Object ? JsonRead.String(metadata, "namespace") : null;
+        string? name = metadata.ValueKind == JsonValueKind.Object ? JsonRead.String(metadata, "name") : null;
+        description = $"{kind ?? "the item"} {(ns is null ? string.Empty : ns + "/")}{name}";
+        return payload;
+    }
+
+    // The object as it is, except that each payload value becomes null: key names stay readable.
+    private static JsonElement Outline(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.Object && Array.Exists(PayloadFields, f => property.NameEquals(f)))
+                {
+                    writer.WritePropertyName(property.Name);
+                    writer.WriteStartObject();
+                    foreach (JsonProperty entry in property.Value.EnumerateObject())
+                    {
+                        writer.WriteNull(entry.Name);
+                    }
+
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    // The list is whole: wrap its items as the whole-file reader would (same origins, fallbacks and problems).
+    private static bool Commit(ListState list, string path, ManifestReadResult result)
+    {
+        if (list.Kind is not string kind || !kind.EndsWith("List", StringComparison.Ordinal) || list.ItemsProperties != 1)
+        {
+            return false;
+        }
+
+        string? itemKind = kind == "List" ? null : kind[..^4];
+        string? apiVersion = kind == "List" ? null : list.ApiVersion;
+        result.Objects.EnsureCapacity(result.Objects.Count + list.Items.Count);
+        for (int i = 0; i < list.Items.Count; i++)
+        {
+            Item item = list.Items[i];
+            if (!KubeObject.TryCreate(item.Json, path, apiVersion, itemKind, out KubeObject? created, out string? problem))
+            {
+                result.Problems.Add(new LoadProblem(path, null, $"list item {i + 1}: {problem}", LoadProblemKind.NotAnObject));
+                continue;
+            }
+
+            result.Objects.Add(item.Body is null ? created! : created!.WithDetachedBody(item.Json, item.Body));
+        }
+
+        return true;
+    }
+}
