@@ -112,6 +112,22 @@ public sealed class DetachedBodyTests : IDisposable
         Assert.Contains("could not be read back", Assert.Throws<InvalidDataException>(() => secret.Json).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void FileReplacedOrDeletedAfterLoadingStillReadsWhatWasLoaded()
+    {
+        string path = WriteList(DemoObjects().Where(o => o.Kind == "Secret"));
+        List<KubeObject> loaded = Read(path, Streaming).Objects;
+        string[] expected = Read(path, WholeFile).Objects.Select(o => o.Json.GetRawText()).ToArray();
+
+        // What editors and scripts do: write a new file, then rename it over the old one.
+        string replacement = WriteList(DemoObjects().Where(o => o.Kind == "ConfigMap"), "next.json");
+        File.Move(replacement, path, overwrite: true);
+        Assert.Equal(expected, loaded.Select(o => o.Json.GetRawText()));
+
+        File.Delete(path);
+        Assert.Equal(expected, loaded.Select(o => { using BodyLease body = o.OpenBody(); return body.Json.GetRawText(); }));
+    }
+
     // Read in its own frame: a debug build keeps a method's locals (and the copy they hold) alive to its end.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static string CertificateValue(KubeObject secret) => secret.Json.GetProperty("data").GetProperty("tls.crt").GetString()!;

@@ -5,22 +5,26 @@ namespace KubeSecurity.Core.Snapshots;
 
 /// <summary>
 /// The file a large dump was loaded from, read back at offsets for the bodies left in it. The
-/// handle opens on first use, shares the file with writers and deleters, and closes when the
-/// snapshot is collected.
+/// handle is opened while loading and kept until the snapshot is collected: an editor or script
+/// that replaces the file (write elsewhere, then rename) or deletes it leaves the loaded content
+/// readable; only rewriting the file in place is noticed, as a changed file.
 /// </summary>
-internal sealed class FileBodySource : DetachedBodySource
+internal sealed class FileBodySource : DetachedBodySource, IDisposable
 {
     private readonly string path;
-    private readonly object gate = new();
-    private SafeFileHandle? handle;
+    private readonly SafeFileHandle handle;
 
-    public FileBodySource(string path) => this.path = Path.GetFullPath(path);
+    public FileBodySource(string path)
+    {
+        this.path = Path.GetFullPath(path);
+        handle = File.OpenHandle(this.path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+    }
 
     public override string Name => path;
 
     public override void Read(long offset, Span<byte> destination)
     {
-        SafeFileHandle file = Handle();
+        SafeFileHandle file = handle;
         int done = 0;
         while (done < destination.Length)
         {
@@ -34,11 +38,6 @@ internal sealed class FileBodySource : DetachedBodySource
         }
     }
 
-    private SafeFileHandle Handle()
-    {
-        lock (gate)
-        {
-            return handle ??= File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-    }
+    /// <summary>Closes the file when no body was left in it.</summary>
+    public void Dispose() => handle.Dispose();
 }

@@ -45,7 +45,17 @@ internal static class StreamingListReader
     public static bool TryRead(string path, InputLimits limits, ManifestReadResult result)
     {
         var list = new ListState { DetachOver = limits.DetachBodiesOver };
-        var source = new FileBodySource(path);
+        FileBodySource source;
+        try
+        {
+            source = new FileBodySource(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+
+        bool taken = false;
         byte[] window = ArrayPool<byte>.Shared.Rent(InitialWindow);
         try
         {
@@ -80,7 +90,8 @@ internal static class StreamingListReader
                 position += consumed;
                 if (outcome == Outcome.Done)
                 {
-                    return Commit(list, path, result);
+                    taken = Commit(list, path, result);
+                    return taken;
                 }
 
                 if (end)
@@ -114,6 +125,10 @@ internal static class StreamingListReader
         finally
         {
             ArrayPool<byte>.Shared.Return(window);
+            if (!taken || !list.Items.Exists(i => i.Body is not null))
+            {
+                source.Dispose();
+            }
         }
     }
 
