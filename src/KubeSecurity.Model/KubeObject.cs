@@ -129,9 +129,6 @@ public sealed class KubeObject
     /// </summary>
     internal BodyLease OpenBody() => body is null ? new BodyLease(json, null) : new BodyLease(body.Acquire(), body);
 
-    /// <summary>The same object over another copy of its JSON (a standalone clone).</summary>
-    internal KubeObject WithJson(JsonElement copy) => new(copy, ApiVersion, Kind, Namespace, Name, Origin);
-
     /// <summary>The same object with its body left in a file: <paramref name="outline"/> stands in for metadata.</summary>
     internal KubeObject WithDetachedBody(JsonElement outline, DetachedBody detached) => new(outline, ApiVersion, Kind, Namespace, Name, Origin, detached);
 

@@ -22,7 +22,8 @@ internal static class StreamingListReader
 
     private static readonly string[] PayloadFields = { "data", "binaryData", "stringData" };
 
-    private readonly record struct Item(JsonElement Json, DetachedBody? Body);
+    // Wrapped already when the item names its own kind and apiVersion (a list's fallbacks cannot change it then).
+    private readonly record struct Item(JsonElement Json, DetachedBody? Body, KubeObject? Wrapped);
 
     private enum Phase { Root, Properties, Items, End }
 
@@ -36,6 +37,8 @@ internal static class StreamingListReader
         public int ItemsProperties;
         public required int DetachOver { get; init; }
 
+        public required string Origin { get; init; }
+
         public readonly List<Item> Items = new();
 
         // Items found in the current window, taken (parsed) together before the window moves.
@@ -44,7 +47,7 @@ internal static class StreamingListReader
 
     public static bool TryRead(string path, InputLimits limits, ManifestReadResult result)
     {
-        var list = new ListState { DetachOver = limits.DetachBodiesOver };
+        var list = new ListState { DetachOver = limits.DetachBodiesOver, Origin = path };
         FileBodySource source;
         try
         {
@@ -272,7 +275,7 @@ internal static class StreamingListReader
         {
             foreach ((int start, int length, int index) in pending)
             {
-                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, index, list.DetachOver);
+                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, list.DetachOver, list.Origin);
             }
         }
         else
@@ -280,7 +283,7 @@ internal static class StreamingListReader
             Parallel.For(0, pending.Count, i =>
             {
                 (int start, int length, int index) = pending[i];
-                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, index, list.DetachOver);
+                list.Items[index] = Take(window.AsMemory(start, length), windowOffset + start, source, list.DetachOver, list.Origin);
             });
         }
 
@@ -288,16 +291,31 @@ internal static class StreamingListReader
     }
 
     // One item: a standalone copy of its JSON, or an outline and its body left in the file.
-    private static Item Take(ReadOnlyMemory<byte> bytes, long fileOffset, DetachedBodySource source, int index, int detachOver)
+    private static Item Take(ReadOnlyMemory<byte> bytes, long fileOffset, DetachedBodySource source, int detachOver, string origin)
     {
         using JsonDocument document = JsonDocument.Parse(bytes, ItemOptions);
         JsonElement root = document.RootElement;
         if (bytes.Length >= detachOver && root.ValueKind == JsonValueKind.Object && HoldsPayload(root, out string description))
         {
-            return new Item(Outline(root), new DetachedBody(source, fileOffset, bytes.Span, description ?? $"list item {index + 1}"));
+            JsonElement outline = Outline(root);
+            var body = new DetachedBody(source, fileOffset, bytes.Span, description);
+            return new Item(outline, body, Wrap(outline, body, origin));
         }
 
-        return new Item(root.Clone(), null);
+        JsonElement copy = root.Clone();
+        return new Item(copy, null, Wrap(copy, null, origin));
+    }
+
+    private static KubeObject? Wrap(JsonElement json, DetachedBody? body, string origin)
+    {
+        if (!json.TryGet("kind"u8, out JsonElement kind) || kind.ValueKind != JsonValueKind.String
+            || !json.TryGet("apiVersion"u8, out JsonElement apiVersion) || apiVersion.ValueKind != JsonValueKind.String
+            || !KubeObject.TryCreate(json, origin, out KubeObject? created, out _))
+        {
+            return null;
+        }
+
+        return body is null ? created : created!.WithDetachedBody(json, body);
     }
 
     // Secrets and ConfigMaps of the core group, or items of a typed list that does not name their kind.
@@ -371,6 +389,12 @@ internal static class StreamingListReader
         for (int i = 0; i < list.Items.Count; i++)
         {
             Item item = list.Items[i];
+            if (item.Wrapped is KubeObject wrapped)
+            {
+                result.Objects.Add(wrapped);
+                continue;
+            }
+
             if (!KubeObject.TryCreate(item.Json, path, apiVersion, itemKind, out KubeObject? created, out string? problem))
             {
                 result.Problems.Add(new LoadProblem(path, null, $"list item {i + 1}: {problem}", LoadProblemKind.NotAnObject));
