@@ -19,6 +19,7 @@ using KubeSecurity.Model;
 //                          process (time, peak working set), and the 50,000-finding HTML report
 //                          opened in headless Chromium
 //   --child-audit <file>   (internal) audit a cluster file through the staged module
+//   --area-figures <file>  load a cluster file, then time each audit area and count what it allocates
 switch (args.FirstOrDefault())
 {
     case "--figures":
@@ -26,6 +27,8 @@ switch (args.FirstOrDefault())
         return 0;
     case "--audit-figures":
         return AuditFigures.Run();
+    case "--area-figures":
+        return AreaFigures.Run(args[1]);
     case "--child-audit":
         return AuditFigures.ChildAudit(args[1]);
     case "--child-load":

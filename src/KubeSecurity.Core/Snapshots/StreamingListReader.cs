@@ -293,16 +293,23 @@ internal static class StreamingListReader
     // One item: a standalone copy of its JSON, or an outline and its body left in the file.
     private static Item Take(ReadOnlyMemory<byte> bytes, long fileOffset, DetachedBodySource source, int detachOver, string origin)
     {
-        using JsonDocument document = JsonDocument.Parse(bytes, ItemOptions);
-        JsonElement root = document.RootElement;
-        if (bytes.Length >= detachOver && root.ValueKind == JsonValueKind.Object && HoldsPayload(root, out string description))
+        // Only an item that names a payload field can be a Secret or ConfigMap worth detaching: the byte
+        // probe spares parsing the rest twice (an escaped field name only means the item stays whole).
+        ReadOnlySpan<byte> span = bytes.Span;
+        if (bytes.Length >= detachOver && (span.IndexOf("\"data\""u8) >= 0 || span.IndexOf("Data\""u8) >= 0))
         {
-            JsonElement outline = Outline(root);
-            var body = new DetachedBody(source, fileOffset, bytes.Span, description);
-            return new Item(outline, body, Wrap(outline, body, origin));
+            using JsonDocument document = JsonDocument.Parse(bytes, ItemOptions);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && HoldsPayload(root, out string description))
+            {
+                JsonElement outline = Outline(root);
+                var body = new DetachedBody(source, fileOffset, span, description);
+                return new Item(outline, body, Wrap(outline, body, origin));
+            }
         }
 
-        JsonElement copy = root.Clone();
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = ItemOptions.MaxDepth });
+        JsonElement copy = JsonElement.ParseValue(ref reader);
         return new Item(copy, null, Wrap(copy, null, origin));
     }
 
