@@ -34,6 +34,21 @@ internal static class AreaFigures
         certificates = null!;
         inventory = null!;
 
+        // The RBAC and secret areas in their steps.
+        var policy = KubeSecurity.Core.Rbac.RbacPolicy.Build(snapshot, options.DefaultRbac, CancellationToken.None);
+        Report("  rbac policy", clock, ref allocated, 0, "");
+        int risky = KubeSecurity.Core.Rbac.RbacRiskAnalyzer.Analyze(policy).Count;
+        Report("  risky grants", clock, ref allocated, risky, "findings");
+        var identities = KubeSecurity.Core.Rbac.WorkloadIdentityAnalyzer.Describe(snapshot, policy,
+            () => KubeSecurity.Core.Rbac.RbacEscalationGraph.Build(policy, KubeSecurity.Core.Rbac.EscalationTarget.Parse(null, null), null, CancellationToken.None), CancellationToken.None);
+        Report("  identities", clock, ref allocated, KubeSecurity.Core.Rbac.WorkloadIdentityAnalyzer.Findings(identities).Count(), "findings");
+        identities = null!;
+        int reviewed = KubeSecurity.Core.Secrets.SecretAnalyzer.Analyze(snapshot, policy, new KubeSecurity.Core.Secrets.SecretReviewOptions { AsOf = options.AsOf }).Findings.Count;
+        Report("  secret review", clock, ref allocated, reviewed, "findings");
+        int leaks = KubeSecurity.Core.Secrets.CredentialLeakScanner.Scan(snapshot, new KubeSecurity.Core.Credentials.CredentialDetector()).Findings.Count;
+        Report("  leak scan", clock, ref allocated, leaks, "findings");
+        policy = null!;
+
         var context = new AuditContext(snapshot, options, CancellationToken.None);
         int findings = 0;
         foreach (AuditArea area in AuditAreas.All)

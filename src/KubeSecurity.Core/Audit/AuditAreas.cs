@@ -150,7 +150,7 @@ public static class AuditAreas
         inventory.AddSnapshot(context.Snapshot);
         List<CertificateInfo> certificates = inventory.Build(context.Options.AsOf, context.CancellationToken);
         var problems = new List<CertificateProblem>(inventory.Problems);
-        var findings = new List<Finding>(CertificateAnalyzer.Analyze(context.Snapshot, certificates, new CertificateCheckOptions { AsOf = context.Options.AsOf }, problems, context.CancellationToken));
+        var findings = new List<Finding>(CertificateAnalyzer.Analyze(context.Snapshot, certificates, new CertificateCheckOptions { AsOf = context.Options.AsOf }, problems, inventory.TlsLeaves(), context.CancellationToken));
         (List<CertificateSigningRequestInfo> requests, List<CertificateProblem> csrProblems) = CsrReader.Read(context.Snapshot, context.Options.AsOf);
         findings.AddRange(CsrAnalyzer.Analyze(requests));
         return new AreaOutcome(findings, problems.Concat(csrProblems).Select(p => p.ToString()).ToList());

@@ -35,7 +35,9 @@ public sealed record CertificateCheckOptions
 public static class CertificateAnalyzer
 {
     /// <param name="problems">Receives what could not be checked (an unreadable or unsupported key), when given.</param>
-    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null, CancellationToken cancellationToken = default)
+    /// <param name="tlsLeaves">Each TLS secret's leaf certificate as an inventory already read it (<see cref="CertificateInventory.TlsLeaves"/>); secrets missing from it are read here.</param>
+    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null,
+        IReadOnlyDictionary<ResourceRef, X509Certificate>? tlsLeaves = null, CancellationToken cancellationToken = default)
     {
         var findings = new List<Finding>();
         foreach (CertificateInfo certificate in certificates)
@@ -65,7 +67,7 @@ public static class CertificateAnalyzer
 
         CheckIssuerExpiry(certificates, findings);
         CheckDuplicateSerials(certificates, findings);
-        CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>(), cancellationToken);
+        CheckTlsSecretKeys(snapshot, findings, problems ?? new List<CertificateProblem>(), tlsLeaves, cancellationToken);
         // The certificates of each secret's tls.crt, in order (leaf first): both checks below need them.
         ILookup<ResourceRef, CertificateInfo> tlsChains = certificates.Where(c => c.DataKey == "tls.crt" && c.Resource is not null).ToLookup(c => c.Resource!);
         CheckIngresses(snapshot, tlsChains, options, findings);
@@ -147,14 +149,14 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings, List<CertificateProblem> problems, CancellationToken cancellationToken)
+    private static void CheckTlsSecretKeys(KubeSnapshot snapshot, List<Finding> findings, List<CertificateProblem> problems, IReadOnlyDictionary<ResourceRef, X509Certificate>? tlsLeaves, CancellationToken cancellationToken)
     {
         // Deriving public keys costs a scalar multiplication each: check the secrets on all cores.
         var results = new System.Collections.Concurrent.ConcurrentBag<(int Order, Finding? Finding, CertificateProblem? Problem)>();
         IReadOnlyList<KubeObject> secrets = snapshot.OfKind("Secret");
         Parallel.For(0, secrets.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            (Finding? finding, CertificateProblem? problem) = CheckTlsSecretKey(secrets[i]);
+            (Finding? finding, CertificateProblem? problem) = CheckTlsSecretKey(secrets[i], tlsLeaves);
             if (finding is not null || problem is not null)
             {
                 results.Add((i, finding, problem));
@@ -174,26 +176,29 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static (Finding?, CertificateProblem?) CheckTlsSecretKey(KubeObject secret)
+    private static (Finding?, CertificateProblem?) CheckTlsSecretKey(KubeObject secret, IReadOnlyDictionary<ResourceRef, X509Certificate>? tlsLeaves)
     {
         if (!secret.Outline.TryGet("type"u8, out JsonElement type) || !type.IsText("kubernetes.io/tls"))
         {
             return (null, null);
         }
 
-        byte[]? certificateBytes, keyBytes;
+        X509Certificate? leaf = null;
+        byte[]? keyBytes;
         using (BodyLease body = secret.OpenBody())
         {
-            certificateBytes = DataValue(body.Json, "tls.crt");
             keyBytes = DataValue(body.Json, "tls.key");
+            if (keyBytes is null)
+            {
+                return (null, null);
+            }
+
+            if (tlsLeaves is null || !tlsLeaves.TryGetValue(secret.ToResourceRef(), out leaf))
+            {
+                leaf = DataValue(body.Json, "tls.crt") is byte[] certificateBytes ? CertificateReader.Read(certificateBytes).Certificates.FirstOrDefault() : null;
+            }
         }
 
-        if (certificateBytes is null || keyBytes is null)
-        {
-            return (null, null);
-        }
-
-        X509Certificate? leaf = CertificateReader.Read(certificateBytes).Certificates.FirstOrDefault();
         if (leaf is null)
         {
             return (null, null);
@@ -433,6 +438,13 @@ public static class CertificateAnalyzer
         if (!secret.TryGet("data"u8, out JsonElement data) || !data.TryGet(key, out JsonElement value) || value.ValueKind != JsonValueKind.String)
         {
             return null;
+        }
+
+        // Decoded from the document's UTF-8 when it is plain base64 (a redacted value never is: it has a
+        // prefix with a colon); line-broken base64, which the API accepts, takes the text path.
+        if (value.TryGetBytesFromBase64(out byte[]? decoded))
+        {
+            return decoded;
         }
 
         string text = value.AsString()!;

@@ -244,6 +244,24 @@ public sealed class CertificateInventory
         return chain.Count;
     }
 
+    /// <summary>
+    /// The first certificate read from each TLS secret's tls.crt (its leaf), so the private-key check
+    /// does not decode and parse every certificate a second time.
+    /// </summary>
+    public IReadOnlyDictionary<ResourceRef, X509Certificate> TlsLeaves()
+    {
+        var leaves = new Dictionary<ResourceRef, X509Certificate>();
+        foreach ((X509Certificate certificate, _, CertificateSourceKind kind, ResourceRef? resource, string? dataKey) in found)
+        {
+            if (kind == CertificateSourceKind.Secret && resource is not null && dataKey == "tls.crt")
+            {
+                leaves.TryAdd(resource, certificate);
+            }
+        }
+
+        return leaves;
+    }
+
     public void AddBytes(byte[] bytes, string source, CertificateSourceKind kind, ResourceRef? resource, string? dataKey, char[]? password)
     {
         CertificateReadResult read = CertificateReader.Read(bytes, password);

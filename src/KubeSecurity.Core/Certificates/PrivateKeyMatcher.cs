@@ -87,25 +87,39 @@ public static class PrivateKeyMatcher
     /// <summary>The modulus and public exponent of an unencrypted RSA private key in PKCS#1 or PKCS#8 PEM, or null for anything else.</summary>
     private static (Org.BouncyCastle.Math.BigInteger Modulus, Org.BouncyCastle.Math.BigInteger? Exponent)? RsaModulus(byte[] keyPem)
     {
+        // The platform's PEM reader finds and decodes the block without the copies a PEM object costs;
+        // only the first block counts, and one with headers (legacy encryption) is the general path's.
+        string text = Encoding.ASCII.GetString(keyPem);
+        int first = text.IndexOf("-----BEGIN ", StringComparison.Ordinal);
+        if (first < 0 || !System.Security.Cryptography.PemEncoding.TryFind(text.AsSpan(first), out System.Security.Cryptography.PemFields fields)
+            || fields.Location.Start.Value != 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<char> label = text.AsSpan(first)[fields.Label];
+        if (!label.SequenceEqual("RSA PRIVATE KEY") && !label.SequenceEqual("PRIVATE KEY"))
+        {
+            return null;
+        }
+
+        byte[] der = new byte[fields.DecodedDataLength];
+        if (!Convert.TryFromBase64Chars(text.AsSpan(first)[fields.Base64Data], der, out int written))
+        {
+            return null;
+        }
+
+        byte[] content = written == der.Length ? der : der[..written];
         try
         {
-            var reader = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(Encoding.ASCII.GetString(keyPem)));
-            Org.BouncyCastle.Utilities.IO.Pem.PemObject? pem = reader.ReadPemObject();
-            if (pem is null || pem.Headers.Count > 0)
-            {
-                return null; // No PEM, or a legacy encrypted one (Proc-Type): the general path says which.
-            }
-
-            Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure? rsa = pem.Type switch
-            {
-                "RSA PRIVATE KEY" => Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure.GetInstance(pem.Content),
-                "PRIVATE KEY" when Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo.GetInstance(pem.Content) is { } info && info.PrivateKeyAlgorithm.Algorithm.Id is RsaEncryption or RsaPss
-                    => Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()),
-                _ => null,
-            };
+            Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure? rsa = label.SequenceEqual("RSA PRIVATE KEY")
+                ? Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure.GetInstance(content)
+                : Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo.GetInstance(content) is { } info && info.PrivateKeyAlgorithm.Algorithm.Id is RsaEncryption or RsaPss
+                    ? Org.BouncyCastle.Asn1.Pkcs.RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey())
+                    : null;
             return rsa is null ? null : (rsa.Modulus, rsa.PublicExponent);
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or Org.BouncyCastle.Asn1.Asn1Exception or Org.BouncyCastle.Utilities.IO.Pem.PemGenerationException)
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or Org.BouncyCastle.Asn1.Asn1Exception)
         {
             return null; // Let the general path report it.
         }
