@@ -39,6 +39,8 @@ internal static class AreaFigures
         Report("  rbac policy", clock, ref allocated, 0, "");
         int risky = KubeSecurity.Core.Rbac.RbacRiskAnalyzer.Analyze(policy).Count;
         Report("  risky grants", clock, ref allocated, risky, "findings");
+        int placed = KubeSecurity.Core.Rbac.WorkloadIdentityAnalyzer.Placed(snapshot, CancellationToken.None).Count();
+        Report("  placements", clock, ref allocated, placed, "pod specs");
         var identities = KubeSecurity.Core.Rbac.WorkloadIdentityAnalyzer.Describe(snapshot, policy,
             () => KubeSecurity.Core.Rbac.RbacEscalationGraph.Build(policy, KubeSecurity.Core.Rbac.EscalationTarget.Parse(null, null), null, CancellationToken.None), CancellationToken.None);
         Report("  identities", clock, ref allocated, KubeSecurity.Core.Rbac.WorkloadIdentityAnalyzer.Findings(identities).Count(), "findings");
