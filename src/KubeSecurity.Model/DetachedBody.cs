@@ -33,8 +33,9 @@ internal sealed class DetachedBody
     private byte[]? leasedBuffer;
     private int leases;
 
-    public DetachedBody(DetachedBodySource source, long offset, ReadOnlySpan<byte> bytes, string description)
+    public DetachedBody(DetachedBodySource source, long offset, ReadOnlySpan<byte> bytes, string description, bool mayHoldCertificates = true)
     {
+        MayHoldCertificates = mayHoldCertificates;
         this.source = source;
         this.offset = offset;
         length = bytes.Length;
@@ -43,6 +44,9 @@ internal sealed class DetachedBody
     }
 
     public int Length => length;
+
+    /// <summary>False when the loader saw no PEM marker (plain or base64, at any alignment) and no escape anywhere in the object.</summary>
+    public bool MayHoldCertificates { get; }
 
     /// <summary>The object as a standalone document, kept while anything holds it.</summary>
     public JsonElement Load()

@@ -122,6 +122,9 @@ public sealed class KubeObject
     /// <summary>True when the body stays in its file and <see cref="Json"/> reads it back.</summary>
     internal bool IsDetached => body is not null;
 
+    /// <summary>False only for a detached body in which the loader saw no PEM marker: certificate searches skip reading it.</summary>
+    internal bool MayHoldCertificates => body?.MayHoldCertificates ?? true;
+
     /// <summary>
     /// The whole object for the span of a <c>using</c>: a detached body is read once into pooled
     /// memory however many leases nest, and returned when the last ends. Nothing read from the

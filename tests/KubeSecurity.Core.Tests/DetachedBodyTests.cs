@@ -89,6 +89,23 @@ public sealed class DetachedBodyTests : IDisposable
     }
 
     [Fact]
+    public void CertificateSearchesSkipOnlyBodiesWithoutAnyPemMarker()
+    {
+        List<KubeObject> loaded = Read(WriteList(DemoObjects().Where(o => o.Kind is "Secret" or "ConfigMap")), Streaming).Objects;
+        Assert.False(loaded.Single(o => o.Name == "db-credentials").MayHoldCertificates);
+        Assert.True(loaded.Single(o => o.Name == "payments-tls").MayHoldCertificates);
+        foreach (KubeObject item in loaded.Where(o => !o.MayHoldCertificates))
+        {
+            Assert.DoesNotContain("-----BEGIN", item.Json.GetRawText(), StringComparison.Ordinal);
+            JsonElement data = item.Json.TryGetProperty("data", out JsonElement d) ? d : default;
+            if (data.ValueKind == JsonValueKind.Object && item.Kind == "Secret")
+            {
+                Assert.All(data.EnumerateObject(), p => Assert.DoesNotContain("-----BEGIN", Encoding.UTF8.GetString(Convert.FromBase64String(p.Value.GetString()!)), StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
     public void FileChangedAfterLoadingIsAnErrorNamingIt()
     {
         string path = WriteList(DemoObjects().Where(o => o.Kind == "Secret"));

@@ -36,6 +36,11 @@ public sealed class CertificateInventory
         foreach (KubeObject secret in snapshot.OfKind("Secret"))
         {
             bool tls = secret.Outline.TryGet("type"u8, out JsonElement type) && type.IsText("kubernetes.io/tls");
+            if (!tls && !secret.MayHoldCertificates)
+            {
+                continue; // a body left in its file that the loader saw no PEM marker in: nothing to decode
+            }
+
             using BodyLease body = secret.OpenBody();
             if (!body.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
@@ -88,6 +93,11 @@ public sealed class CertificateInventory
 
         foreach (KubeObject configMap in snapshot.OfKind("ConfigMap"))
         {
+            if (!configMap.MayHoldCertificates)
+            {
+                continue;
+            }
+
             using BodyLease body = configMap.OpenBody();
             if (!body.Json.TryGet("data"u8, out JsonElement data) || data.ValueKind != JsonValueKind.Object)
             {
@@ -440,7 +450,7 @@ public sealed class CertificateInventory
         return encoded[first..end];
     }).ToArray();
 
-    private static bool MayHoldPem(ReadOnlySpan<byte> base64) =>
+    internal static bool MayHoldPem(ReadOnlySpan<byte> base64) =>
         base64.IndexOf(Base64PemMarkers[0]) >= 0 || base64.IndexOf(Base64PemMarkers[1]) >= 0 || base64.IndexOf(Base64PemMarkers[2]) >= 0;
 
     private static byte[]? TryBase64(string value)

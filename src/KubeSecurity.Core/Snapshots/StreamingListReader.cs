@@ -346,8 +346,11 @@ internal static class StreamingListReader
             return null;
         }
 
+        // Certificate searches look for PEM markers in values (plain, or in base64 at any alignment) and
+        // decode escaped values; an object whose bytes show neither anywhere need not be read for them.
+        bool mayHoldCertificates = span.IndexOf((byte)'\\') >= 0 || span.IndexOf("-----BEGIN "u8) >= 0 || Certificates.CertificateInventory.MayHoldPem(span);
         JsonElement outline = Outline(root);
-        var body = new DetachedBody(source, fileOffset, span, description);
+        var body = new DetachedBody(source, fileOffset, span, description, mayHoldCertificates);
         return new Item(outline, body, Wrap(outline, body, origin));
     }
 
