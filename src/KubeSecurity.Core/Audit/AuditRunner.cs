@@ -139,7 +139,7 @@ public static class AuditRunner
             kept[i] = FindingOrigin.Stamp(kept[i], snapshot);
         }
 
-        result.Findings.AddRange(kept.OrderByDescending(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Resource.ToString(), StringComparer.Ordinal));
+        result.Findings.AddRange(kept.OrderByDescending(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Resource, ResourceTextOrder.Instance));
         if (options.BaselineKeys is not null)
         {
             result.New.UnionWith(result.Findings.Where(f => !options.BaselineKeys.Contains(ReportJson.Key(f))));

@@ -120,9 +120,18 @@ public static class WorkloadIdentityAnalyzer
 
         foreach (RiskyPermission permission in RiskyPermission.All)
         {
-            List<RbacGrant> allowing = grants.Where(g => permission.IsAllowedBy(g.Rule)
-                && (g.Binding.IsClusterWide || !permission.ClusterScopedOnly && (permission.OnlyIn is null || permission.OnlyIn == g.Binding.Namespace))).ToList();
-            if (allowing.Count == 0)
+            // A list only for the few permissions an account has: thousands of accounts times every risky permission.
+            List<RbacGrant>? allowing = null;
+            foreach (RbacGrant g in grants)
+            {
+                if (permission.IsAllowedBy(g.Rule)
+                    && (g.Binding.IsClusterWide || !permission.ClusterScopedOnly && (permission.OnlyIn is null || permission.OnlyIn == g.Binding.Namespace)))
+                {
+                    (allowing ??= new List<RbacGrant>()).Add(g);
+                }
+            }
+
+            if (allowing is null)
             {
                 continue;
             }
