@@ -65,7 +65,7 @@ public sealed class CertificateInventory
                 }
 
                 // Escapes (line breaks the API tolerates in base64) could split a marker: those values are decoded.
-                if (!expected && text.IndexOf((byte)'\\') < 0 && !MayHoldPem(text))
+                if (!expected && text.IndexOf((byte)'\\') < 0 && !PemMarkers.MayHoldPemInBase64(text))
                 {
                     continue; // no PEM marker at any alignment of the base64: nothing to decode
                 }
@@ -435,23 +435,6 @@ public sealed class CertificateInventory
     private static string Describe(KubeObject owner, string key) => $"{owner.Kind} {owner.Namespace}/{owner.Name} key {key}";
 
     private static readonly byte[] RedactedPrefix = Encoding.ASCII.GetBytes(RedactedValue.Prefix);
-
-    /// <summary>
-    /// "-----BEGIN " as it looks in base64 when it starts at each of the three byte offsets modulo 3:
-    /// the characters that depend on the marker's bytes alone. Every PEM block inside a base64 value
-    /// shows one of them, so values without any are not decoded at all.
-    /// </summary>
-    private static readonly byte[][] Base64PemMarkers = Enumerable.Range(0, 3).Select(offset =>
-    {
-        byte[] marker = Encoding.ASCII.GetBytes("-----BEGIN ");
-        byte[] encoded = Encoding.ASCII.GetBytes(Convert.ToBase64String(new byte[offset].Concat(marker).Concat(new byte[2]).ToArray()));
-        int first = ((8 * offset) + 5) / 6;
-        int end = 8 * (offset + marker.Length) / 6;
-        return encoded[first..end];
-    }).ToArray();
-
-    internal static bool MayHoldPem(ReadOnlySpan<byte> base64) =>
-        base64.IndexOf(Base64PemMarkers[0]) >= 0 || base64.IndexOf(Base64PemMarkers[1]) >= 0 || base64.IndexOf(Base64PemMarkers[2]) >= 0;
 
     private static byte[]? TryBase64(string value)
     {

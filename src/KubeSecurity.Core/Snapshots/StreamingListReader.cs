@@ -348,7 +348,7 @@ internal static class StreamingListReader
 
         // Certificate searches look for PEM markers in values (plain, or in base64 at any alignment) and
         // decode escaped values; an object whose bytes show neither anywhere need not be read for them.
-        bool mayHoldCertificates = span.IndexOf((byte)'\\') >= 0 || span.IndexOf("-----BEGIN "u8) >= 0 || Certificates.CertificateInventory.MayHoldPem(span);
+        bool mayHoldCertificates = span.IndexOf((byte)'\\') >= 0 || span.IndexOf("-----BEGIN "u8) >= 0 || PemMarkers.MayHoldPemInBase64(span);
         JsonElement outline = Outline(root);
         var body = new DetachedBody(source, fileOffset, span, description, mayHoldCertificates);
         return new Item(outline, body, Wrap(outline, body, origin));
