@@ -36,4 +36,22 @@ public class AssemblyIsolationTests
         System.Reflection.Assembly model = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "KubeSecurity.Model");
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(model));
     }
+
+    [Theory]
+    [InlineData("BouncyCastle.Cryptography")]
+    [InlineData("YamlDotNet")]
+    [InlineData("KubernetesClient")]
+    public void The_cmdlet_assembly_names_no_engine_dependency(string dependency)
+    {
+        // The cmdlets load outside the module's private context: calling an engine method whose
+        // signature names a dependency's type makes them load that dependency themselves, which fails
+        // ("Could not load file or assembly 'BouncyCastle.Cryptography'") when the command runs.
+        string cmdlets = Path.Combine(Path.GetDirectoryName(ModuleSession.ManifestPath)!, "KubeSecurity.dll");
+        using FileStream stream = File.OpenRead(cmdlets);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        System.Reflection.Metadata.MetadataReader metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        string[] references = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).ToArray();
+        Assert.Contains("KubeSecurity.Core", references);
+        Assert.DoesNotContain(dependency, references);
+    }
 }

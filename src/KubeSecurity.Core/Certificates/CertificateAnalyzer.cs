@@ -35,9 +35,16 @@ public sealed record CertificateCheckOptions
 public static class CertificateAnalyzer
 {
     /// <param name="problems">Receives what could not be checked (an unreadable or unsupported key), when given.</param>
+    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null, CancellationToken cancellationToken = default) =>
+        Analyze(snapshot, certificates, options, problems, null, cancellationToken);
+
     /// <param name="tlsLeaves">Each TLS secret's leaf certificate as an inventory already read it (<see cref="CertificateInventory.TlsLeaves"/>); secrets missing from it are read here.</param>
-    public static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems = null,
-        IReadOnlyDictionary<ResourceRef, X509Certificate>? tlsLeaves = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Internal: a public signature naming a BouncyCastle type would make the cmdlet assembly, which
+    /// calls Analyze and lives outside the module's load context, try to load BouncyCastle itself.
+    /// </remarks>
+    internal static List<Finding> Analyze(KubeSnapshot snapshot, IReadOnlyList<CertificateInfo> certificates, CertificateCheckOptions options, List<CertificateProblem>? problems,
+        IReadOnlyDictionary<ResourceRef, X509Certificate>? tlsLeaves, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         foreach (CertificateInfo certificate in certificates)

@@ -258,7 +258,7 @@ public sealed class CertificateInventory
     /// The first certificate read from each TLS secret's tls.crt (its leaf), so the private-key check
     /// does not decode and parse every certificate a second time.
     /// </summary>
-    public IReadOnlyDictionary<ResourceRef, X509Certificate> TlsLeaves()
+    internal IReadOnlyDictionary<ResourceRef, X509Certificate> TlsLeaves()
     {
         var leaves = new Dictionary<ResourceRef, X509Certificate>();
         foreach ((X509Certificate certificate, _, CertificateSourceKind kind, ResourceRef? resource, string? dataKey) in found)
