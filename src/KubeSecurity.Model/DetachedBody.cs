@@ -43,8 +43,6 @@ internal sealed class DetachedBody
         this.description = description;
     }
 
-    public int Length => length;
-
     /// <summary>False when the loader saw no PEM marker (plain or base64, at any alignment) and no escape anywhere in the object.</summary>
     public bool MayHoldCertificates { get; }
 

@@ -132,9 +132,6 @@ public sealed class KubeObject
     /// </summary>
     internal BodyLease OpenBody() => body is null ? new BodyLease(json, null) : new BodyLease(body.Acquire(), body);
 
-    /// <summary>The same object with its body left in a file: <paramref name="outline"/> stands in for metadata.</summary>
-    internal KubeObject WithDetachedBody(JsonElement outline, DetachedBody detached) => new(outline, ApiVersion, Kind, Namespace, Name, Origin, detached);
-
     public ResourceRef ToResourceRef() => new(Kind, Namespace, Name);
 
     /// <summary>The object as indented JSON text.</summary>
@@ -156,6 +153,11 @@ public sealed class KubeObject
     /// serves without apiVersion/kind: the list's own apiVersion and item kind stand in.
     /// </summary>
     public static bool TryCreate(JsonElement json, string? origin, string? fallbackApiVersion, string? fallbackKind,
+        out KubeObject? kubeObject, out string? problem) =>
+        TryCreate(json, origin, fallbackApiVersion, fallbackKind, null, out kubeObject, out problem);
+
+    /// <summary>As the public overload; with <paramref name="body"/>, <paramref name="json"/> is the outline and the body stays in its file.</summary>
+    internal static bool TryCreate(JsonElement json, string? origin, string? fallbackApiVersion, string? fallbackKind, DetachedBody? body,
         out KubeObject? kubeObject, out string? problem)
     {
         kubeObject = null;
@@ -195,7 +197,7 @@ public sealed class KubeObject
             return false;
         }
 
-        kubeObject = new KubeObject(json, apiVersion, kind, string.IsNullOrEmpty(ns) ? null : ns, name, origin);
+        kubeObject = new KubeObject(json, apiVersion, kind, string.IsNullOrEmpty(ns) ? null : ns, name, origin, body);
         problem = null;
         return true;
     }

@@ -163,6 +163,7 @@ public static partial class SecretAnalyzer
 
     private static void RegistryFindings(KubeObject secret, string type, SecretReviewResult result)
     {
+        // Held so Registries' read of the pull secret shares one read of a detached body.
         using BodyLease body = secret.OpenBody();
         List<string>? registries = Registries(secret, type, out bool redacted, out string? problem);
         if (problem is not null)

@@ -485,10 +485,14 @@ public sealed class ManifestReader
             }
             else
             {
-                result.Problems.Add(new LoadProblem(source, documentIndex, $"list item {i + 1}: {problems[i]}", LoadProblemKind.NotAnObject));
+                result.Problems.Add(ListItemProblem(source, documentIndex, i, problems[i]));
             }
         }
     }
+
+    /// <summary>Why item <paramref name="index"/> (from 0) of a list is not an object; the item reader gives the same.</summary>
+    internal static LoadProblem ListItemProblem(string source, int? documentIndex, int index, string? problem) =>
+        new(source, documentIndex, $"list item {index + 1}: {problem}", LoadProblemKind.NotAnObject);
 
     /// <summary>
     /// <c>kind: List</c> (kubectl) or a typed list such as <c>PodList</c> (the raw API), whose items may

@@ -354,17 +354,9 @@ internal static class StreamingListReader
         return new Item(outline, body, Wrap(outline, body, origin));
     }
 
-    private static KubeObject? Wrap(JsonElement json, DetachedBody? body, string origin)
-    {
-        if (!json.TryGet("kind"u8, out JsonElement kind) || kind.ValueKind != JsonValueKind.String
-            || !json.TryGet("apiVersion"u8, out JsonElement apiVersion) || apiVersion.ValueKind != JsonValueKind.String
-            || !KubeObject.TryCreate(json, origin, out KubeObject? created, out _))
-        {
-            return null;
-        }
-
-        return body is null ? created : created!.WithDetachedBody(json, body);
-    }
+    // Without the list's fallbacks: an item that does not name its own kind and apiVersion waits for Commit.
+    private static KubeObject? Wrap(JsonElement json, DetachedBody? body, string origin) =>
+        KubeObject.TryCreate(json, origin, null, null, body, out KubeObject? created, out _) ? created : null;
 
     // Secrets and ConfigMaps of the core group, or items of a typed list that does not name their kind.
     private static bool HoldsPayload(JsonElement item, out string description)
@@ -399,7 +391,7 @@ internal static class StreamingListReader
             writer.WriteStartObject();
             foreach (JsonProperty property in element.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Object && Array.Exists(PayloadFields, f => property.NameEquals(f)))
+                if (property.Value.ValueKind == JsonValueKind.Object && IsPayloadField(property))
                 {
                     writer.WritePropertyName(property.Name);
                     writer.WriteStartObject();
@@ -423,6 +415,19 @@ internal static class StreamingListReader
         return JsonElement.ParseValue(ref reader);
     }
 
+    private static bool IsPayloadField(JsonProperty property)
+    {
+        foreach (string field in PayloadFields)
+        {
+            if (property.NameEquals(field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // The list is whole: wrap its items as the whole-file reader would (same origins, fallbacks and problems).
     private static bool Commit(ListState list, string path, ManifestReadResult result)
     {
@@ -443,13 +448,14 @@ internal static class StreamingListReader
                 continue;
             }
 
-            if (!KubeObject.TryCreate(item.Json, path, apiVersion, itemKind, out KubeObject? created, out string? problem))
+            if (KubeObject.TryCreate(item.Json, path, apiVersion, itemKind, item.Body, out KubeObject? created, out string? problem))
             {
-                result.Problems.Add(new LoadProblem(path, null, $"list item {i + 1}: {problem}", LoadProblemKind.NotAnObject));
-                continue;
+                result.Objects.Add(created!);
             }
-
-            result.Objects.Add(item.Body is null ? created! : created!.WithDetachedBody(item.Json, item.Body));
+            else
+            {
+                result.Problems.Add(ManifestReader.ListItemProblem(path, null, i, problem));
+            }
         }
 
         return true;
