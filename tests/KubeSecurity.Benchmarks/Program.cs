@@ -19,7 +19,8 @@ using KubeSecurity.Model;
 //                          process (time, peak working set), and the 50,000-finding HTML report
 //                          opened in headless Chromium
 //   --child-audit <file>   (internal) audit a cluster file through the staged module
-//   --area-figures <file>  load a cluster file, then time each audit area and count what it allocates
+//   --area-figures <file> [--by-type]  load a cluster file, then time each audit area and count what it
+//                          allocates (with --by-type, the types it allocates most, from sampled events)
 switch (args.FirstOrDefault())
 {
     case "--figures":
@@ -28,7 +29,7 @@ switch (args.FirstOrDefault())
     case "--audit-figures":
         return AuditFigures.Run();
     case "--area-figures":
-        return AreaFigures.Run(args[1]);
+        return AreaFigures.Run(args[1], args.Contains("--by-type"));
     case "--child-audit":
         return AuditFigures.ChildAudit(args[1]);
     case "--child-load":

@@ -21,7 +21,20 @@ public sealed record AreaOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<
 /// reads (the kinds a live collection for it fetches, and whose absence makes its answer partial),
 /// and how it runs on a snapshot.
 /// </summary>
-public sealed record AuditArea(string Name, string Category, IReadOnlyList<string> Kinds, Func<AuditContext, AreaOutcome> Run);
+public sealed record AuditArea(string Name, string Category, IReadOnlyList<string> Kinds, Func<AuditContext, AreaOutcome> Run)
+{
+    /// <summary>The models of the audit context the area reads: an audit drops each after the last area that uses it.</summary>
+    public SharedModels Uses { get; init; }
+}
+
+/// <summary>The models an audit builds once and shares between areas.</summary>
+[Flags]
+public enum SharedModels
+{
+    None = 0,
+    RbacPolicy = 1,
+    NetworkModel = 2,
+}
 
 /// <summary>What areas of one audit share: the snapshot, the options, and models built once (the RBAC policy).</summary>
 public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, CancellationToken cancellationToken)
@@ -39,6 +52,23 @@ public sealed class AuditContext(KubeSnapshot snapshot, AuditOptions options, Ca
 
     /// <summary>The network model of the snapshot, built on first use (Network and AttackPaths both need it).</summary>
     public NetworkModel Network => network ??= NetworkModel.Build(Snapshot, null, CancellationToken);
+
+    /// <summary>The shared models built and not yet dropped.</summary>
+    internal SharedModels Held => (policy is null ? SharedModels.None : SharedModels.RbacPolicy) | (network is null ? SharedModels.None : SharedModels.NetworkModel);
+
+    /// <summary>Drops models no area still to run needs: they are a large part of what a big audit holds.</summary>
+    internal void Drop(SharedModels models)
+    {
+        if (models.HasFlag(SharedModels.RbacPolicy))
+        {
+            policy = null;
+        }
+
+        if (models.HasFlag(SharedModels.NetworkModel))
+        {
+            network = null;
+        }
+    }
 }
 
 /// <summary>
@@ -64,7 +94,7 @@ public static class AuditAreas
             RbacPolicy policy = context.Policy;
             List<Finding> findings = RbacReview.Run(context.Snapshot, policy, null, null, context.CancellationToken);
             return new AreaOutcome(findings, policy.Problems.Select(p => p.ToString()).ToList());
-        });
+        }) { Uses = SharedModels.RbacPolicy };
 
     public static AuditArea Network { get; } = new("Network", NetworkRules.Category,
         new[] { "Namespace", "Pod", "Node", "NetworkPolicy", "Ingress", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }.Concat(WorkloadKinds.All).ToArray(),
@@ -72,11 +102,11 @@ public static class AuditAreas
         {
             NetworkModel model = context.Network;
             return new AreaOutcome(NetworkRiskAnalyzer.Analyze(model, context.Snapshot), model.Problems.Select(p => p.ToString()).ToList());
-        });
+        }) { Uses = SharedModels.NetworkModel };
 
     public static AuditArea Secrets { get; } = new("Secrets", SecretRules.Category,
         new[] { "Secret", "ConfigMap", "ServiceAccount", "Pod", "Namespace" }.Concat(WorkloadKinds.All).Concat(RbacObjects).ToArray(),
-        RunSecrets);
+        RunSecrets) { Uses = SharedModels.RbacPolicy };
 
     public static AuditArea Workloads { get; } = new("Workloads", WorkloadRules.Category,
         new[] { "Namespace", "Pod" }.Concat(WorkloadKinds.All).Concat(new[] { "ResourceQuota", "LimitRange", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" }).ToArray(),
@@ -101,7 +131,7 @@ public static class AuditAreas
 
     public static AuditArea AttackPaths { get; } = new("AttackPaths", AttackPathRules.Category,
         RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Node", "Namespace", "Service", "Ingress", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }).Concat(WorkloadKinds.All).Distinct(StringComparer.Ordinal).ToArray(),
-        context => new AreaOutcome(Core.AttackPaths.AttackPathAnalyzer.Analyze(context.Snapshot, context.Policy, context.Network, context.CancellationToken), Array.Empty<string>()));
+        context => new AreaOutcome(Core.AttackPaths.AttackPathAnalyzer.Analyze(context.Snapshot, context.Policy, context.Network, context.CancellationToken), Array.Empty<string>())) { Uses = SharedModels.RbacPolicy | SharedModels.NetworkModel };
 
     /// <summary>Every area, in the order an audit runs them.</summary>
     public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane, Kubelet, AttackPaths };

@@ -58,15 +58,17 @@ public static class AuditRunner
         var evaluated = new HashSet<string>(CoverageRules.All.Select(r => r.Id), StringComparer.Ordinal);
         var notCheckable = new Dictionary<string, string>(StringComparer.Ordinal);
         var context = new AuditContext(snapshot, options, cancellationToken);
+        var notes = new List<(int Area, string Note)>();
+        List<AuditArea> order = RunOrder(areas);
         int step = 0;
-        foreach (AuditArea area in areas)
+        for (int position = 0; position < order.Count; position++)
         {
+            AuditArea area = order[position];
+            int declared = IndexOf(areas, area);
             cancellationToken.ThrowIfCancellationRequested();
-            // The RBAC area also runs for -Category Secrets: secret exposure is decided by RBAC.
-            if (options.Categories is { Count: > 0 } && !options.Categories.Contains(area.Category, StringComparer.OrdinalIgnoreCase)
-                && !(area == AuditAreas.Rbac && options.Categories.Contains(AuditAreas.Secrets.Category, StringComparer.OrdinalIgnoreCase)))
+            if (!IsSelected(area, options))
             {
-                skipped.Add($"{area.Name}: not selected (-Category)");
+                notes.Add((declared, $"{area.Name}: not selected (-Category)"));
                 continue;
             }
 
@@ -74,11 +76,11 @@ public static class AuditRunner
             List<MissingKind> missing = snapshot.MissingKinds.Where(m => area.Kinds.Contains(m.Kind, StringComparer.Ordinal)).ToList();
             if (missing.Count > 0)
             {
-                skipped.Add($"{area.Name}: partial, {string.Join(", ", missing.Select(m => m.Kind))} not collected");
+                notes.Add((declared, $"{area.Name}: partial, {string.Join(", ", missing.Select(m => m.Kind))} not collected"));
             }
             else if (!area.Kinds.Any(snapshot.HasKind))
             {
-                skipped.Add($"{area.Name}: nothing to check (no {string.Join("/", area.Kinds)} in the input)");
+                notes.Add((declared, $"{area.Name}: nothing to check (no {string.Join("/", area.Kinds)} in the input)"));
             }
 
             AreaOutcome outcome;
@@ -91,7 +93,8 @@ public static class AuditRunner
                 // A defect or an input no area foresaw costs that area, not the audit: the others still
                 // run, and the area's rules count as not evaluated, so no compliance control passes on it.
                 result.Problems.Add($"{area.Name}: the analysis failed ({ex.GetType().Name}: {ex.Message}); its findings are missing from this audit");
-                skipped.Add($"{area.Name}: failed ({ex.GetType().Name})");
+                notes.Add((declared, $"{area.Name}: failed ({ex.GetType().Name})"));
+                context.Drop(NotNeededAfter(order, position, options));
                 continue;
             }
 
@@ -104,11 +107,17 @@ public static class AuditRunner
                 notCheckable.TryAdd(rule, reason);
             }
 
-            if (area == AuditAreas.Rbac)
+            if (area.Name == AuditAreas.Rbac.Name)
             {
                 reporter.Verbose(context.Policy.AssumptionNote());
             }
+
+            context.Drop(NotNeededAfter(order, position, options));
         }
+
+        // Summaries list the areas in their own order, whatever order they ran in.
+        ran.Sort((a, b) => IndexOf(areas, a).CompareTo(IndexOf(areas, b)));
+        skipped.AddRange(notes.OrderBy(n => n.Area).Select(n => n.Note));
 
         IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity).Select(f => FindingOrigin.Stamp(f, snapshot));
         if (options.Categories is { Count: > 0 })
@@ -164,6 +173,64 @@ public static class AuditRunner
             NotCheckableRules = notCheckable.Where(p => evaluated.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
         return result;
+    }
+
+    // The RBAC area also runs for -Category Secrets: secret exposure is decided by RBAC.
+    private static bool IsSelected(AuditArea area, AuditOptions options) =>
+        options.Categories is not { Count: > 0 } || options.Categories.Contains(area.Category, StringComparer.OrdinalIgnoreCase)
+        || (area.Name == AuditAreas.Rbac.Name && options.Categories.Contains(AuditAreas.Secrets.Category, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Areas that share the RBAC policy or the network model run first, those using most of them
+    /// first, so that each model is dropped after its last area and the findings of the areas after
+    /// it do not pile up beside it; otherwise the declared order.
+    /// </summary>
+    private static List<AuditArea> RunOrder(IReadOnlyList<AuditArea> areas) =>
+        areas.Select((area, index) => (area, index))
+            .OrderByDescending(a => System.Numerics.BitOperations.PopCount((uint)a.area.Uses))
+            .ThenBy(a => a.index)
+            .Select(a => a.area)
+            .ToList();
+
+    /// <summary>The shared models no selected area after this position reads.</summary>
+    private static SharedModels NotNeededAfter(List<AuditArea> order, int position, AuditOptions options)
+    {
+        SharedModels needed = SharedModels.None;
+        for (int later = position + 1; later < order.Count; later++)
+        {
+            if (IsSelected(order[later], options))
+            {
+                needed |= order[later].Uses;
+            }
+        }
+
+        return (SharedModels.RbacPolicy | SharedModels.NetworkModel) & ~needed;
+    }
+
+    private static int IndexOf(IReadOnlyList<AuditArea> areas, AuditArea area)
+    {
+        for (int i = 0; i < areas.Count; i++)
+        {
+            if (ReferenceEquals(areas[i], area))
+            {
+                return i;
+            }
+        }
+
+        return areas.Count;
+    }
+
+    private static int IndexOf(IReadOnlyList<AuditArea> areas, string name)
+    {
+        for (int i = 0; i < areas.Count; i++)
+        {
+            if (areas[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return areas.Count;
     }
 
     /// <summary>Where the snapshot's objects came from, as a report names them: the cluster's address, or the files read.</summary>

@@ -2,7 +2,6 @@ using System.Text;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
 
@@ -74,7 +73,7 @@ public static class PrivateKeyMatcher
         AsymmetricKeyParameter publicKey = certificate.GetPublicKey();
         bool matches = (privateKey, publicKey) switch
         {
-            (ECPrivateKeyParameters ec, ECPublicKeyParameters certEc) => new FixedPointCombMultiplier().Multiply(ec.Parameters.G, ec.D).Normalize().Equals(certEc.Q.Normalize()),
+            (ECPrivateKeyParameters ec, ECPublicKeyParameters certEc) => EcPublicPoint.Matches(ec, certEc),
             (Ed25519PrivateKeyParameters ed, Ed25519PublicKeyParameters certEd) => ed.GeneratePublicKey().GetEncoded().AsSpan().SequenceEqual(certEd.GetEncoded()),
             _ => false,
         };

@@ -152,9 +152,12 @@ public static class NetworkRiskAnalyzer
                         $"Egress rule {rule.Index} of {policy.Ref} lets {Describe(selected)} connect to every destination on every port.", Evidence(rule)));
                 }
 
-                List<PodClass> destinations = rule.AllPeers ? model.Classes.ToList()
-                    : model.Classes.Where(c => rule.Peers!.Any(p => NetworkModel.PeerMatches(policy, p, NetworkEndpoint.Of(c)))).ToList();
-                NamedPortFindings(policy, rule, "egress", destinations, findings);
+                // The destinations matter only to a named port; most rules name none, and matching every
+                // pod group against every egress rule was most of this analysis's cost.
+                if (NamesAPort(rule))
+                {
+                    NamedPortFindings(policy, rule, "egress", Destinations(model, policy, rule), findings);
+                }
             }
 
             foreach ((bool ingress, string direction) in new[] { (true, "ingress"), (false, "egress") })
@@ -164,12 +167,7 @@ public static class NetworkRiskAnalyzer
                     continue;
                 }
 
-                NetworkPolicyModel? broader = model.Policies.FirstOrDefault(other => !ReferenceEquals(other, policy) && other.Namespace == policy.Namespace
-                    && (ingress ? other.AffectsIngress : other.AffectsEgress)
-                    && (ingress ? other.IngressRules : other.EgressRules).Any(r => r.AllPeers && r.AllPorts)
-                    && selected.All(c => selectedBy[other].Contains(c))
-                    && !(ingress ? policy.IngressRules : policy.EgressRules).Any(r => r.AllPeers && r.AllPorts));
-                if (broader is not null)
+                if (Broader(model, policy, ingress, selected, selectedBy) is NetworkPolicyModel broader)
                 {
                     findings.Add(RuleCatalog.CreateFinding(NetworkRules.ShadowedPolicy, policy.Ref,
                         $"{policy.Ref} has no {direction} effect: {broader.Ref} selects the same pods and allows all {direction} traffic.",
@@ -177,6 +175,94 @@ public static class NetworkRiskAnalyzer
                 }
             }
         }
+    }
+
+    /// <summary>Another policy of the namespace that selects every pod this one does and allows all traffic in that direction, when this one does not.</summary>
+    private static NetworkPolicyModel? Broader(NetworkModel model, NetworkPolicyModel policy, bool ingress, List<PodClass> selected, Dictionary<NetworkPolicyModel, List<PodClass>> selectedBy)
+    {
+        // A loop, not a query: every policy is compared with every other, and a lambda per pair allocated
+        // more than the rest of the analysis.
+        if (AllowsAll(ingress ? policy.IngressRules : policy.EgressRules))
+        {
+            return null;
+        }
+
+        foreach (NetworkPolicyModel other in model.Policies)
+        {
+            if (ReferenceEquals(other, policy) || other.Namespace != policy.Namespace || !(ingress ? other.AffectsIngress : other.AffectsEgress)
+                || !AllowsAll(ingress ? other.IngressRules : other.EgressRules))
+            {
+                continue;
+            }
+
+            List<PodClass> selectedByOther = selectedBy[other];
+            bool covers = true;
+            foreach (PodClass pods in selected)
+            {
+                if (!selectedByOther.Contains(pods))
+                {
+                    covers = false;
+                    break;
+                }
+            }
+
+            if (covers)
+            {
+                return other;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AllowsAll(IReadOnlyList<PolicyRule> rules)
+    {
+        foreach (PolicyRule rule in rules)
+        {
+            if (rule.AllPeers && rule.AllPorts)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesAPort(PolicyRule rule)
+    {
+        foreach (PolicyPort port in rule.Ports ?? Enumerable.Empty<PolicyPort>())
+        {
+            if (port.Name is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<PodClass> Destinations(NetworkModel model, NetworkPolicyModel policy, PolicyRule rule)
+    {
+        if (rule.AllPeers)
+        {
+            return model.Classes.ToList();
+        }
+
+        var destinations = new List<PodClass>();
+        foreach (PodClass candidate in model.Classes)
+        {
+            NetworkEndpoint endpoint = NetworkEndpoint.Of(candidate);
+            foreach (PolicyPeer peer in rule.Peers!)
+            {
+                if (NetworkModel.PeerMatches(policy, peer, endpoint))
+                {
+                    destinations.Add(candidate);
+                    break;
+                }
+            }
+        }
+
+        return destinations;
     }
 
     private static void NamedPortFindings(NetworkPolicyModel policy, PolicyRule rule, string direction, List<PodClass> destinations, List<Finding> findings)

@@ -171,6 +171,29 @@ public sealed class RbacEscalationGraph
         return false;
     }
 
+    // The requests every identity is tested against, built once rather than per identity.
+    private const string Rbac = "rbac.authorization.k8s.io";
+    private const string Admission = "admissionregistration.k8s.io";
+    private const string Certificates = "certificates.k8s.io";
+    private static readonly RbacRequest[] PodExec = { RbacRequest.ForResource("create", "pods/exec"), RbacRequest.ForResource("get", "pods/exec") };
+    private static readonly RbacRequest[] SecretReading = { RbacRequest.ForResource("get", "secrets"), RbacRequest.ForResource("list", "secrets"), RbacRequest.ForResource("watch", "secrets") };
+    private static readonly RbacRequest[] SecretCreation = { RbacRequest.ForResource("create", "secrets") };
+    private static readonly RbacRequest[] ClusterRoleEscalation = { RbacRequest.ForResource("escalate", "clusterroles", Rbac) };
+    private static readonly RbacRequest[] ClusterRoleEditing = { RbacRequest.ForResource("update", "clusterroles", Rbac), RbacRequest.ForResource("patch", "clusterroles", Rbac) };
+    private static readonly RbacRequest[] ClusterAdminBinding = { RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "cluster-admin") };
+    private static readonly RbacRequest[] ClusterRoleBindingCreation = { RbacRequest.ForResource("create", "clusterrolebindings", Rbac) };
+    private static readonly RbacRequest[] RoleEscalation = { RbacRequest.ForResource("escalate", "roles", Rbac), RbacRequest.ForResource("escalate", "clusterroles", Rbac) };
+    private static readonly RbacRequest[] RoleEditing = { RbacRequest.ForResource("update", "roles", Rbac), RbacRequest.ForResource("patch", "roles", Rbac) };
+    private static readonly RbacRequest[] AdminRoleBinding = { RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "cluster-admin"), RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "admin") };
+    private static readonly RbacRequest[] RoleBindingCreation = { RbacRequest.ForResource("create", "rolebindings", Rbac) };
+    private static readonly RbacRequest[] NodeProxy = { RbacRequest.ForResource("get", "nodes/proxy"), RbacRequest.ForResource("create", "nodes/proxy") };
+    private static readonly RbacRequest[] MutatingWebhookWriting = { RbacRequest.ForResource("create", "mutatingwebhookconfigurations", Admission), RbacRequest.ForResource("update", "mutatingwebhookconfigurations", Admission),
+        RbacRequest.ForResource("patch", "mutatingwebhookconfigurations", Admission) };
+    private static readonly RbacRequest[] CsrCreation = { RbacRequest.ForResource("create", "certificatesigningrequests", Certificates) };
+    private static readonly RbacRequest[] CsrApproval = { RbacRequest.ForResource("update", "certificatesigningrequests/approval", Certificates), RbacRequest.ForResource("patch", "certificatesigningrequests/approval", Certificates) };
+    private static readonly RbacRequest[] ClientSignerApproval = { RbacRequest.ForResource("approve", "signers", Certificates, name: "kubernetes.io/kube-apiserver-client"),
+        RbacRequest.ForResource("approve", "signers", Certificates, name: "kubernetes.io/*") };
+
     private static readonly RbacRequest[] PodCreation =
     {
         RbacRequest.ForResource("create", "pods"), RbacRequest.ForResource("create", "deployments", "apps"), RbacRequest.ForResource("create", "daemonsets", "apps"),
@@ -211,10 +234,10 @@ public sealed class RbacEscalationGraph
         // Namespace-wide moves go through hubs ("may run a pod in NS"): one edge per namespace, or one
         // to the all-namespaces hub for a cluster-wide grant, instead of one per service account.
         LinkHub(me, "pods", ReachOf(grants, PodCreation));
-        LinkHub(me, "exec", ReachOf(grants, RbacRequest.ForResource("create", "pods/exec"), RbacRequest.ForResource("get", "pods/exec")));
-        Reach readSecrets = ReachOf(grants, RbacRequest.ForResource("get", "secrets"), RbacRequest.ForResource("list", "secrets"), RbacRequest.ForResource("watch", "secrets"));
+        LinkHub(me, "exec", ReachOf(grants, PodExec));
+        Reach readSecrets = ReachOf(grants, SecretReading);
         LinkHub(me, "readsecrets", readSecrets);
-        Reach createSecrets = ReachOf(grants, RbacRequest.ForResource("create", "secrets"));
+        Reach createSecrets = ReachOf(grants, SecretCreation);
         var mint = new Reach();
         if (createSecrets.Everywhere && readSecrets.Everywhere)
         {
@@ -341,11 +364,10 @@ public sealed class RbacEscalationGraph
 
     private void AddRbacEditing(string me, List<RbacGrant> grants, IReadOnlyList<string> namespaces)
     {
-        const string Rbac = "rbac.authorization.k8s.io";
-        string? escalate = ClusterWide(grants, RbacRequest.ForResource("escalate", "clusterroles", Rbac));
-        string? editRoles = ClusterWide(grants, RbacRequest.ForResource("update", "clusterroles", Rbac), RbacRequest.ForResource("patch", "clusterroles", Rbac));
-        string? bindAdmin = ClusterWide(grants, RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "cluster-admin"));
-        string? createBindings = ClusterWide(grants, RbacRequest.ForResource("create", "clusterrolebindings", Rbac));
+        string? escalate = ClusterWide(grants, ClusterRoleEscalation);
+        string? editRoles = ClusterWide(grants, ClusterRoleEditing);
+        string? bindAdmin = ClusterWide(grants, ClusterAdminBinding);
+        string? createBindings = ClusterWide(grants, ClusterRoleBindingCreation);
         if (escalate is not null && editRoles is not null)
         {
             AddEdge(me, AdminNode, 1, "EscalateRole", "Add every permission to a ClusterRole it is bound to (escalate bypasses the escalation check)", Grants(escalate, editRoles), EscalationTarget.ClusterAdmin);
@@ -356,10 +378,10 @@ public sealed class RbacEscalationGraph
             AddEdge(me, AdminNode, 1, "BindRole", "Create a ClusterRoleBinding of cluster-admin to itself (bind bypasses the escalation check)", Grants(bindAdmin, createBindings), EscalationTarget.ClusterAdmin);
         }
 
-        Reach nsEscalate = ReachOf(grants, RbacRequest.ForResource("escalate", "roles", Rbac), RbacRequest.ForResource("escalate", "clusterroles", Rbac));
-        Reach nsEdit = ReachOf(grants, RbacRequest.ForResource("update", "roles", Rbac), RbacRequest.ForResource("patch", "roles", Rbac));
-        Reach nsBind = ReachOf(grants, RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "cluster-admin"), RbacRequest.ForResource("bind", "clusterroles", Rbac, name: "admin"));
-        Reach nsCreateBinding = ReachOf(grants, RbacRequest.ForResource("create", "rolebindings", Rbac));
+        Reach nsEscalate = ReachOf(grants, RoleEscalation);
+        Reach nsEdit = ReachOf(grants, RoleEditing);
+        Reach nsBind = ReachOf(grants, AdminRoleBinding);
+        Reach nsCreateBinding = ReachOf(grants, RoleBindingCreation);
         foreach (string ns in namespaces)
         {
             string? how = nsEscalate.GrantIn(ns) is string e && nsEdit.GrantIn(ns) is string u ? Grants(e, u)
@@ -373,23 +395,19 @@ public sealed class RbacEscalationGraph
 
     private void AddClusterTakeovers(string me, List<RbacGrant> grants)
     {
-        if (ClusterWide(grants, RbacRequest.ForResource("get", "nodes/proxy"), RbacRequest.ForResource("create", "nodes/proxy")) is string proxy)
+        if (ClusterWide(grants, NodeProxy) is string proxy)
         {
             AddEdge(me, AdminNode, 1, "NodeProxy", "Run commands in any pod, control-plane pods included, through the kubelet API (nodes/proxy)", proxy, EscalationTarget.ClusterAdmin);
         }
 
-        const string Admission = "admissionregistration.k8s.io";
-        if (ClusterWide(grants, RbacRequest.ForResource("create", "mutatingwebhookconfigurations", Admission), RbacRequest.ForResource("update", "mutatingwebhookconfigurations", Admission),
-                RbacRequest.ForResource("patch", "mutatingwebhookconfigurations", Admission)) is string webhook)
+        if (ClusterWide(grants, MutatingWebhookWriting) is string webhook)
         {
             AddEdge(me, AdminNode, 1, "MutatingWebhook", "Register a mutating webhook that rewrites every new pod, control-plane workloads included", webhook, EscalationTarget.ClusterAdmin);
         }
 
-        const string Certificates = "certificates.k8s.io";
-        string? create = ClusterWide(grants, RbacRequest.ForResource("create", "certificatesigningrequests", Certificates));
-        string? approve = ClusterWide(grants, RbacRequest.ForResource("update", "certificatesigningrequests/approval", Certificates), RbacRequest.ForResource("patch", "certificatesigningrequests/approval", Certificates));
-        string? signer = ClusterWide(grants, RbacRequest.ForResource("approve", "signers", Certificates, name: "kubernetes.io/kube-apiserver-client"),
-            RbacRequest.ForResource("approve", "signers", Certificates, name: "kubernetes.io/*"));
+        string? create = ClusterWide(grants, CsrCreation);
+        string? approve = ClusterWide(grants, CsrApproval);
+        string? signer = ClusterWide(grants, ClientSignerApproval);
         if (create is not null && approve is not null && signer is not null)
         {
             AddEdge(me, AdminNode, 1, "ApproveOwnCsr", "Request a client certificate for O=system:masters and approve it", Grants(create, approve, signer), EscalationTarget.ClusterAdmin);

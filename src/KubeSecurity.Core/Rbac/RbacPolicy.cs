@@ -264,14 +264,19 @@ public sealed class RbacPolicy
     /// <summary>Every rule reaching the identity, through its user name and every group it is in.</summary>
     public List<RbacGrant> GrantsOf(RbacIdentity identity)
     {
-        var grants = new List<RbacGrant>();
-        void Collect(List<(RbacBinding Binding, RbacSubject Subject)>? entries)
+        // Sized first: identities are many and a list grown by doubling left most of its arrays behind.
+        int count = 0;
+        foreach (List<(RbacBinding Binding, RbacSubject Subject)> entries in EntriesNaming(identity))
         {
-            if (entries is null)
+            foreach ((RbacBinding binding, _) in entries)
             {
-                return;
+                count += binding.Role?.Rules.Count ?? 0;
             }
+        }
 
+        var grants = new List<RbacGrant>(count);
+        foreach (List<(RbacBinding Binding, RbacSubject Subject)> entries in EntriesNaming(identity))
+        {
             foreach ((RbacBinding binding, RbacSubject subject) in entries)
             {
                 if (binding.Role is null)
@@ -286,17 +291,44 @@ public sealed class RbacPolicy
             }
         }
 
-        if (identity.UserName is not null)
+        return grants;
+    }
+
+    /// <summary>Whether any grant of the identity passes a test, without listing them.</summary>
+    internal bool AnyGrant(RbacIdentity identity, Func<RbacGrant, bool> test)
+    {
+        foreach (List<(RbacBinding Binding, RbacSubject Subject)> entries in EntriesNaming(identity))
         {
-            Collect(bindingsByUser.GetValueOrDefault(identity.UserName));
+            foreach ((RbacBinding binding, RbacSubject subject) in entries)
+            {
+                foreach (RbacRule rule in binding.Role?.Rules ?? Array.Empty<RbacRule>())
+                {
+                    if (test(new RbacGrant(rule, binding, subject)))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The binding entries of the identity's user and of each of its groups.</summary>
+    private IEnumerable<List<(RbacBinding Binding, RbacSubject Subject)>> EntriesNaming(RbacIdentity identity)
+    {
+        if (identity.UserName is not null && bindingsByUser.GetValueOrDefault(identity.UserName) is { } byUser)
+        {
+            yield return byUser;
         }
 
         foreach (string group in identity.Groups)
         {
-            Collect(bindingsByGroup.GetValueOrDefault(group));
+            if (bindingsByGroup.GetValueOrDefault(group) is { } byGroup)
+            {
+                yield return byGroup;
+            }
         }
-
-        return grants;
     }
 
     /// <summary>Every binding naming the identity's user or one of its groups, including those whose role is missing.</summary>

@@ -152,30 +152,45 @@ public static class RbacRiskAnalyzer
     private static List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)> RisksOf(RbacRole role)
     {
         var risks = new List<(string, string, bool, string?, List<string>, string)>();
-        List<string> full = role.Rules.Where(RiskyPermission.IsFullControl).Select(r => r.ToString()).ToList();
-        if (full.Count > 0)
+        // Each rule's text is built once however many risks it carries, and a risk the role does not
+        // carry costs no list: thousands of roles times every risky permission.
+        var texts = new string?[role.Rules.Count];
+        if (Matching(role, texts, static (rule, _) => RiskyPermission.IsFullControl(rule), null) is { } full)
         {
             // Full control implies every capability below; each is still reported, so a question such
             // as "who can read secrets" (KSEC-RBAC-003) includes the cluster-admins.
             risks.Add((RbacRules.ClusterAdminBound, "do anything", false, null, full, string.Join("; ", full)));
         }
 
-        List<string> wildcards = role.Rules.Where(RiskyPermission.HasWildcard).Select(r => r.ToString()).ToList();
-        if (wildcards.Count > 0)
+        if (Matching(role, texts, static (rule, _) => RiskyPermission.HasWildcard(rule), null) is { } wildcards)
         {
             risks.Add((RbacRules.WildcardRule, "use wildcard rules", false, null, wildcards, string.Join("; ", wildcards)));
         }
 
         foreach (RiskyPermission risk in RiskyPermission.All)
         {
-            List<string> rules = role.Rules.Where(r => risk.IsAllowedBy(r)).Select(r => r.ToString()).ToList();
-            if (rules.Count > 0)
+            if (Matching(role, texts, static (rule, permission) => permission!.IsAllowedBy(rule), risk) is { } rules)
             {
                 risks.Add((risk.RuleId, risk.What, risk.ClusterScopedOnly, risk.OnlyIn, rules, string.Join("; ", rules)));
             }
         }
 
         return risks;
+    }
+
+    /// <summary>The texts of the role's rules that satisfy a test, or null when none does.</summary>
+    private static List<string>? Matching(RbacRole role, string?[] texts, Func<RbacRule, RiskyPermission?, bool> test, RiskyPermission? permission)
+    {
+        List<string>? matching = null;
+        for (int i = 0; i < role.Rules.Count; i++)
+        {
+            if (test(role.Rules[i], permission))
+            {
+                (matching ??= new List<string>()).Add(texts[i] ??= role.Rules[i].ToString());
+            }
+        }
+
+        return matching;
     }
 
     /// <summary>

@@ -186,14 +186,16 @@ public static partial class SecretAnalyzer
         foreach (string key in SecretData.Keys(secret))
         {
             bool byName = KeyMaterialName().IsMatch(key);
-            bool byContent = false;
-            if (SecretData.TryRead(secret, key, out byte[] value, out bool redacted, out string? problem))
+            bool byContent;
+            bool read = SecretData.TryReadPooled(secret, key, out SecretData.PooledValue value, out bool redacted, out string? problem);
+            using (value)
             {
                 // Searched as bytes: decoding every value to text only to look for a PEM marker costs more than the audit.
-                ReadOnlySpan<byte> bytes = value;
-                byContent = bytes.IndexOf("-----BEGIN "u8) >= 0 && (bytes.IndexOf("PRIVATE KEY-----"u8) >= 0 || bytes.IndexOf("CERTIFICATE-----"u8) >= 0);
+                ReadOnlySpan<byte> bytes = value.Bytes;
+                byContent = read && bytes.IndexOf("-----BEGIN "u8) >= 0 && (bytes.IndexOf("PRIVATE KEY-----"u8) >= 0 || bytes.IndexOf("CERTIFICATE-----"u8) >= 0);
             }
-            else if (problem is not null)
+
+            if (!read && problem is not null)
             {
                 result.Problems.Add($"{secret.ToResourceRef()}: {problem}.");
             }
@@ -257,7 +259,7 @@ public static partial class SecretAnalyzer
     }
 
     private static bool HasOwnGrants(RbacPolicy policy, RbacSubject subject) =>
-        policy.GrantsOf(RbacIdentity.For(subject)).Any(g => !g.Binding.IsSystemDefault && g.BoundSubject.Name is not (RbacIdentity.Authenticated or "system:serviceaccounts"));
+        policy.AnyGrant(RbacIdentity.For(subject), static g => !g.Binding.IsSystemDefault && g.BoundSubject.Name is not (RbacIdentity.Authenticated or "system:serviceaccounts"));
 
     private static void BroadAccess(RbacPolicy policy, IEnumerable<KubeObject> secrets, SecretReviewResult result)
     {
@@ -299,15 +301,30 @@ public static partial class SecretAnalyzer
     {
         foreach (KubeObject item in snapshot.Objects)
         {
-            var places = new List<string>();
+            // A list only for the few objects with a place to name: every object of the snapshot is looked at.
+            List<string>? places = null;
             if (Pii(item.Name))
             {
-                places.Add("name");
+                (places ??= new List<string>()).Add("name");
             }
 
-            places.AddRange(item.Labels.Where(l => Pii(l.Key) || Pii(l.Value)).Select(l => $"label {l.Key}"));
-            places.AddRange(item.Annotations.Where(a => a.Key != "kubectl.kubernetes.io/last-applied-configuration" && (Pii(a.Key) || Pii(a.Value))).Select(a => $"annotation {a.Key}"));
-            if (places.Count > 0)
+            foreach (KeyValuePair<string, string> label in item.Labels)
+            {
+                if (Pii(label.Key) || Pii(label.Value))
+                {
+                    (places ??= new List<string>()).Add($"label {label.Key}");
+                }
+            }
+
+            foreach (KeyValuePair<string, string> annotation in item.Annotations)
+            {
+                if (annotation.Key != "kubectl.kubernetes.io/last-applied-configuration" && (Pii(annotation.Key) || Pii(annotation.Value)))
+                {
+                    (places ??= new List<string>()).Add($"annotation {annotation.Key}");
+                }
+            }
+
+            if (places is not null)
             {
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.PersonalInformation, item.ToResourceRef(),
                     $"{item.ToResourceRef()} has personal information (an email address or phone number) in its {string.Join(", ", places)}.",

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using KubeSecurity.Model;
 using KubeSecurity.Core.Credentials;
@@ -83,6 +86,70 @@ public static class SecretData
         {
             problem = $"data.{key} is not valid base64";
             return false;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryRead"/> for a caller that only looks at the value: base64 is decoded into a
+    /// pooled buffer, returned when <paramref name="value"/> is disposed. Audits look at every value
+    /// of every Opaque Secret for key material, and a copy of each was most of what they allocated.
+    /// </summary>
+    internal static bool TryReadPooled(KubeObject secret, string key, out PooledValue value, out bool redacted, out string? problem)
+    {
+        using (BodyLease body = secret.OpenBody())
+        {
+            JsonElement json = body.Json;
+            bool plainText = json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object && stringData.TryGet(key, out _);
+            if (!plainText && json.TryGet("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGet(key, out JsonElement encoded) && encoded.ValueKind == JsonValueKind.String)
+            {
+                ReadOnlySpan<byte> raw = Snapshots.JsonRead.StringUtf8(encoded);
+                if (!raw.StartsWith(RedactedPrefix) && raw.Length <= MaxValueBytes * 4 / 3 + 4)
+                {
+                    byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(raw.Length)));
+                    if (Base64.DecodeFromUtf8(raw, buffer, out int consumed, out int written) == OperationStatus.Done && consumed == raw.Length)
+                    {
+                        value = new PooledValue(buffer, written, pooled: true);
+                        redacted = false;
+                        problem = null;
+                        return true;
+                    }
+
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+
+        // Plain text, redacted, too large, line-broken or invalid: as TryRead decides it.
+        bool read = TryRead(secret, key, out byte[] bytes, out redacted, out problem);
+        value = new PooledValue(bytes, bytes.Length, pooled: false);
+        return read;
+    }
+
+    /// <summary>A decoded value, in a pooled buffer or its own array.</summary>
+    internal readonly struct PooledValue : IDisposable
+    {
+        private readonly byte[] buffer;
+        private readonly int length;
+        private readonly bool pooled;
+
+        public PooledValue(byte[] buffer, int length, bool pooled)
+        {
+            this.buffer = buffer;
+            this.length = length;
+            this.pooled = pooled;
+        }
+
+        public ReadOnlySpan<byte> Bytes => buffer is null ? ReadOnlySpan<byte>.Empty : buffer.AsSpan(0, length);
+
+        public void Dispose()
+        {
+            if (pooled)
+            {
+                // The value may be key material: the next renter must not find it.
+                CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -234,4 +234,51 @@ public class FailingAreaTests
         Assert.Contains(result.Findings, f => f.Category == "Network"); // the other areas ran
         Assert.Equal(ComplianceStatus.NotEvaluated, ComplianceEvaluator.Evaluate(ComplianceFrameworks.Pss, result.Findings, result.Summary).Single(c => c.ControlId == "Baseline/Privileged").Status);
     }
+
+    [Fact]
+    public void Areas_sharing_models_run_first_and_each_model_is_dropped_after_its_last_area_while_summaries_keep_the_declared_order()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml(string.Empty, TestPaths.DemoCluster);
+        var seen = new List<(string Area, SharedModels Held)>();
+        AuditArea Probe(AuditArea area) => area with
+        {
+            Run = context =>
+            {
+                seen.Add((area.Name, context.Held));
+                return area.Run(context);
+            },
+        };
+        List<AuditArea> areas = AuditAreas.All.Select(Probe).ToList();
+
+        AuditResult result = AuditRunner.Run(snapshot, new AuditOptions(), areas, null, CancellationToken.None);
+
+        Assert.Equal(new[] { "AttackPaths", "RBAC", "Network", "Secrets", "Certificates", "Workloads", "ControlPlane", "Kubelet" }, seen.Select(s => s.Area));
+        // Both models exist after the attack paths; the network model is gone once Network ran, the policy once Secrets did.
+        Assert.Equal(SharedModels.RbacPolicy | SharedModels.NetworkModel, seen.Single(s => s.Area == "RBAC").Held);
+        Assert.Equal(SharedModels.RbacPolicy, seen.Single(s => s.Area == "Secrets").Held);
+        Assert.All(seen.Where(s => s.Area is "Certificates" or "Workloads" or "ControlPlane" or "Kubelet"), s => Assert.Equal(SharedModels.None, s.Held));
+        Assert.Equal(AuditAreas.All.Select(a => a.Name), result.Summary!.Areas);
+        Assert.Equal(AuditRunner.Run(snapshot, new AuditOptions()).Findings.Select(f => f.ToString()), result.Findings.Select(f => f.ToString()));
+    }
+
+    [Fact]
+    public void A_model_is_kept_for_a_selected_area_and_dropped_when_the_areas_that_need_it_are_not_selected()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml(string.Empty, TestPaths.DemoCluster);
+        var seen = new List<(string Area, SharedModels Held)>();
+        List<AuditArea> areas = AuditAreas.All.Select(area => area with
+        {
+            Run = context =>
+            {
+                seen.Add((area.Name, context.Held));
+                return area.Run(context);
+            },
+        }).ToList();
+
+        // -Category Secrets runs RBAC and Secrets only: the policy RBAC built is still there for Secrets.
+        AuditRunner.Run(snapshot, new AuditOptions { Categories = new[] { "Secrets" } }, areas, null, CancellationToken.None);
+
+        Assert.Equal(new[] { "RBAC", "Secrets" }, seen.Select(s => s.Area));
+        Assert.Equal(SharedModels.RbacPolicy, seen.Single(s => s.Area == "Secrets").Held);
+    }
 }

@@ -83,4 +83,32 @@ public class EcKeyMatchTests
         key.Dispose();
         Assert.Equal(KeyMatch.DoesNotMatch, Check(forged, certificate));
     }
+
+    [Fact]
+    public void A_key_on_a_named_curve_outside_the_nist_three_matches_its_certificate_and_not_another()
+    {
+        ECCurve k1 = ECCurve.CreateFromValue("1.3.132.0.10"); // secp256k1
+        (string certificate, ECDsa key) = SelfSigned(k1);
+        using ECDsa other = ECDsa.Create(k1);
+        using (key)
+        {
+            Assert.Equal(KeyMatch.Matches, Check(key.ExportECPrivateKeyPem(), certificate));
+            Assert.Equal(KeyMatch.DoesNotMatch, Check(other.ExportECPrivateKeyPem(), certificate));
+        }
+    }
+
+    [Fact]
+    public void A_key_with_explicit_curve_parameters_is_derived_without_a_curve_name_and_still_decides()
+    {
+        // No curve OID: the platform cannot be asked by name, so the point is derived the other way.
+        (string certificate, ECDsa key) = SelfSigned(ECCurve.NamedCurves.nistP256);
+        using ECDsa other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using ECDsa explicitKey = ECDsa.Create(key.ExportExplicitParameters(true));
+        using ECDsa explicitOther = ECDsa.Create(other.ExportExplicitParameters(true));
+        key.Dispose();
+        string pem = explicitKey.ExportECPrivateKeyPem();
+        Assert.DoesNotContain("BggqhkjOPQMBBw", pem, StringComparison.Ordinal); // not the prime256v1 OID
+        Assert.Equal(KeyMatch.Matches, Check(pem, certificate));
+        Assert.Equal(KeyMatch.DoesNotMatch, Check(explicitOther.ExportECPrivateKeyPem(), certificate));
+    }
 }

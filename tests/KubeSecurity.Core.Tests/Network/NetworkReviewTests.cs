@@ -56,6 +56,7 @@ public class NetworkReviewTests
         { NetworkRules.UnrestrictedEgress, "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}", "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 443}]}, {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}], ports: [{port: 53, protocol: UDP}]}]}" },
         { NetworkRules.DnsBlocked, "{podSelector: {}, policyTypes: [Egress]}", "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{port: 53, protocol: UDP}]}]}" },
         { NetworkRules.UnresolvedNamedPort, "{podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: htttp}]}]}", "{podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: http}]}]}" },
+        { NetworkRules.UnresolvedNamedPort, "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: htttp}]}]}", "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]}" },
     };
 
     [Theory]

@@ -115,6 +115,45 @@ public class SecretAuditTests
     }
 
     [Fact]
+    public void Key_material_is_found_in_every_base64_form_an_opaque_value_can_take_and_bad_base64_is_a_problem()
+    {
+        string pem = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n";
+        string plain = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
+        // The API server's decoder skips line ends, so a value broken into lines of 20 still decodes.
+        string lineBroken = string.Join("\\n", plain.Chunk(20).Select(c => new string(c)));
+        KubeSnapshot snapshot = RbacFixtures.FromYaml($$"""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: plain, namespace: a}
+            type: Opaque
+            data: {blob: {{plain}}}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: broken-lines, namespace: a}
+            type: Opaque
+            data: {blob: "{{lineBroken}}"}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: not-base64, namespace: a}
+            type: Opaque
+            data: {blob: "@@@not base64@@@"}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: text, namespace: a}
+            type: Opaque
+            data: {blob: {{Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("just a setting"))}}}
+            """ + "\n");
+        SecretReviewResult review = Review(snapshot);
+        Assert.Contains(review.Findings, f => f.RuleId == SecretRules.KeyMaterialInOpaque && f.Name == "plain" && f.Evidence["Keys"] == "blob");
+        Assert.Contains(review.Findings, f => f.RuleId == SecretRules.KeyMaterialInOpaque && f.Name == "broken-lines" && f.Evidence["Keys"] == "blob");
+        Assert.DoesNotContain(review.Findings, f => f.RuleId == SecretRules.KeyMaterialInOpaque && f.Name is "text" or "not-base64");
+        Assert.Contains(review.Problems, p => p.Contains("not-base64", StringComparison.Ordinal) && p.Contains("data.blob is not valid base64", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_leak_scanner_reads_last_applied_configuration_and_counts_redacted_values()
     {
         KubeSnapshot snapshot = RbacFixtures.FromYaml("""
