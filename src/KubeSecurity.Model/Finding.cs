@@ -29,7 +29,13 @@ public sealed class Finding
         Message = message ?? string.Empty;
         Remediation = remediation ?? string.Empty;
         References = references ?? Array.Empty<string>();
-        Evidence = evidence ?? new Dictionary<string, string>();
+        // Held compactly and read-only: large audits hold a hundred thousand findings.
+        Evidence = evidence switch
+        {
+            null => EvidenceDictionary.Empty,
+            EvidenceDictionary map => map.Freeze(),
+            _ => EvidenceDictionary.From(evidence),
+        };
         Cluster = cluster;
         Context = context;
     }

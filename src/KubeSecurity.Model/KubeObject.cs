@@ -25,6 +25,7 @@ public sealed class KubeObject
         public bool CreatedRead { get; set; }
         public string? Uid { get; set; }
         public bool UidRead { get; set; }
+        public ResourceRef? Ref { get; set; }
     }
 
     // Metadata is read from the outline, which keeps it whole: a detached body is not read back for it.
@@ -132,7 +133,8 @@ public sealed class KubeObject
     /// </summary>
     internal BodyLease OpenBody() => body is null ? new BodyLease(json, null) : new BodyLease(body.Acquire(), body);
 
-    public ResourceRef ToResourceRef() => new(Kind, Namespace, Name);
+    // One instance per object: every finding about it names it, and big audits hold many findings.
+    public ResourceRef ToResourceRef() => Lazy.Ref ??= new(Kind, Namespace, Name);
 
     /// <summary>The object as indented JSON text.</summary>
     public string ToJson() => JsonSerializer.Serialize(Json, IndentedOptions);

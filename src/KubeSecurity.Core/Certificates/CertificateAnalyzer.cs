@@ -135,7 +135,7 @@ public static class CertificateAnalyzer
                 DateTimeOffset issuerEnd = issuers.Max(i => i.NotAfter);
                 findings.Add(Create(CertificateRules.IssuerExpiresFirst, certificate,
                     $"Its CA '{certificate.VerifiedBy}' expires on {issuerEnd:yyyy-MM-dd}, before '{certificate.Subject}' does ({certificate.NotAfter:yyyy-MM-dd}).",
-                    evidence: new Dictionary<string, string> { ["IssuerNotAfter"] = issuerEnd.ToString("O", CultureInfo.InvariantCulture) }));
+                    evidence: new EvidenceDictionary { ["IssuerNotAfter"] = issuerEnd.ToString("O", CultureInfo.InvariantCulture) }));
             }
         }
     }
@@ -150,7 +150,12 @@ public static class CertificateAnalyzer
                 continue;
             }
 
-            var evidence = distinct.Select((c, i) => (c, i)).ToDictionary(p => $"Certificate{p.i + 1}", p => $"{p.c.Subject} ({p.c.Thumbprint[..16]}) at {p.c.Source}");
+            var evidence = new EvidenceDictionary(distinct.Count + 4);
+            for (int i = 0; i < distinct.Count; i++)
+            {
+                evidence[$"Certificate{i + 1}"] = $"{distinct[i].Subject} ({distinct[i].Thumbprint[..16]}) at {distinct[i].Source}";
+            }
+
             findings.Add(Create(CertificateRules.DuplicateSerial, distinct[0],
                 $"{distinct.Count} different certificates from '{group.Key.Issuer}' share serial number {group.Key.SerialNumber}.", evidence: evidence));
         }
@@ -216,7 +221,7 @@ public static class CertificateAnalyzer
         {
             KeyMatch.DoesNotMatch => (RuleCatalog.CreateFinding(CertificateRules.KeyMismatch, secret.ToResourceRef(),
                 $"tls.key of Secret {secret.Namespace}/{secret.Name} is not the private key of its certificate '{CertificateDescriber.FormatName(leaf.SubjectDN)}'.",
-                new Dictionary<string, string> { ["Certificate"] = CertificateDescriber.FormatName(leaf.SubjectDN) }), null),
+                new EvidenceDictionary { ["Certificate"] = CertificateDescriber.FormatName(leaf.SubjectDN) }), null),
             KeyMatch.Unsupported => (null, new CertificateProblem(source, "the private key is of a type this check does not support (RSA, EC and Ed25519 are); whether it matches tls.crt was not checked")),
             KeyMatch.Unreadable => (null, new CertificateProblem(source, "the private key could not be read (expected PKCS#1, PKCS#8 or SEC1 PEM); whether it matches tls.crt was not checked")),
             KeyMatch.Encrypted => (null, new CertificateProblem(source, "the private key is encrypted, which Kubernetes TLS secrets do not support")),
@@ -253,7 +258,7 @@ public static class CertificateAnalyzer
                     {
                         findings.Add(RuleCatalog.CreateFinding(CertificateRules.IngressSecretMissing, ingress.ToResourceRef(),
                             $"Ingress {ingress.Namespace}/{ingress.Name} serves {string.Join(", ", hosts)} with Secret '{secretName}', which does not exist in namespace {ingress.Namespace}.",
-                            new Dictionary<string, string> { ["Secret"] = secretName }));
+                            new EvidenceDictionary { ["Secret"] = secretName }));
                     }
 
                     continue;
@@ -265,7 +270,7 @@ public static class CertificateAnalyzer
                     continue;
                 }
 
-                var evidence = new Dictionary<string, string> { ["Secret"] = secretName, ["Certificate"] = leaf.Subject, ["Thumbprint"] = leaf.Thumbprint };
+                var evidence = new EvidenceDictionary { ["Secret"] = secretName, ["Certificate"] = leaf.Subject, ["Thumbprint"] = leaf.Thumbprint };
                 double validity = (leaf.NotAfter - leaf.NotBefore).TotalDays;
                 if (validity > options.MaxIngressValidityDays)
                 {
@@ -357,7 +362,7 @@ public static class CertificateAnalyzer
                     {
                         findings.Add(RuleCatalog.CreateFinding(CertificateRules.WebhookCaBundleMismatch, configuration.ToResourceRef(),
                             $"Webhook {webhookName} calls Service {serviceNamespace}/{serviceName}, whose pods serve '{served[0].Subject}' from Secret {secretName}; it does not chain to the webhook's caBundle ({string.Join("; ", bundle.Select(b => CertificateDescriber.FormatName(b.SubjectDN)))}).",
-                            new Dictionary<string, string> { ["Webhook"] = webhookName, ["Service"] = $"{serviceNamespace}/{serviceName}", ["Secret"] = secretName, ["ServingCertificate"] = served[0].Subject }));
+                            new EvidenceDictionary { ["Webhook"] = webhookName, ["Service"] = $"{serviceNamespace}/{serviceName}", ["Secret"] = secretName, ["ServingCertificate"] = served[0].Subject }));
                     }
                 }
             }
@@ -475,9 +480,9 @@ public static class CertificateAnalyzer
         new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(certificate.GetRawData()).SubjectDN
             .GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.O).ToList();
 
-    private static Finding Create(string ruleId, CertificateInfo certificate, string message, Severity? severity = null, Dictionary<string, string>? evidence = null)
+    private static Finding Create(string ruleId, CertificateInfo certificate, string message, Severity? severity = null, EvidenceDictionary? evidence = null)
     {
-        evidence ??= new Dictionary<string, string>();
+        evidence ??= new EvidenceDictionary();
         evidence["Source"] = certificate.Source;
         evidence["Subject"] = certificate.Subject;
         evidence["NotAfter"] = certificate.NotAfter.ToString("O", CultureInfo.InvariantCulture);

@@ -24,7 +24,7 @@ public static class NetworkRiskAnalyzer
             {
                 // Admin policies may still restrict these pods: the message says so rather than "from anywhere".
                 var admin = ns.SelectMany(model.AdminPolicyNames).Distinct(StringComparer.Ordinal).ToList();
-                var evidence = new Dictionary<string, string> { ["Workloads"] = string.Join(", ", workloads.Select(w => $"{w.Kind}/{w.Name}")) };
+                var evidence = new EvidenceDictionary { ["Workloads"] = string.Join(", ", workloads.Select(w => $"{w.Kind}/{w.Name}")) };
                 if (admin.Count > 0)
                 {
                     evidence["AdminPolicies"] = string.Join(", ", admin);
@@ -83,7 +83,7 @@ public static class NetworkRiskAnalyzer
             var affected = model.Classes.Where(c => !c.HostNetwork && item.Any(u => u.Affects(c))).SelectMany(c => c.Workloads).Distinct().ToList();
             findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicyNotEvaluated, item.Key,
                 $"{item.Key} is not evaluated ({string.Join("; ", item.Select(u => u.Reason))}): connectivity answers about the {affected.Count} workload(s) it could select are marked Partial.",
-                new Dictionary<string, string>
+                new EvidenceDictionary
                 {
                     ["Reason"] = string.Join("; ", item.Select(u => u.Reason)),
                     ["AffectedWorkloads"] = string.Join(", ", affected.Take(20)) + (affected.Count > 20 ? ", ..." : string.Empty),
@@ -110,7 +110,7 @@ public static class NetworkRiskAnalyzer
                 int policies = model.Policies.Count(p => p.Namespace == ns);
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.EmptyNamespaceWithoutDefaultDeny, new ResourceRef("Namespace", null, ns),
                     $"Namespace {ns} has no workloads yet and {(policies == 0 ? "no NetworkPolicy" : $"{policies} NetworkPolicy(ies), none selecting every pod for ingress")}: the first workload deployed there accepts connections from anywhere.",
-                    new Dictionary<string, string> { ["Policies"] = policies.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+                    new EvidenceDictionary { ["Policies"] = policies.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
             }
         }
     }
@@ -125,7 +125,7 @@ public static class NetworkRiskAnalyzer
             {
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.PolicySelectsNothing, policy.Ref,
                     $"{policy.Ref} selects no pod or workload of namespace {policy.Namespace} (podSelector {policy.PodSelector}).",
-                    new Dictionary<string, string> { ["PodSelector"] = policy.PodSelector.ToString() }));
+                    new EvidenceDictionary { ["PodSelector"] = policy.PodSelector.ToString() }));
             }
 
             foreach (PolicyRule rule in policy.AffectsIngress ? policy.IngressRules : Array.Empty<PolicyRule>())
@@ -171,7 +171,7 @@ public static class NetworkRiskAnalyzer
                 {
                     findings.Add(RuleCatalog.CreateFinding(NetworkRules.ShadowedPolicy, policy.Ref,
                         $"{policy.Ref} has no {direction} effect: {broader.Ref} selects the same pods and allows all {direction} traffic.",
-                        new Dictionary<string, string> { ["ShadowedBy"] = broader.Ref.ToString(), ["Direction"] = direction }));
+                        new EvidenceDictionary { ["ShadowedBy"] = broader.Ref.ToString(), ["Direction"] = direction }));
                 }
             }
         }
@@ -273,7 +273,7 @@ public static class NetworkRiskAnalyzer
             {
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.UnresolvedNamedPort, policy.Ref,
                     $"{direction} rule {rule.Index} of {policy.Ref} names the port '{port.Name}' ({port.Protocol}), which no container of the {(destinations.Count == 0 ? "(no)" : destinations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} destination pod group(s) declares: the rule allows nothing on it.",
-                    new Dictionary<string, string> { ["Port"] = port.ToString(), ["Direction"] = direction }));
+                    new EvidenceDictionary { ["Port"] = port.ToString(), ["Direction"] = direction }));
             }
         }
     }
@@ -298,7 +298,7 @@ public static class NetworkRiskAnalyzer
             {
                 findings.Add(RuleCatalog.CreateFinding(NetworkRules.DnsBlocked, workload,
                     $"{workload} is isolated for egress by {string.Join(", ", model.EgressPolicyNames(source))} and no rule allows UDP/53 to the cluster DNS pods: its name lookups fail.",
-                    new Dictionary<string, string> { ["EgressPolicies"] = string.Join(", ", model.EgressPolicyNames(source)) }));
+                    new EvidenceDictionary { ["EgressPolicies"] = string.Join(", ", model.EgressPolicyNames(source)) }));
             }
         }
     }
@@ -306,7 +306,7 @@ public static class NetworkRiskAnalyzer
     private static string Describe(List<PodClass> selected) =>
         selected.Count == 0 ? "no pods" : string.Join(", ", selected.SelectMany(c => c.Workloads).Distinct().Take(5)) + (selected.Count > 5 ? ", ..." : string.Empty);
 
-    private static Dictionary<string, string> Evidence(PolicyRule rule) => new()
+    private static EvidenceDictionary Evidence(PolicyRule rule) => new()
     {
         ["Rule"] = rule.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Peers"] = rule.AllPeers ? "(all)" : string.Join("; ", rule.Peers!),

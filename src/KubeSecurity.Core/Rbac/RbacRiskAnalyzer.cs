@@ -79,7 +79,7 @@ public static class RbacRiskAnalyzer
                         podsText,
                         assumedText); // an answer resting on a role the input does not hold says so itself
 
-                    var evidence = new Dictionary<string, string>(7)
+                    var evidence = new EvidenceDictionary(7)
                     {
                         ["Binding"] = bindingText,
                         ["Role"] = roleText,
@@ -108,7 +108,7 @@ public static class RbacRiskAnalyzer
         {
             findings.Add(RuleCatalog.CreateFinding(RbacRules.AwsAuthMasters, new ResourceRef("ConfigMap", "kube-system", "aws-auth"),
                 $"aws-auth {mapping.Source} maps {mapping.CloudIdentity} (user '{mapping.UserName}') to system:masters: whoever can assume it is cluster-admin beyond RBAC.",
-                new Dictionary<string, string> { ["CloudIdentity"] = mapping.CloudIdentity, ["UserName"] = mapping.UserName, ["Groups"] = string.Join(",", mapping.Groups) }));
+                new EvidenceDictionary { ["CloudIdentity"] = mapping.CloudIdentity, ["UserName"] = mapping.UserName, ["Groups"] = string.Join(",", mapping.Groups) }));
         }
 
         return findings;
@@ -222,7 +222,7 @@ public static class RbacRiskAnalyzer
                 string scope = role.Kind == "Role" ? $"in namespace {role.Namespace}" : "wherever it is bound (every namespace with a ClusterRoleBinding)";
                 findings.Add(RuleCatalog.CreateFinding(risk.RuleId, role.Ref,
                     $"{role.Ref} is bound to nobody yet, but would let whoever it is bound to {risk.What} {scope} (rule: {risk.RulesText}).",
-                    new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = risk.RulesText, ["Bound"] = "false" },
+                    new EvidenceDictionary { ["Role"] = role.Ref.ToString(), ["Rules"] = risk.RulesText, ["Bound"] = "false" },
                     severity));
             }
         }
@@ -239,7 +239,7 @@ public static class RbacRiskAnalyzer
 
             findings.Add(RuleCatalog.CreateFinding(RbacRules.UnusedRole, role.Ref,
                 $"No binding references {role.Ref} and no aggregated role includes it ({role.Rules.Count} rule(s)).",
-                new Dictionary<string, string> { ["Role"] = role.Ref.ToString(), ["Rules"] = string.Join("; ", role.Rules.Select(r => r.ToString())) }));
+                new EvidenceDictionary { ["Role"] = role.Ref.ToString(), ["Rules"] = string.Join("; ", role.Rules.Select(r => r.ToString())) }));
         }
     }
 
@@ -258,9 +258,9 @@ public static class RbacRiskAnalyzer
     private static string Pods(IReadOnlyList<string> pods) =>
         string.Join(", ", pods.Take(5)) + (pods.Count > 5 ? $" and {pods.Count - 5} more" : string.Empty);
 
-    private static Dictionary<string, string> Evidence(RbacBinding binding, RbacSubject? subject, IReadOnlyList<string>? rules, IReadOnlyList<string>? pods = null)
+    private static EvidenceDictionary Evidence(RbacBinding binding, RbacSubject? subject, IReadOnlyList<string>? rules, IReadOnlyList<string>? pods = null)
     {
-        var evidence = new Dictionary<string, string>
+        var evidence = new EvidenceDictionary
         {
             ["Binding"] = binding.Ref.ToString(),
             ["Role"] = binding.RoleRef.ToString(),

@@ -84,7 +84,7 @@ public static class WorkloadIdentityAnalyzer
                 message += $" This relies on {assumed}.";
             }
 
-            var evidence = new Dictionary<string, string>
+            var evidence = new EvidenceDictionary
             {
                 ["ServiceAccount"] = identity.ServiceAccount.ToString(),
                 ["Escalation"] = identity.EscalationChain!,

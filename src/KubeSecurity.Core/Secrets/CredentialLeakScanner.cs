@@ -155,7 +155,7 @@ public static class CredentialLeakScanner
                 {
                     result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.SecretInLastApplied, item.ToResourceRef(),
                         $"{item.ToResourceRef()} keeps its original {string.Join(", ", keys)} in plain text in {location}.",
-                        new Dictionary<string, string> { ["Location"] = location, ["Keys"] = string.Join(", ", keys), ["Fingerprint"] = RedactedValue.Fingerprint(Encoding.UTF8.GetBytes(value)) }));
+                        new EvidenceDictionary { ["Location"] = location, ["Keys"] = string.Join(", ", keys), ["Fingerprint"] = RedactedValue.Fingerprint(Encoding.UTF8.GetBytes(value)) }));
                 }
 
                 return;
@@ -203,7 +203,7 @@ public static class CredentialLeakScanner
                 // Saved snapshots redact values outside Secrets only when the recogniser flags them.
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.CredentialLeak, item.ToResourceRef(),
                     $"{location} of {item.ToResourceRef()} was redacted when the snapshot was saved because it looked like a credential ({length} characters).",
-                    new Dictionary<string, string> { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length }));
+                    new EvidenceDictionary { ["Location"] = location, ["Detector"] = "RedactedAsCredential", ["Fingerprint"] = fingerprint, ["Length"] = length }));
             }
 
             return;
@@ -222,7 +222,7 @@ public static class CredentialLeakScanner
                 continue;
             }
 
-            var evidence = new Dictionary<string, string>
+            var evidence = new EvidenceDictionary
             {
                 ["Location"] = location,
                 ["Detector"] = match.Detector,

@@ -45,7 +45,7 @@ public static partial class SecretAnalyzer
         {
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.SecretInEnvironment, reference.User,
                 $"{reference.User} reads Secret {reference.Namespace}/{reference.SecretName}{(reference.Key is null ? string.Empty : $" key '{reference.Key}'")} into the environment ({reference.How} at {reference.Location}).",
-                new Dictionary<string, string> { ["Secret"] = $"{reference.Namespace}/{reference.SecretName}", ["Location"] = reference.Location, ["How"] = reference.How }));
+                new EvidenceDictionary { ["Secret"] = $"{reference.Namespace}/{reference.SecretName}", ["Location"] = reference.Location, ["How"] = reference.How }));
         }
 
         // A missing secret is only known when the snapshot holds Secrets at all.
@@ -55,7 +55,7 @@ public static partial class SecretAnalyzer
             {
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.MissingSecret, reference.User,
                     $"{reference.User} references Secret {reference.Namespace}/{reference.SecretName} ({reference.How} at {reference.Location}), which does not exist.",
-                    new Dictionary<string, string> { ["Secret"] = $"{reference.Namespace}/{reference.SecretName}", ["Location"] = reference.Location }));
+                    new EvidenceDictionary { ["Secret"] = $"{reference.Namespace}/{reference.SecretName}", ["Location"] = reference.Location }));
             }
         }
 
@@ -82,7 +82,7 @@ public static partial class SecretAnalyzer
             string account = secret.Annotations.GetValueOrDefault("kubernetes.io/service-account.name") ?? "?";
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.LegacyToken, resource,
                 $"{resource} is a long-lived token of ServiceAccount {ns}/{account}: it never expires and works for anyone who reads it.",
-                new Dictionary<string, string> { ["ServiceAccount"] = $"{ns}/{account}" }));
+                new EvidenceDictionary { ["ServiceAccount"] = $"{ns}/{account}" }));
         }
 
         bool managedByOthers = type.StartsWith("helm.sh/", StringComparison.Ordinal) || type == "bootstrap.kubernetes.io/token" || legacyToken
@@ -91,7 +91,7 @@ public static partial class SecretAnalyzer
         {
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.OrphanSecret, resource,
                 $"No pod, workload, service account or ingress references {resource} (type {type}, keys: {string.Join(", ", SecretData.Keys(secret))}).",
-                new Dictionary<string, string> { ["Type"] = type, ["Keys"] = string.Join(", ", SecretData.Keys(secret)) }));
+                new EvidenceDictionary { ["Type"] = type, ["Keys"] = string.Join(", ", SecretData.Keys(secret)) }));
         }
 
         (DateTimeOffset? changed, string source) = LastChange(secret);
@@ -100,7 +100,7 @@ public static partial class SecretAnalyzer
             int days = (int)(options.AsOf - when).TotalDays;
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.StaleSecret, resource,
                 $"{resource} has not changed for {days} days (last change {when:yyyy-MM-dd}, from {source}); the limit is {options.MaxAgeDays}.",
-                new Dictionary<string, string> { ["LastChanged"] = when.ToString("o", CultureInfo.InvariantCulture), ["DeterminedFrom"] = source, ["AgeDays"] = days.ToString(CultureInfo.InvariantCulture) }));
+                new EvidenceDictionary { ["LastChanged"] = when.ToString("o", CultureInfo.InvariantCulture), ["DeterminedFrom"] = source, ["AgeDays"] = days.ToString(CultureInfo.InvariantCulture) }));
         }
 
         if (type is "kubernetes.io/dockerconfigjson" or "kubernetes.io/dockercfg")
@@ -175,7 +175,7 @@ public static partial class SecretAnalyzer
         string list = registries is null ? "unknown registries (values redacted or unreadable)" : registries.Count == 0 ? "no registries" : string.Join(", ", registries);
         result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.RegistryCredentials, secret.ToResourceRef(),
             $"{secret.ToResourceRef()} holds pull credentials for {list}.",
-            new Dictionary<string, string> { ["Registries"] = registries is null ? "unknown" : string.Join(", ", registries) }));
+            new EvidenceDictionary { ["Registries"] = registries is null ? "unknown" : string.Join(", ", registries) }));
     }
 
     private static void KeyMaterial(KubeObject secret, SecretReviewResult result)
@@ -211,7 +211,7 @@ public static partial class SecretAnalyzer
         {
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.KeyMaterialInOpaque, secret.ToResourceRef(),
                 $"Opaque {secret.ToResourceRef()} holds key material under {string.Join(", ", keys)}; a kubernetes.io/tls secret would be validated and audited.",
-                new Dictionary<string, string> { ["Keys"] = string.Join(", ", keys) }));
+                new EvidenceDictionary { ["Keys"] = string.Join(", ", keys) }));
         }
     }
 
@@ -234,7 +234,7 @@ public static partial class SecretAnalyzer
             {
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, site.Owner.ToResourceRef(),
                     $"{site.Owner.ToResourceRef()} mounts an API token of {subject}, which has no RBAC grants of its own.",
-                    new Dictionary<string, string> { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = podSetting is not null ? "pod spec" : accountSetting is not null ? "service account" : "default (true)" }));
+                    new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = podSetting is not null ? "pod spec" : accountSetting is not null ? "service account" : "default (true)" }));
             }
         }
     }
@@ -253,7 +253,7 @@ public static partial class SecretAnalyzer
 
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, account.ToResourceRef(),
                 $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
-                new Dictionary<string, string> { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = "service account" },
+                new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = "service account" },
                 account.Name == "default" ? null : Severity.Info));
         }
     }
@@ -291,7 +291,7 @@ public static partial class SecretAnalyzer
                 bool everyone = reader.Key.Item1.Name is RbacIdentity.Authenticated or RbacIdentity.Unauthenticated or "system:serviceaccounts";
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.BroadSecretAccess, new ResourceRef("Namespace", null, ns.Key),
                     $"{reader.Key.Item1} may {string.Join("/", reader.Value.Order(StringComparer.Ordinal))} the {ns.Count()} secret(s) of namespace {ns.Key} through {reader.Key.Item2}.",
-                    new Dictionary<string, string> { ["Subject"] = reader.Key.Item1.ToString(), ["Binding"] = reader.Key.Item2, ["Verbs"] = string.Join(",", reader.Value.Order(StringComparer.Ordinal)) },
+                    new EvidenceDictionary { ["Subject"] = reader.Key.Item1.ToString(), ["Binding"] = reader.Key.Item2, ["Verbs"] = string.Join(",", reader.Value.Order(StringComparer.Ordinal)) },
                     everyone ? Severity.Critical : null));
             }
         }
@@ -328,7 +328,7 @@ public static partial class SecretAnalyzer
             {
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.PersonalInformation, item.ToResourceRef(),
                     $"{item.ToResourceRef()} has personal information (an email address or phone number) in its {string.Join(", ", places)}.",
-                    new Dictionary<string, string> { ["Where"] = string.Join(", ", places) }));
+                    new EvidenceDictionary { ["Where"] = string.Join(", ", places) }));
             }
         }
     }

@@ -59,8 +59,8 @@ public static partial class PodSecurityAnalyzer
     private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null) =>
         findings.Add(RuleCatalog.CreateFinding(rule, site.Owner.ToResourceRef(), $"{site.Owner.ToResourceRef()}: {message}",
             container is null
-                ? new Dictionary<string, string> { ["Field"] = field }
-                : new Dictionary<string, string> { ["Field"] = field, ["Container"] = container }));
+                ? new EvidenceDictionary { ["Field"] = field }
+                : new EvidenceDictionary { ["Field"] = field, ["Container"] = container }));
 
     private static JsonElement Get(JsonElement obj, string name) => JsonRead.Property(obj, name);
 
@@ -368,7 +368,7 @@ public static partial class PodSecurityAnalyzer
             if (enforce is null && !system)
             {
                 findings.Add(RuleCatalog.CreateFinding(WorkloadRules.PsaEnforceMissing, resource, $"Namespace {ns.Name} has no pod-security.kubernetes.io/enforce label.",
-                    new Dictionary<string, string> { ["Labels"] = string.Join(", ", ns.Labels.Where(l => l.Key.StartsWith("pod-security.kubernetes.io/", StringComparison.Ordinal)).Select(l => $"{l.Key}={l.Value}")) }));
+                    new EvidenceDictionary { ["Labels"] = string.Join(", ", ns.Labels.Where(l => l.Key.StartsWith("pod-security.kubernetes.io/", StringComparison.Ordinal)).Select(l => $"{l.Key}={l.Value}")) }));
             }
 
             if (enforce == "privileged" && !system)
@@ -398,7 +398,7 @@ public static partial class PodSecurityAnalyzer
             foreach (JsonElement webhook in webhooks.ValueKind == JsonValueKind.Array ? webhooks.EnumerateArray() : Enumerable.Empty<JsonElement>())
             {
                 string name = JsonRead.String(webhook, "name") ?? "?";
-                var evidence = new Dictionary<string, string> { ["Webhook"] = name };
+                var evidence = new EvidenceDictionary { ["Webhook"] = name };
                 if (JsonRead.String(webhook, "failurePolicy") == "Ignore")
                 {
                     findings.Add(RuleCatalog.CreateFinding(WorkloadRules.WebhookFailOpen, configuration.ToResourceRef(),
