@@ -18,6 +18,44 @@ public sealed class Finding
         IReadOnlyDictionary<string, string>? evidence = null,
         string? cluster = null,
         string? context = null)
+        : this(ruleId, title, severity, category, resource, message ?? string.Empty, null, remediation, references, evidence, cluster, context)
+    {
+    }
+
+    /// <summary>
+    /// A finding whose message is composed when first read. An audit of a large cluster holds a
+    /// hundred thousand findings, most of which a pipeline filters, counts or sorts without reading
+    /// the message; the parts it is made of are shared with other findings.
+    /// </summary>
+    internal Finding(
+        string ruleId,
+        string title,
+        Severity severity,
+        string category,
+        ResourceRef resource,
+        Func<string> composeMessage,
+        string remediation,
+        IReadOnlyList<string>? references = null,
+        IReadOnlyDictionary<string, string>? evidence = null,
+        string? cluster = null,
+        string? context = null)
+        : this(ruleId, title, severity, category, resource, null, composeMessage ?? throw new ArgumentNullException(nameof(composeMessage)), remediation, references, evidence, cluster, context)
+    {
+    }
+
+    private Finding(
+        string ruleId,
+        string title,
+        Severity severity,
+        string category,
+        ResourceRef resource,
+        string? message,
+        Func<string>? composeMessage,
+        string remediation,
+        IReadOnlyList<string>? references,
+        IReadOnlyDictionary<string, string>? evidence,
+        string? cluster,
+        string? context)
     {
         ArgumentException.ThrowIfNullOrEmpty(ruleId);
         ArgumentNullException.ThrowIfNull(resource);
@@ -26,7 +64,8 @@ public sealed class Finding
         Severity = severity;
         Category = category ?? string.Empty;
         Resource = resource;
-        Message = message ?? string.Empty;
+        this.message = message;
+        this.composeMessage = composeMessage;
         Remediation = remediation ?? string.Empty;
         References = references ?? Array.Empty<string>();
         // Held compactly and read-only: large audits hold a hundred thousand findings.
@@ -51,7 +90,11 @@ public sealed class Finding
     public string? Namespace => Resource.Namespace;
     public string Name => Resource.Name;
 
-    public string Message { get; }
+    private readonly Func<string>? composeMessage;
+    private string? message;
+
+    // Composed once, on first read; the composer is kept, so two threads reading at once both get the text.
+    public string Message => message ??= composeMessage?.Invoke() ?? string.Empty;
     public string Remediation { get; }
 
     /// <summary>CIS Kubernetes Benchmark ids, Pod Security Standards controls, NSA/CISA guidance, documentation URLs.</summary>
@@ -68,7 +111,7 @@ public sealed class Finding
 
     /// <summary>The same finding, marked as coming from a cluster and context.</summary>
     public Finding WithOrigin(string? cluster, string? context) =>
-        new(RuleId, Title, Severity, Category, Resource, Message, Remediation, References, Evidence, cluster, context);
+        new(RuleId, Title, Severity, Category, Resource, message, message is null ? composeMessage : null, Remediation, References, Evidence, cluster, context);
 
     public override string ToString() => $"[{Severity}] {(Context is null ? string.Empty : Context + ": ")}{RuleId} {Resource}: {Message}";
 }

@@ -70,14 +70,8 @@ public static class RbacRiskAnalyzer
                         severity = Lower(severity);
                     }
 
-                    string message = string.Concat(
-                        risk.RuleId == RbacRules.ClusterAdminBound
-                            ? binding.IsClusterWide
-                                ? $"{subjectText} is cluster-admin: {bindingText} grants {roleText} with every verb on every resource."
-                                : $"{subjectText} has full control of namespace {binding.Namespace} (secrets and RBAC included) through {bindingText} -> {roleText}."
-                            : $"{subjectText} can {risk.What} {scope} through {bindingText} -> {roleText} (rule: {risk.RulesText}).",
-                        podsText,
-                        assumedText); // an answer resting on a role the input does not hold says so itself
+                    var message = new GrantMessage(risk.RuleId == RbacRules.ClusterAdminBound, binding.IsClusterWide, subjectText, bindingText, roleText, binding.Namespace,
+                        risk.What, scope, risk.RulesText, podsText, assumedText);
 
                     var evidence = new EvidenceDictionary(7)
                     {
@@ -97,7 +91,7 @@ public static class RbacRiskAnalyzer
                         evidence["AssumedRole"] = assumption;
                     }
 
-                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, evidence, severity));
+                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message.Compose, evidence, severity));
                 }
             }
         }
@@ -112,6 +106,23 @@ public static class RbacRiskAnalyzer
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// The parts of a risky grant's message, all shared with the binding's other findings; the text is
+    /// composed when first read (a large cluster has tens of thousands of these findings).
+    /// </summary>
+    private sealed record GrantMessage(bool FullControl, bool ClusterWide, string Subject, string Binding, string Role, string? Namespace,
+        string What, string Scope, string RulesText, string? Pods, string? Assumed)
+    {
+        public string Compose() => string.Concat(
+            FullControl
+                ? ClusterWide
+                    ? $"{Subject} is cluster-admin: {Binding} grants {Role} with every verb on every resource."
+                    : $"{Subject} has full control of namespace {Namespace} (secrets and RBAC included) through {Binding} -> {Role}."
+                : $"{Subject} can {What} {Scope} through {Binding} -> {Role} (rule: {RulesText}).",
+            Pods,
+            Assumed); // an answer resting on a role the input does not hold says so itself
     }
 
     private static void SubjectFindings(RbacPolicy policy, RbacBinding binding, RbacSubject subject, IReadOnlyList<string> pods, List<Finding> findings)

@@ -36,6 +36,19 @@ public static class RuleCatalog
         return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, message, rule.Remediation, rule.References, evidence);
     }
 
+    /// <summary>
+    /// A finding whose message is composed when first read: for the analyses that report tens of
+    /// thousands of findings, whose messages most pipelines never read. The composer must read only
+    /// values that do not change (it may run much later, on another thread, or not at all).
+    /// </summary>
+    public static Finding CreateFinding(string ruleId, ResourceRef resource, Func<string> composeMessage,
+        IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
+    {
+        SecurityRule rule = Get(ruleId);
+        CheckSeverityRange(rule, severity ?? rule.Severity);
+        return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, composeMessage, rule.Remediation, rule.References, evidence);
+    }
+
     // One fact, one place: the catalog states what severities a rule's findings carry (SeverityRanges).
     // Development and test builds refuse a finding outside that range, so every test that runs an
     // analysis checks the catalog against what is emitted; a release build never fails an audit for it.

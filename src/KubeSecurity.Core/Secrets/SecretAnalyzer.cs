@@ -89,17 +89,20 @@ public static partial class SecretAnalyzer
             || secret.Outline.TryGet("metadata"u8, out JsonElement md) && md.TryGet("ownerReferences"u8, out JsonElement owners) && owners.ValueKind == JsonValueKind.Array && owners.Count() > 0;
         if (!managedByOthers && !referenced.Contains((ns, secret.Name)))
         {
+            // Messages of the findings every secret can yield are composed when read.
+            string keys = string.Join(", ", SecretData.Keys(secret));
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.OrphanSecret, resource,
-                $"No pod, workload, service account or ingress references {resource} (type {type}, keys: {string.Join(", ", SecretData.Keys(secret))}).",
-                new EvidenceDictionary { ["Type"] = type, ["Keys"] = string.Join(", ", SecretData.Keys(secret)) }));
+                () => $"No pod, workload, service account or ingress references {resource} (type {type}, keys: {keys}).",
+                new EvidenceDictionary(2) { ["Type"] = type, ["Keys"] = keys }));
         }
 
         (DateTimeOffset? changed, string source) = LastChange(secret);
         if (changed is DateTimeOffset when && !managedByOthers && (options.AsOf - when).TotalDays > options.MaxAgeDays)
         {
             int days = (int)(options.AsOf - when).TotalDays;
+            int limit = options.MaxAgeDays;
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.StaleSecret, resource,
-                $"{resource} has not changed for {days} days (last change {when:yyyy-MM-dd}, from {source}); the limit is {options.MaxAgeDays}.",
+                () => $"{resource} has not changed for {days} days (last change {when:yyyy-MM-dd}, from {source}); the limit is {limit}.",
                 new EvidenceDictionary { ["LastChanged"] = when.ToString("o", CultureInfo.InvariantCulture), ["DeterminedFrom"] = source, ["AgeDays"] = days.ToString(CultureInfo.InvariantCulture) }));
         }
 
@@ -232,8 +235,9 @@ public static partial class SecretAnalyzer
             RbacSubject subject = RbacSubject.ServiceAccount(site.Namespace, site.ServiceAccount);
             if (!HasOwnGrants(policy, subject))
             {
-                result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, site.Owner.ToResourceRef(),
-                    $"{site.Owner.ToResourceRef()} mounts an API token of {subject}, which has no RBAC grants of its own.",
+                ResourceRef owner = site.Owner.ToResourceRef();
+                result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, owner,
+                    () => $"{owner} mounts an API token of {subject}, which has no RBAC grants of its own.",
                     new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = podSetting is not null ? "pod spec" : accountSetting is not null ? "service account" : "default (true)" }));
             }
         }
@@ -252,7 +256,7 @@ public static partial class SecretAnalyzer
             }
 
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, account.ToResourceRef(),
-                $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
+                () => $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
                 new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = "service account" },
                 account.Name == "default" ? null : Severity.Info));
         }

@@ -56,11 +56,15 @@ public static partial class PodSecurityAnalyzer
         return findings;
     }
 
-    private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null) =>
-        findings.Add(RuleCatalog.CreateFinding(rule, site.Owner.ToResourceRef(), $"{site.Owner.ToResourceRef()}: {message}",
+    // The message is composed when read: workloads yield tens of thousands of these findings.
+    private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null)
+    {
+        ResourceRef owner = site.Owner.ToResourceRef();
+        findings.Add(RuleCatalog.CreateFinding(rule, owner, () => $"{owner}: {message}",
             container is null
-                ? new EvidenceDictionary { ["Field"] = field }
-                : new EvidenceDictionary { ["Field"] = field, ["Container"] = container }));
+                ? new EvidenceDictionary(1) { ["Field"] = field }
+                : new EvidenceDictionary(2) { ["Field"] = field, ["Container"] = container }));
+    }
 
     private static JsonElement Get(JsonElement obj, string name) => JsonRead.Property(obj, name);
 
