@@ -80,11 +80,13 @@ Describe 'Package' {
         $release = Join-Path $root 'out/release/KubeSecurity/0.1.0/KubeSecurity.dll'
         $debuggable = [Reflection.Assembly]::LoadFile($release).GetCustomAttributes([Diagnostics.DebuggableAttribute], $false)
         $debuggable | Where-Object IsJITOptimizerDisabled | Should -BeNullOrEmpty -Because 'a Release build is optimised'
-        # The engine is precompiled (ReadyToRun) so a fresh session's first command does not wait for the JIT.
-        $stream = [IO.File]::OpenRead((Join-Path $root 'out/release/KubeSecurity/0.1.0/Dependencies/KubeSecurity.Core.dll'))
-        try { $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders }
-        finally { $stream.Dispose() }
-        $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because 'a Release stage carries ReadyToRun code'
+        # The engine and the output types are precompiled (ReadyToRun) so a fresh session's first command does not wait for the JIT.
+        foreach ($precompiled in 'Dependencies/KubeSecurity.Core.dll', 'KubeSecurity.Model.dll') {
+            $stream = [IO.File]::OpenRead((Join-Path $root "out/release/KubeSecurity/0.1.0/$precompiled"))
+            try { $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders }
+            finally { $stream.Dispose() }
+            $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because "a Release stage carries ReadyToRun code in $precompiled"
+        }
     }
 
     It 'installs with Install-PSResource from a local repository and imports by name, as the README says' {
