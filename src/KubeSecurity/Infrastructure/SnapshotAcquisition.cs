@@ -64,6 +64,7 @@ internal static class SnapshotAcquisition
     public static KubeSnapshot FromFiles(KubeCmdletBase cmdlet, IReadOnlyList<string> paths, IReadOnlyList<string>? namespaces, IReadOnlyList<string>? kinds)
     {
         cmdlet.WriteVerbose($"Reading manifests from {paths.Count} path(s): {string.Join(", ", paths.Take(5))}{(paths.Count > 5 ? ", ..." : string.Empty)}");
+        Core.Audit.AuditWarmUp.StartForFiles(paths);
         var reader = new ManifestReader();
         ManifestReadResult result = cmdlet.RunEngine((reporter, token) => Task.FromResult(reader.ReadPaths(paths,
             new SynchronousProgress<string>(file => reporter.Progress(new Core.Diagnostics.OperationProgress("Reading manifests", file, -1))), token)));

@@ -73,6 +73,10 @@ public abstract class SnapshotSourceCmdlet : PathInputCmdlet
     private protected virtual bool ReadsKubeletConfigz => false;
 
     /// <summary>Collects the clusters the live parameters name (one context, or a fleet -ThrottleLimit at a time).</summary>
-    private protected void CollectLive(IReadOnlyList<string> kinds, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot) =>
+    private protected void CollectLive(IReadOnlyList<string> kinds, FleetAnalysis? analyze, Action<KubeSnapshot, object?> onSnapshot)
+    {
+        // A collection waits on the API server: a spare core warms the analyses up meanwhile.
+        Core.Audit.AuditWarmUp.Start();
         SnapshotAcquisition.FromContexts(this, Kubeconfig, Context, InCluster, SkipTlsVerify, LiveOptions(kinds), ThrottleLimit, analyze, onSnapshot);
+    }
 }
