@@ -111,4 +111,30 @@ public class EcKeyMatchTests
         Assert.Equal(KeyMatch.Matches, Check(pem, certificate));
         Assert.Equal(KeyMatch.DoesNotMatch, Check(explicitOther.ExportECPrivateKeyPem(), certificate));
     }
+
+    [Theory]
+    [InlineData("00", "P-256")]
+    [InlineData("FF", "P-256")]
+    [InlineData("00", "P-384")]
+    [InlineData("FF", "P-384")]
+    public void A_scalar_outside_the_curve_order_is_a_key_that_does_not_match_not_a_crash(string fill, string curve)
+    {
+        // Zero, and all ones (above the curve's order): keys no library would produce, but a secret can hold anything.
+        (string certificate, ECDsa key) = SelfSigned(Curve(curve));
+        int size = curve == "P-256" ? 32 : 48;
+        key.Dispose();
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(1);
+            writer.WriteOctetString(Enumerable.Repeat(Convert.ToByte(fill, 16), size).ToArray());
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            {
+                writer.WriteObjectIdentifier(curve == "P-256" ? "1.2.840.10045.3.1.7" : "1.3.132.0.34");
+            }
+        }
+
+        KeyMatch verdict = Check(PemEncoding.WriteString("EC PRIVATE KEY", writer.Encode()), certificate);
+        Assert.NotEqual(KeyMatch.Matches, verdict);
+    }
 }
