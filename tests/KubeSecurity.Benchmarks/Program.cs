@@ -19,6 +19,8 @@ using KubeSecurity.Model;
 //                          process (time, peak working set), and the 50,000-finding HTML report
 //                          opened in headless Chromium
 //   --child-audit <file>   (internal) audit a cluster file through the staged module
+//   --write-audit-cluster <file>  write the synthetic all-areas cluster (80,200 objects) as one JSON
+//                          List, the input of Measure-FreshProcessAudit.ps1 and --area-figures
 //   --area-figures <file> [--by-type]  load a cluster file, then time each audit area and count what it
 //                          allocates (with --by-type, the types it allocates most, from sampled events)
 switch (args.FirstOrDefault())
@@ -28,6 +30,14 @@ switch (args.FirstOrDefault())
         return 0;
     case "--audit-figures":
         return AuditFigures.Run();
+    case "--write-audit-cluster":
+    {
+        KubeSnapshot cluster = SyntheticAuditCluster.Build();
+        SyntheticAuditCluster.Write(cluster, args[1]);
+        Console.WriteLine($"{args[1]}: {SyntheticAuditCluster.Describe(cluster)}; {new FileInfo(args[1]).Length / 1048576.0:N0} MiB");
+        return 0;
+    }
+
     case "--area-figures":
         return AreaFigures.Run(args[1], args.Contains("--by-type"));
     case "--child-audit":
