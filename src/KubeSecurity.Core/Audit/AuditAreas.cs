@@ -133,7 +133,7 @@ public static class AuditAreas
         RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Node", "Namespace", "Service", "Ingress", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy" }).Concat(WorkloadKinds.All).Distinct(StringComparer.Ordinal).ToArray(),
         context => new AreaOutcome(Core.AttackPaths.AttackPathAnalyzer.Analyze(context.Snapshot, context.Policy, context.Network, context.CancellationToken), Array.Empty<string>())) { Uses = SharedModels.RbacPolicy | SharedModels.NetworkModel };
 
-    /// <summary>Every area, in the order an audit runs them.</summary>
+    /// <summary>Every area, in the order summaries list them (an audit runs those that share models first).</summary>
     public static IReadOnlyList<AuditArea> All { get; } = new[] { Certificates, Rbac, Network, Secrets, Workloads, ControlPlane, Kubelet, AttackPaths };
 
     /// <summary>The categories a user can choose (-Category): each area's, and Coverage.</summary>

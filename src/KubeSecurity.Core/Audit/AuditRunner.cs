@@ -53,18 +53,17 @@ public static class AuditRunner
         DateTimeOffset started = DateTimeOffset.UtcNow;
         var result = new AuditResult();
         var raw = new List<Finding>(CoverageRules.Evaluate(snapshot));
-        var skipped = new List<string>();
-        var ran = new List<string>();
         var evaluated = new HashSet<string>(CoverageRules.All.Select(r => r.Id), StringComparer.Ordinal);
         var notCheckable = new Dictionary<string, string>(StringComparer.Ordinal);
         var context = new AuditContext(snapshot, options, cancellationToken);
+        // What the summary lists, by the area's declared position: the run order differs.
         var notes = new List<(int Area, string Note)>();
-        List<AuditArea> order = RunOrder(areas);
+        var ranAt = new List<(int Area, string Name)>();
+        List<(AuditArea Area, int Declared)> order = RunOrder(areas);
         int step = 0;
         for (int position = 0; position < order.Count; position++)
         {
-            AuditArea area = order[position];
-            int declared = IndexOf(areas, area);
+            (AuditArea area, int declared) = order[position];
             cancellationToken.ThrowIfCancellationRequested();
             if (!IsSelected(area, options))
             {
@@ -98,7 +97,7 @@ public static class AuditRunner
                 continue;
             }
 
-            ran.Add(area.Name);
+            ranAt.Add((declared, area.Name));
             raw.AddRange(outcome.Findings);
             result.Problems.AddRange(outcome.Problems);
             evaluated.UnionWith(AuditAreas.RulesOf(area, options));
@@ -115,9 +114,8 @@ public static class AuditRunner
             context.Drop(NotNeededAfter(order, position, options));
         }
 
-        // Summaries list the areas in their own order, whatever order they ran in.
-        ran.Sort((a, b) => IndexOf(areas, a).CompareTo(IndexOf(areas, b)));
-        skipped.AddRange(notes.OrderBy(n => n.Area).Select(n => n.Note));
+        List<string> ran = ranAt.OrderBy(r => r.Area).Select(r => r.Name).ToList();
+        List<string> skipped = notes.OrderBy(n => n.Area).Select(n => n.Note).ToList();
 
         IEnumerable<Finding> filtered = raw.Where(f => f.Severity >= options.MinimumSeverity).Select(f => FindingOrigin.Stamp(f, snapshot));
         if (options.Categories is { Count: > 0 })
@@ -185,52 +183,25 @@ public static class AuditRunner
     /// first, so that each model is dropped after its last area and the findings of the areas after
     /// it do not pile up beside it; otherwise the declared order.
     /// </summary>
-    private static List<AuditArea> RunOrder(IReadOnlyList<AuditArea> areas) =>
+    private static List<(AuditArea Area, int Declared)> RunOrder(IReadOnlyList<AuditArea> areas) =>
         areas.Select((area, index) => (area, index))
             .OrderByDescending(a => System.Numerics.BitOperations.PopCount((uint)a.area.Uses))
             .ThenBy(a => a.index)
-            .Select(a => a.area)
             .ToList();
 
     /// <summary>The shared models no selected area after this position reads.</summary>
-    private static SharedModels NotNeededAfter(List<AuditArea> order, int position, AuditOptions options)
+    private static SharedModels NotNeededAfter(List<(AuditArea Area, int Declared)> order, int position, AuditOptions options)
     {
         SharedModels needed = SharedModels.None;
         for (int later = position + 1; later < order.Count; later++)
         {
-            if (IsSelected(order[later], options))
+            if (IsSelected(order[later].Area, options))
             {
-                needed |= order[later].Uses;
+                needed |= order[later].Area.Uses;
             }
         }
 
         return (SharedModels.RbacPolicy | SharedModels.NetworkModel) & ~needed;
-    }
-
-    private static int IndexOf(IReadOnlyList<AuditArea> areas, AuditArea area)
-    {
-        for (int i = 0; i < areas.Count; i++)
-        {
-            if (ReferenceEquals(areas[i], area))
-            {
-                return i;
-            }
-        }
-
-        return areas.Count;
-    }
-
-    private static int IndexOf(IReadOnlyList<AuditArea> areas, string name)
-    {
-        for (int i = 0; i < areas.Count; i++)
-        {
-            if (areas[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        return areas.Count;
     }
 
     /// <summary>Where the snapshot's objects came from, as a report names them: the cluster's address, or the files read.</summary>

@@ -21,15 +21,33 @@ public static class AuditWarmUp
     /// <summary>Whether this process started the warm-up.</summary>
     internal static bool HasStarted => Volatile.Read(ref started) == 1;
 
-    /// <summary>Starts the warm-up when the files are large enough (16 MiB together) that reading them takes a while.</summary>
+    /// <summary>Starts the warm-up when the files (or the manifests in the folders) take a while to read.</summary>
     public static void StartForFiles(IEnumerable<string> paths)
     {
+        if (LargeEnough(paths))
+        {
+            Start();
+        }
+    }
+
+    /// <summary>Whether the files, or the manifests in the folders, come to 16 MiB together; counting stops as soon as they do.</summary>
+    internal static bool LargeEnough(IEnumerable<string> paths)
+    {
+        long threshold = InputLimits.Default.DetachBodiesFromFilesOver;
         long total = 0;
         foreach (string path in paths)
         {
             try
             {
-                total += File.Exists(path) ? new FileInfo(path).Length : 0;
+                IEnumerable<string> files = Directory.Exists(path) ? ManifestReader.EnumerateManifestFiles(path) : File.Exists(path) ? new[] { path } : Array.Empty<string>();
+                foreach (string file in files)
+                {
+                    total += new FileInfo(file).Length;
+                    if (total >= threshold)
+                    {
+                        return true;
+                    }
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -37,10 +55,7 @@ public static class AuditWarmUp
             }
         }
 
-        if (total >= InputLimits.Default.DetachBodiesFromFilesOver)
-        {
-            Start();
-        }
+        return false;
     }
 
     /// <summary>Starts the warm-up (a live collection waits on the network); later calls do nothing.</summary>

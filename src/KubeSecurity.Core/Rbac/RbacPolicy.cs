@@ -332,18 +332,8 @@ public sealed class RbacPolicy
     }
 
     /// <summary>Every binding naming the identity's user or one of its groups, including those whose role is missing.</summary>
-    private IEnumerable<RbacBinding> BindingsNaming(RbacIdentity identity)
-    {
-        IEnumerable<(RbacBinding Binding, RbacSubject Subject)> entries = identity.UserName is not null
-            ? bindingsByUser.GetValueOrDefault(identity.UserName) ?? Enumerable.Empty<(RbacBinding, RbacSubject)>()
-            : Enumerable.Empty<(RbacBinding, RbacSubject)>();
-        foreach (string group in identity.Groups)
-        {
-            entries = entries.Concat(bindingsByGroup.GetValueOrDefault(group) ?? Enumerable.Empty<(RbacBinding, RbacSubject)>());
-        }
-
-        return entries.Select(e => e.Binding).Distinct();
-    }
+    private IEnumerable<RbacBinding> BindingsNaming(RbacIdentity identity) =>
+        EntriesNaming(identity).SelectMany(entries => entries).Select(e => e.Binding).Distinct();
 
     /// <summary>The bindings naming the subject directly (not through groups).</summary>
     public IReadOnlyList<RbacBinding> DirectBindingsOf(RbacSubject subject)

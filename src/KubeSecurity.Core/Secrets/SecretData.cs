@@ -37,7 +37,23 @@ public static class SecretData
     /// </summary>
     public static bool TryRead(KubeObject secret, string key, out byte[] value, out bool redacted, out string? problem)
     {
-        value = Array.Empty<byte>();
+        bool read = TryRead(secret, key, pooled: false, out PooledValue decoded, out redacted, out problem);
+        value = decoded.OwnArray;
+        return read;
+    }
+
+    /// <summary>
+    /// <see cref="TryRead(KubeObject, string, out byte[], out bool, out string?)"/> for a caller that
+    /// only looks at the value: base64 is decoded into a pooled buffer, returned when
+    /// <paramref name="value"/> is disposed. Audits look at every value of every Opaque Secret for
+    /// key material, and a copy of each was most of what they allocated.
+    /// </summary>
+    internal static bool TryReadPooled(KubeObject secret, string key, out PooledValue value, out bool redacted, out string? problem) =>
+        TryRead(secret, key, pooled: true, out value, out redacted, out problem);
+
+    private static bool TryRead(KubeObject secret, string key, bool pooled, out PooledValue value, out bool redacted, out string? problem)
+    {
+        value = PooledValue.Own(Array.Empty<byte>());
         redacted = false;
         problem = null;
         using BodyLease body = secret.OpenBody();
@@ -45,7 +61,7 @@ public static class SecretData
         if (json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object
             && stringData.TryGet(key, out JsonElement text) && text.ValueKind == JsonValueKind.String)
         {
-            value = Encoding.UTF8.GetBytes(text.AsString()!);
+            value = PooledValue.Own(Encoding.UTF8.GetBytes(text.AsString()!));
             return true;
         }
 
@@ -69,9 +85,20 @@ public static class SecretData
             return false;
         }
 
-        if (encoded.TryGetBytesFromBase64(out byte[]? decoded))
+        if (pooled)
         {
-            value = decoded;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(raw.Length)));
+            if (Base64.DecodeFromUtf8(raw, buffer, out int consumed, out int written) == OperationStatus.Done && consumed == raw.Length)
+            {
+                value = new PooledValue(buffer, written, pooled: true);
+                return true;
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else if (encoded.TryGetBytesFromBase64(out byte[]? decoded))
+        {
+            value = PooledValue.Own(decoded);
             return true;
         }
 
@@ -79,7 +106,7 @@ public static class SecretData
         string base64 = encoded.AsString()!;
         try
         {
-            value = Convert.FromBase64String(base64);
+            value = PooledValue.Own(Convert.FromBase64String(base64));
             return true;
         }
         catch (FormatException)
@@ -87,43 +114,6 @@ public static class SecretData
             problem = $"data.{key} is not valid base64";
             return false;
         }
-    }
-
-    /// <summary>
-    /// <see cref="TryRead"/> for a caller that only looks at the value: base64 is decoded into a
-    /// pooled buffer, returned when <paramref name="value"/> is disposed. Audits look at every value
-    /// of every Opaque Secret for key material, and a copy of each was most of what they allocated.
-    /// </summary>
-    internal static bool TryReadPooled(KubeObject secret, string key, out PooledValue value, out bool redacted, out string? problem)
-    {
-        using (BodyLease body = secret.OpenBody())
-        {
-            JsonElement json = body.Json;
-            bool plainText = json.TryGet("stringData"u8, out JsonElement stringData) && stringData.ValueKind == JsonValueKind.Object && stringData.TryGet(key, out _);
-            if (!plainText && json.TryGet("data"u8, out JsonElement data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGet(key, out JsonElement encoded) && encoded.ValueKind == JsonValueKind.String)
-            {
-                ReadOnlySpan<byte> raw = Snapshots.JsonRead.StringUtf8(encoded);
-                if (!raw.StartsWith(RedactedPrefix) && raw.Length <= MaxValueBytes * 4 / 3 + 4)
-                {
-                    byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(raw.Length)));
-                    if (Base64.DecodeFromUtf8(raw, buffer, out int consumed, out int written) == OperationStatus.Done && consumed == raw.Length)
-                    {
-                        value = new PooledValue(buffer, written, pooled: true);
-                        redacted = false;
-                        problem = null;
-                        return true;
-                    }
-
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-        }
-
-        // Plain text, redacted, too large, line-broken or invalid: as TryRead decides it.
-        bool read = TryRead(secret, key, out byte[] bytes, out redacted, out problem);
-        value = new PooledValue(bytes, bytes.Length, pooled: false);
-        return read;
     }
 
     /// <summary>A decoded value, in a pooled buffer or its own array.</summary>
@@ -140,7 +130,13 @@ public static class SecretData
             this.pooled = pooled;
         }
 
+        /// <summary>A value in an array of its own, nothing to return.</summary>
+        public static PooledValue Own(byte[] value) => new(value, value.Length, pooled: false);
+
         public ReadOnlySpan<byte> Bytes => buffer is null ? ReadOnlySpan<byte>.Empty : buffer.AsSpan(0, length);
+
+        /// <summary>The value's own array (never a pooled one).</summary>
+        public byte[] OwnArray => pooled ? throw new InvalidOperationException("A pooled value has no array of its own.") : buffer;
 
         public void Dispose()
         {

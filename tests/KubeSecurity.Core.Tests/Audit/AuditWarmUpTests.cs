@@ -37,4 +37,22 @@ public class AuditWarmUpTests
         AuditWarmUp.StartForFiles(new[] { large });
         Assert.Equal(Environment.ProcessorCount > 1, AuditWarmUp.HasStarted);
     }
+
+    [Fact]
+    public void A_folder_counts_the_manifests_in_it_and_nothing_else()
+    {
+        string folder = TestPaths.TempDirectory();
+        using (FileStream notes = File.Create(Path.Combine(folder, "notes.bin")))
+        {
+            notes.SetLength(32L << 20); // not a manifest: the reader would not read it
+        }
+
+        Assert.False(AuditWarmUp.LargeEnough(new[] { folder }));
+        using (FileStream dump = File.Create(Path.Combine(folder, "cluster.json")))
+        {
+            dump.SetLength(16L << 20);
+        }
+
+        Assert.True(AuditWarmUp.LargeEnough(new[] { folder }));
+    }
 }
