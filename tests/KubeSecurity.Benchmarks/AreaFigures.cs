@@ -14,10 +14,25 @@ internal static class AreaFigures
 {
     private static AllocationSampler? sampler;
 
-    public static int Run(string file, bool byType = false)
+    public static int Run(string file, bool byType = false, int passes = 1)
     {
         using AllocationSampler? listening = byType ? new AllocationSampler() : null;
         sampler = listening;
+        for (int pass = 1; pass <= passes; pass++)
+        {
+            if (passes > 1)
+            {
+                Console.WriteLine($"-- pass {pass} of {passes} in this process");
+            }
+
+            RunOnce(file);
+        }
+
+        return 0;
+    }
+
+    private static void RunOnce(string file)
+    {
         long allocated = GC.GetTotalAllocatedBytes(true);
         var clock = Stopwatch.StartNew();
         ManifestReadResult read = new ManifestReader().ReadPaths(new[] { file });
@@ -72,7 +87,6 @@ internal static class AreaFigures
         AuditResult whole = AuditRunner.Run(snapshot, options);
         Report("whole audit", clock, ref allocated, whole.Findings.Count, "findings");
         GC.KeepAlive(snapshot);
-        return 0;
     }
 
     private static void Report(string step, Stopwatch clock, ref long allocated, int count, string what)

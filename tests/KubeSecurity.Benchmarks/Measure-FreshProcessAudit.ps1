@@ -7,8 +7,8 @@
     machine), runs -Runs fresh pwsh processes of each measurement and prints one line per run:
 
     Whole  Import-Module, then Invoke-KubeSecurityAudit -LiteralPath piped to Measure-Object: the
-           audit's wall time (load included), the bytes it allocated and the process's peak
-           working set.
+           audit's wall time (load included), the bytes it allocated, the process's peak working
+           set, and how far the audit took it above the peak after Import-Module.
     Twice  the same audit twice in one process: the first run's time against the second's.
     Demo   Import-Module, then the first audit of the demo cluster: the time beyond the import.
 
@@ -52,12 +52,14 @@ $scripts = @{
     Whole = @'
 param($Module, $File)
 Import-Module $Module
+$imported = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
 $before = [GC]::GetTotalAllocatedBytes($true)
 $clock = [Diagnostics.Stopwatch]::StartNew()
 $count = (Invoke-KubeSecurityAudit -LiteralPath $File 3>$null | Measure-Object).Count
 $clock.Stop()
 $allocated = [GC]::GetTotalAllocatedBytes($true) - $before
-'{0:N2} s, {1:N0} MiB allocated, peak working set {2:N0} MiB, {3} objects out' -f $clock.Elapsed.TotalSeconds, ($allocated / 1MB), ([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB), $count
+$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+'{0:N2} s, {1:N0} MiB allocated, peak working set {2:N0} MiB ({3:N0} over the {4:N0} after Import-Module), {5} objects out' -f $clock.Elapsed.TotalSeconds, ($allocated / 1MB), ($peak / 1MB), (($peak - $imported) / 1MB), ($imported / 1MB), $count
 '@
     Twice = @'
 param($Module, $File)

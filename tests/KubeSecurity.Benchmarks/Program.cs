@@ -21,8 +21,9 @@ using KubeSecurity.Model;
 //   --child-audit <file>   (internal) audit a cluster file through the staged module
 //   --write-audit-cluster <file>  write the synthetic all-areas cluster (80,200 objects) as one JSON
 //                          List, the input of Measure-FreshProcessAudit.ps1 and --area-figures
-//   --area-figures <file> [--by-type]  load a cluster file, then time each audit area and count what it
+//   --area-figures <file> [--by-type] [--passes N]  load a cluster file, then time each audit area and count what it
 //                          allocates (with --by-type, the types it allocates most, from sampled events)
+//   --memory-timeline <file>  load and audit a cluster file, printing the working set and GC heap per audit step
 switch (args.FirstOrDefault())
 {
     case "--figures":
@@ -39,7 +40,9 @@ switch (args.FirstOrDefault())
     }
 
     case "--area-figures":
-        return AreaFigures.Run(args[1], args.Contains("--by-type"));
+        return AreaFigures.Run(args[1], args.Contains("--by-type"), args.SkipWhile(a => a != "--passes").Skip(1).Select(int.Parse).FirstOrDefault(1));
+    case "--memory-timeline":
+        return MemoryTimeline.Run(args[1]);
     case "--child-audit":
         return AuditFigures.ChildAudit(args[1]);
     case "--child-load":

@@ -47,6 +47,37 @@ public class AuditCmdletTests
 public class AuditDriftCmdletTests
 {
     [Fact]
+    public void A_large_audit_reaches_the_next_command_whole_and_in_order()
+    {
+        // Enough findings for several output chunks and a partial last one.
+        string file = Path.Combine(ModuleSession.TempDirectory(), "many-pods.json");
+        var items = Enumerable.Range(0, 1500).Select(i => $$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-{{{i:D4}}}","namespace":"ns-{{{i % 7}}}"},
+             "spec":{"containers":[{"name":"c","image":"registry.example/app:1","securityContext":{"privileged":true,"runAsUser":0}}],"hostNetwork":true}}
+            """);
+        File.WriteAllText(file, $$$"""{"apiVersion":"v1","kind":"List","items":[{{{string.Join(",", items)}}}]}""");
+
+        using var session = new ModuleSession();
+        PSObject[] output = session.Run("Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' 3>$null | ForEach-Object { $_ }", file).ToArray();
+        Assert.Empty(session.Errors);
+        var summary = Assert.IsType<AuditSummary>(output[^1].BaseObject);
+        Finding[] findings = output[..^1].Select(o => Assert.IsType<Finding>(o.BaseObject)).ToArray();
+        Assert.True(findings.Length > 3 * 4096, $"only {findings.Length} findings");
+        Assert.Equal(summary.Total, findings.Length);
+        Assert.Equal(findings.Length, findings.Select(f => (f.RuleId, f.Resource, f.Message)).Distinct().Count());
+        // Sorted as the audit sorts: severity first, then category and rule.
+        for (int i = 1; i < findings.Length; i++)
+        {
+            (Finding before, Finding after) = (findings[i - 1], findings[i]);
+            Assert.True(before.Severity > after.Severity || (before.Severity == after.Severity
+                && (string.CompareOrdinal(before.Category, after.Category) < 0 || (before.Category == after.Category && string.CompareOrdinal(before.RuleId, after.RuleId) <= 0))),
+                $"finding {i} ({after.RuleId} {after.Resource}) is out of order after {before.RuleId} {before.Resource}");
+        }
+
+        Assert.Equal(findings.Length, session.Run("@(Invoke-KubeSecurityAudit -Path $args[0] -AsOf '2026-12-20' 3>$null | Where-Object { $_ -is [KubeSecurity.Model.Finding] }).Count", file).Single().BaseObject);
+    }
+
+    [Fact]
     public void Drift_between_reports_and_prometheus_metrics()
     {
         string dir = ModuleSession.TempDirectory();

@@ -95,24 +95,53 @@ public abstract class SnapshotInputCmdlet : SnapshotSourceCmdlet
 
     protected new void WriteObject(object? sendToPipeline, bool enumerateCollection)
     {
-        if (!enumerateCollection || !OutputOrigin.IsFromCluster(processing))
+        if (!enumerateCollection)
         {
-            base.WriteObject(sendToPipeline, enumerateCollection);
+            base.WriteObject(sendToPipeline, false);
             return;
         }
 
         System.Collections.IEnumerable? items = LanguagePrimitives.GetEnumerable(sendToPipeline);
-        if (items is null)
+        if (OutputOrigin.IsFromCluster(processing))
         {
-            WriteObject(sendToPipeline);
+            if (items is null)
+            {
+                WriteObject(sendToPipeline);
+                return;
+            }
+
+            foreach (object? item in items)
+            {
+                WriteObject(item);
+            }
+
             return;
         }
 
+        // PowerShell wraps a whole collection written at once before the next command sees any of
+        // it: a large audit's hundred thousand findings would be wrapped side by side. In chunks, the
+        // next command takes each chunk before the following one is wrapped.
+        if (items is not System.Collections.ICollection { Count: > OutputChunk })
+        {
+            base.WriteObject(sendToPipeline, true);
+            return;
+        }
+
+        var chunk = new List<object?>(OutputChunk);
         foreach (object? item in items)
         {
-            WriteObject(item);
+            chunk.Add(item);
+            if (chunk.Count == OutputChunk)
+            {
+                base.WriteObject(chunk, true);
+                chunk = new List<object?>(OutputChunk);
+            }
         }
+
+        base.WriteObject(chunk, true);
     }
+
+    private const int OutputChunk = 4096;
 
     /// <summary>
     /// Files a cmdlet reads itself rather than as manifests (certificate files, for example).
