@@ -18,7 +18,7 @@ public sealed class Finding
         IReadOnlyDictionary<string, string>? evidence = null,
         string? cluster = null,
         string? context = null)
-        : this(ruleId, title, severity, category, resource, message ?? string.Empty, null, remediation, references, evidence, cluster, context)
+        : this(new FindingRule(ruleId, title, category, remediation, references), severity, resource, message ?? string.Empty, evidence, cluster, context)
     {
     }
 
@@ -27,48 +27,32 @@ public sealed class Finding
     /// hundred thousand findings, most of which a pipeline filters, counts or sorts without reading
     /// the message; the parts it is made of are shared with other findings.
     /// </summary>
-    internal Finding(
-        string ruleId,
-        string title,
-        Severity severity,
-        string category,
-        ResourceRef resource,
-        Func<string> composeMessage,
-        string remediation,
-        IReadOnlyList<string>? references = null,
-        IReadOnlyDictionary<string, string>? evidence = null,
-        string? cluster = null,
-        string? context = null)
-        : this(ruleId, title, severity, category, resource, null, composeMessage ?? throw new ArgumentNullException(nameof(composeMessage)), remediation, references, evidence, cluster, context)
+    internal Finding(FindingRule rule, Severity severity, ResourceRef resource, Func<string> composeMessage, IReadOnlyDictionary<string, string>? evidence = null)
+        : this(rule, severity, resource, (object)(composeMessage ?? throw new ArgumentNullException(nameof(composeMessage))), evidence, null, null)
     {
     }
 
-    private Finding(
-        string ruleId,
-        string title,
-        Severity severity,
-        string category,
-        ResourceRef resource,
-        string? message,
-        Func<string>? composeMessage,
-        string remediation,
-        IReadOnlyList<string>? references,
-        IReadOnlyDictionary<string, string>? evidence,
-        string? cluster,
-        string? context)
+    /// <summary>A finding whose message is composed when first read, from parts held by <paramref name="message"/>.</summary>
+    internal Finding(FindingRule rule, Severity severity, ResourceRef resource, ComposedMessage message, IReadOnlyDictionary<string, string>? evidence = null)
+        : this(rule, severity, resource, (object)(message ?? throw new ArgumentNullException(nameof(message))), evidence, null, null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ruleId);
+    }
+
+    /// <summary>A finding of a catalog rule, sharing the rule's texts.</summary>
+    internal Finding(FindingRule rule, Severity severity, ResourceRef resource, string message, IReadOnlyDictionary<string, string>? evidence = null)
+        : this(rule, severity, resource, (object)(message ?? string.Empty), evidence, null, null)
+    {
+    }
+
+    // Seven fields, the rule's texts behind one of them: large audits hold a hundred thousand findings.
+    private Finding(FindingRule rule, Severity severity, ResourceRef resource, object text, IReadOnlyDictionary<string, string>? evidence, string? cluster, string? context)
+    {
         ArgumentNullException.ThrowIfNull(resource);
-        RuleId = ruleId;
-        Title = title ?? string.Empty;
+        this.rule = rule;
         Severity = severity;
-        Category = category ?? string.Empty;
         Resource = resource;
-        this.message = message;
-        this.composeMessage = composeMessage;
-        Remediation = remediation ?? string.Empty;
-        References = references ?? Array.Empty<string>();
-        // Held compactly and read-only: large audits hold a hundred thousand findings.
+        this.text = text;
+        // Held compactly and read-only.
         Evidence = evidence switch
         {
             null => EvidenceDictionary.Empty,
@@ -79,10 +63,15 @@ public sealed class Finding
         Context = context;
     }
 
-    public string RuleId { get; }
-    public string Title { get; }
+    private readonly FindingRule rule;
+
+    // The message, or until it is first read what composes it (a Func<string> or a ComposedMessage).
+    private object text;
+
+    public string RuleId => rule.RuleId;
+    public string Title => rule.Title;
     public Severity Severity { get; }
-    public string Category { get; }
+    public string Category => rule.Category;
     public ResourceRef Resource { get; }
 
     // Flattened so findings bind by property name to cmdlets taking -Kind/-Namespace/-Name.
@@ -90,15 +79,28 @@ public sealed class Finding
     public string? Namespace => Resource.Namespace;
     public string Name => Resource.Name;
 
-    private readonly Func<string>? composeMessage;
-    private string? message;
+    // Composed once, on first read. Two threads reading at once may both compose it; they get the
+    // same text, and whichever stores it last stores what the other stored.
+    public string Message
+    {
+        get
+        {
+            object current = text;
+            if (current is string message)
+            {
+                return message;
+            }
 
-    // Composed once, on first read; the composer is kept, so two threads reading at once both get the text.
-    public string Message => message ??= composeMessage?.Invoke() ?? string.Empty;
-    public string Remediation { get; }
+            string composed = (current is ComposedMessage parts ? parts.Compose() : ((Func<string>)current)()) ?? string.Empty;
+            text = composed;
+            return composed;
+        }
+    }
+
+    public string Remediation => rule.Remediation;
 
     /// <summary>CIS Kubernetes Benchmark ids, Pod Security Standards controls, NSA/CISA guidance, documentation URLs.</summary>
-    public IReadOnlyList<string> References { get; }
+    public IReadOnlyList<string> References => rule.References;
 
     /// <summary>Facts that support the finding (never a secret value).</summary>
     public IReadOnlyDictionary<string, string> Evidence { get; }
@@ -109,9 +111,8 @@ public sealed class Finding
     /// <summary>The kubeconfig context the finding was found through; with several contexts (a fleet) it tells them apart.</summary>
     public string? Context { get; }
 
-    /// <summary>The same finding, marked as coming from a cluster and context.</summary>
-    public Finding WithOrigin(string? cluster, string? context) =>
-        new(RuleId, Title, Severity, Category, Resource, message, message is null ? composeMessage : null, Remediation, References, Evidence, cluster, context);
+    /// <summary>The same finding, marked as coming from a cluster and context (its message still composed when first read).</summary>
+    public Finding WithOrigin(string? cluster, string? context) => new(rule, Severity, Resource, text, Evidence, cluster, context);
 
     public override string ToString() => $"[{Severity}] {(Context is null ? string.Empty : Context + ": ")}{RuleId} {Resource}: {Message}";
 }

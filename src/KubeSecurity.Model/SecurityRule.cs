@@ -16,6 +16,7 @@ public sealed class SecurityRule
         References = references ?? Array.Empty<string>();
         MinimumSeverity = severity;
         MaximumSeverity = severity;
+        ForFindings = new FindingRule(id, title, category, remediation, References);
     }
 
     private SecurityRule(SecurityRule rule, Severity minimum, Severity maximum, string note)
@@ -33,6 +34,9 @@ public sealed class SecurityRule
 
     public string Id { get; }
     public string Title { get; }
+
+    /// <summary>The texts every finding of the rule repeats, held once for all of them.</summary>
+    internal FindingRule ForFindings { get; }
 
     /// <summary>The default severity; a finding may raise or lower it with a reason in its message.</summary>
     public Severity Severity { get; }

@@ -22,6 +22,19 @@ public static class RbacRiskAnalyzer
         options ??= new RbacReviewOptions();
         var findings = new List<Finding>();
         var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)>>();
+        // Role, scope and subject texts repeat across bindings: each distinct one is held once by all their findings.
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string text)
+        {
+            if (texts.TryGetValue(text, out string? held))
+            {
+                return held;
+            }
+
+            texts[text] = text;
+            return text;
+        }
+
         foreach (RbacBinding binding in policy.Bindings)
         {
             // Assumed bindings are not the user's objects: the defaults every cluster has are not findings.
@@ -46,14 +59,14 @@ public static class RbacRiskAnalyzer
             // The texts every finding of this binding repeats are built once: a binding to a risky role
             // yields one finding per risk and subject, tens of thousands in a large cluster.
             string bindingText = binding.Ref.ToString();
-            string roleText = binding.RoleRef.ToString();
-            string scope = binding.IsClusterWide ? "in every namespace" : $"in namespace {binding.Namespace}";
+            string roleText = Shared(binding.RoleRef.ToString());
+            string scope = binding.IsClusterWide ? "in every namespace" : Shared($"in namespace {binding.Namespace}");
             string? assumedText = binding.Assumption is null ? null : $" {roleText} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
             foreach (RbacSubject subject in binding.Subjects)
             {
                 IReadOnlyList<string> pods = policy.PodsUsing(subject);
                 SubjectFindings(policy, binding, subject, pods, findings);
-                string subjectText = subject.ToString();
+                string subjectText = Shared(subject.ToString());
                 string? podsText = pods.Count == 0 ? null : $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
                 string? podsEvidence = pods.Count == 0 ? null : string.Join(", ", pods);
                 foreach (var risk in risks)
@@ -73,7 +86,7 @@ public static class RbacRiskAnalyzer
                     var message = new GrantMessage(risk.RuleId == RbacRules.ClusterAdminBound, binding.IsClusterWide, subjectText, bindingText, roleText, binding.Namespace,
                         risk.What, scope, risk.RulesText, podsText, assumedText);
 
-                    var evidence = new EvidenceDictionary(7)
+                    var evidence = new EvidenceDictionary(5 + (podsEvidence is null ? 0 : 1) + (binding.Assumption is null ? 0 : 1))
                     {
                         ["Binding"] = bindingText,
                         ["Role"] = roleText,
@@ -91,7 +104,7 @@ public static class RbacRiskAnalyzer
                         evidence["AssumedRole"] = assumption;
                     }
 
-                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message.Compose, evidence, severity));
+                    findings.Add(RuleCatalog.CreateFinding(risk.RuleId, binding.Ref, message, evidence, severity));
                 }
             }
         }
@@ -112,10 +125,10 @@ public static class RbacRiskAnalyzer
     /// The parts of a risky grant's message, all shared with the binding's other findings; the text is
     /// composed when first read (a large cluster has tens of thousands of these findings).
     /// </summary>
-    private sealed record GrantMessage(bool FullControl, bool ClusterWide, string Subject, string Binding, string Role, string? Namespace,
-        string What, string Scope, string RulesText, string? Pods, string? Assumed)
+    private sealed class GrantMessage(bool FullControl, bool ClusterWide, string Subject, string Binding, string Role, string? Namespace,
+        string What, string Scope, string RulesText, string? Pods, string? Assumed) : ComposedMessage
     {
-        public string Compose() => string.Concat(
+        public override string Compose() => string.Concat(
             FullControl
                 ? ClusterWide
                     ? $"{Subject} is cluster-admin: {Binding} grants {Role} with every verb on every resource."

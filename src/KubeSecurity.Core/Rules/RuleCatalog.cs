@@ -33,7 +33,7 @@ public static class RuleCatalog
     {
         SecurityRule rule = Get(ruleId);
         CheckSeverityRange(rule, severity ?? rule.Severity);
-        return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, message, rule.Remediation, rule.References, evidence);
+        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, message, evidence);
     }
 
     /// <summary>
@@ -46,7 +46,16 @@ public static class RuleCatalog
     {
         SecurityRule rule = Get(ruleId);
         CheckSeverityRange(rule, severity ?? rule.Severity);
-        return new Finding(rule.Id, rule.Title, severity ?? rule.Severity, rule.Category, resource, composeMessage, rule.Remediation, rule.References, evidence);
+        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, composeMessage, evidence);
+    }
+
+    /// <summary>A finding whose message is composed when first read from parts the message object holds (no delegate per finding).</summary>
+    internal static Finding CreateFinding(string ruleId, ResourceRef resource, ComposedMessage message,
+        IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
+    {
+        SecurityRule rule = Get(ruleId);
+        CheckSeverityRange(rule, severity ?? rule.Severity);
+        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, message, evidence);
     }
 
     // One fact, one place: the catalog states what severities a rule's findings carry (SeverityRanges).

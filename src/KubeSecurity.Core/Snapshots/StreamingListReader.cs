@@ -42,7 +42,7 @@ internal static class StreamingListReader
         public readonly List<Item> Items = new();
 
         // The window's objects that stay whole, gathered to be parsed as one document (reused per window).
-        public readonly ArrayBufferWriter<byte> Batch = new(InitialWindow);
+        public readonly ArrayBufferWriter<byte> Batch = new(BatchBytes + (BatchBytes >> 2));
 
         // Items found in the current window, taken (parsed) together before the window moves.
         public readonly List<(int Start, int Length, int Index)> Pending = new();
@@ -62,7 +62,8 @@ internal static class StreamingListReader
         }
 
         bool taken = false;
-        byte[] window = ArrayPool<byte>.Shared.Rent(InitialWindow);
+        // Not from the shared pool, which would keep it for the rest of the process: it is one buffer per file.
+        byte[] window = GC.AllocateUninitializedArray<byte>(InitialWindow);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -109,9 +110,8 @@ internal static class StreamingListReader
                 if (position == 0 && kept == window.Length)
                 {
                     // One item larger than the window: widen it.
-                    byte[] wider = ArrayPool<byte>.Shared.Rent(window.Length * 2);
+                    byte[] wider = GC.AllocateUninitializedArray<byte>(window.Length * 2);
                     window.AsSpan(0, kept).CopyTo(wider);
-                    ArrayPool<byte>.Shared.Return(window);
                     window = wider;
                 }
                 else
@@ -130,7 +130,6 @@ internal static class StreamingListReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(window);
             if (!taken || !list.Items.Exists(i => i.Body is not null))
             {
                 source.Dispose();
@@ -297,7 +296,7 @@ internal static class StreamingListReader
             Parallel.For(0, pending.Count, Detach);
         }
 
-        // Everything else in one document per window: one parse of a few megabytes instead of one per
+        // Everything else in documents of up to BatchBytes: one parse of many objects instead of one per
         // object (a cold process spends more warming up per-object calls than parsing), and objects
         // that share a document cost the GC far less than one document each.
         ArrayBufferWriter<byte> batch = list.Batch;
@@ -307,6 +306,11 @@ internal static class StreamingListReader
         {
             if (list.Items[index].Json.ValueKind == JsonValueKind.Undefined)
             {
+                if (kept.Count > 0 && batch.WrittenCount + length > BatchBytes)
+                {
+                    ParseBatch(list, kept);
+                }
+
                 batch.Write(kept.Count == 0 ? "["u8 : ","u8);
                 batch.Write(window.AsSpan(start, length));
                 kept.Add(index);
@@ -315,17 +319,30 @@ internal static class StreamingListReader
 
         if (kept.Count > 0)
         {
-            batch.Write("]"u8);
-            var reader = new Utf8JsonReader(batch.WrittenSpan, new JsonReaderOptions { MaxDepth = ItemOptions.MaxDepth });
-            JsonElement items = JsonElement.ParseValue(ref reader);
-            int k = 0;
-            foreach (JsonElement item in items.EnumerateArray())
-            {
-                list.Items[kept[k++]] = new Item(item, null, Wrap(item, null, list.Origin));
-            }
+            ParseBatch(list, kept);
         }
 
         pending.Clear();
+    }
+
+    // The parser rents its working memory from the shared pool at about the document's size and
+    // leaves it there: documents of a whole window left megabytes pooled for the rest of the process.
+    private const int BatchBytes = 256 << 10;
+
+    private static void ParseBatch(ListState list, List<int> kept)
+    {
+        ArrayBufferWriter<byte> batch = list.Batch;
+        batch.Write("]"u8);
+        var reader = new Utf8JsonReader(batch.WrittenSpan, new JsonReaderOptions { MaxDepth = ItemOptions.MaxDepth });
+        JsonElement items = JsonElement.ParseValue(ref reader);
+        int k = 0;
+        foreach (JsonElement item in items.EnumerateArray())
+        {
+            list.Items[kept[k++]] = new Item(item, null, Wrap(item, null, list.Origin));
+        }
+
+        kept.Clear();
+        batch.ResetWrittenCount();
     }
 
     // A Secret's or ConfigMap's outline, its body left in the file; null for any other item.

@@ -36,7 +36,7 @@ public static partial class PodSecurityAnalyzer
 
     public static List<Finding> Analyze(KubeSnapshot snapshot, bool restricted)
     {
-        var findings = new List<Finding>();
+        var findings = new SharingFindings();
         var facts = new NamespaceFacts(snapshot);
         foreach (PodSpecSite site in PodSpecs.Find(snapshot))
         {
@@ -53,17 +53,58 @@ public static partial class PodSecurityAnalyzer
 
         Namespaces(snapshot, findings);
         Webhooks(snapshot, findings);
+        findings.StopSharing();
         return findings;
+    }
+
+    /// <summary>
+    /// The findings of one analysis, holding each distinct message part and field path once: the
+    /// pods of a workload, and workloads built from one template, repeat the same texts by the
+    /// ten thousand.
+    /// </summary>
+    private sealed class SharingFindings : List<Finding>
+    {
+        private Dictionary<string, string>? texts = new(StringComparer.Ordinal);
+
+        public string Shared(string text)
+        {
+            if (texts is null)
+            {
+                return text;
+            }
+
+            if (texts.TryGetValue(text, out string? held))
+            {
+                return held;
+            }
+
+            texts[text] = text;
+            return text;
+        }
+
+        public void StopSharing() => texts = null;
     }
 
     // The message is composed when read: workloads yield tens of thousands of these findings.
     private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null)
     {
+        if (findings is SharingFindings sharing)
+        {
+            message = sharing.Shared(message);
+            field = sharing.Shared(field);
+            container = container is null ? null : sharing.Shared(container);
+        }
+
         ResourceRef owner = site.Owner.ToResourceRef();
-        findings.Add(RuleCatalog.CreateFinding(rule, owner, () => $"{owner}: {message}",
+        findings.Add(RuleCatalog.CreateFinding(rule, owner, new OwnerMessage(owner, message),
             container is null
                 ? new EvidenceDictionary(1) { ["Field"] = field }
                 : new EvidenceDictionary(2) { ["Field"] = field, ["Container"] = container }));
+    }
+
+    private sealed class OwnerMessage(ResourceRef owner, string message) : ComposedMessage
+    {
+        public override string Compose() => $"{owner}: {message}";
     }
 
     private static JsonElement Get(JsonElement obj, string name) => JsonRead.Property(obj, name);

@@ -76,4 +76,46 @@ public class RiskyGrantMessageTests
         Assert.Equal("prod-admin", stamped.Context);
         Assert.Equal($"[{stamped.Severity}] prod-admin: {stamped.RuleId} ClusterRole/y: late text", stamped.ToString());
     }
+
+    private sealed class CountingMessage(string text) : ComposedMessage
+    {
+        public int Composed { get; private set; }
+
+        public override string Compose() => $"{text} {++Composed}";
+    }
+
+    [Fact]
+    public void A_message_object_is_composed_once_even_across_stamped_copies()
+    {
+        var parts = new CountingMessage("grant");
+        Finding finding = RuleCatalog.CreateFinding(RbacRules.UnusedRole, new ResourceRef("ClusterRole", null, "x"), parts);
+        Finding stampedEarly = finding.WithOrigin("prod", "prod-admin");
+        Assert.Equal(0, parts.Composed);
+
+        Assert.Equal("grant 1", finding.Message);
+        Assert.Equal("grant 1", finding.Message);
+        Assert.Equal("grant 1", finding.WithOrigin("prod", "prod-admin").Message); // stamped after reading: the text, not the parts
+        Assert.Equal(1, parts.Composed);
+        Assert.Equal("grant 2", stampedEarly.Message); // stamped before: it composes its own
+    }
+
+    [Fact]
+    public void Findings_of_one_rule_share_its_texts_and_a_finding_made_directly_keeps_what_it_was_given()
+    {
+        Finding first = RuleCatalog.CreateFinding(RbacRules.UnusedRole, new ResourceRef("ClusterRole", null, "a"), "a is unused");
+        Finding second = RuleCatalog.CreateFinding(RbacRules.UnusedRole, new ResourceRef("ClusterRole", null, "b"), () => "b is unused", severity: null);
+        SecurityRule rule = RuleCatalog.Get(RbacRules.UnusedRole);
+        Assert.Equal((rule.Id, rule.Title, rule.Category, rule.Remediation), (first.RuleId, first.Title, first.Category, first.Remediation));
+        Assert.Equal(rule.References, first.References);
+        Assert.Same(first.Remediation, second.Remediation);
+        Assert.Same(first.References, second.References);
+
+        var direct = new Finding("KSEC-X-001", null!, Severity.High, "Custom", new ResourceRef("Pod", "ns", "p"), "m", "fix it", new[] { "CIS 5.1.1" },
+            new Dictionary<string, string> { ["K"] = "V" }, "c1", "ctx1");
+        Assert.Equal(("KSEC-X-001", string.Empty, Severity.High, "Custom", "m", "fix it", "ctx1", "c1"),
+            (direct.RuleId, direct.Title, direct.Severity, direct.Category, direct.Message, direct.Remediation, direct.Context, direct.Cluster));
+        Assert.Equal(new[] { "CIS 5.1.1" }, direct.References);
+        Assert.Equal("V", direct.Evidence["K"]);
+        Assert.Throws<ArgumentException>(() => new Finding("", "t", Severity.Low, "c", new ResourceRef("Pod", "ns", "p"), "m", "r"));
+    }
 }
