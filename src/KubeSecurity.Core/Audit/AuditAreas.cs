@@ -25,6 +25,13 @@ public sealed record AuditArea(string Name, string Category, IReadOnlyList<strin
 {
     /// <summary>The models of the audit context the area reads: an audit drops each after the last area that uses it.</summary>
     public SharedModels Uses { get; init; }
+
+    /// <summary>
+    /// The area allocates much while it runs and keeps little: an audit runs it first, while the
+    /// heap holds little more than the snapshot, so its working memory does not come on top of the
+    /// other areas' findings.
+    /// </summary>
+    public bool RunsFirst { get; init; }
 }
 
 /// <summary>The models an audit builds once and shares between areas.</summary>
@@ -85,7 +92,7 @@ public static class AuditAreas
 
     public static AuditArea Certificates { get; } = new("Certificates", CertificateRules.Category,
         new[] { "Secret", "ConfigMap", "CertificateSigningRequest", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "Ingress" },
-        RunCertificates);
+        RunCertificates) { RunsFirst = true };
 
     public static AuditArea Rbac { get; } = new("RBAC", RbacRules.Category,
         RbacObjects.Concat(new[] { "ServiceAccount", "Pod", "Namespace", "ConfigMap" }).Concat(WorkloadKinds.All).Distinct(StringComparer.Ordinal).ToArray(),

@@ -201,13 +201,15 @@ public static class AuditRunner
         || (area.Name == AuditAreas.Rbac.Name && options.Categories.Contains(AuditAreas.Secrets.Category, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Areas that share the RBAC policy or the network model run first, those using most of them
-    /// first, so that each model is dropped after its last area and the findings of the areas after
-    /// it do not pile up beside it; otherwise the declared order.
+    /// An area that allocates much and keeps little runs first (certificates). Then areas that share
+    /// the RBAC policy or the network model, those using most of them first, so that each model is
+    /// dropped after its last area and the findings of the areas after it do not pile up beside it;
+    /// otherwise the declared order.
     /// </summary>
     private static List<(AuditArea Area, int Declared)> RunOrder(IReadOnlyList<AuditArea> areas) =>
         areas.Select((area, index) => (area, index))
-            .OrderByDescending(a => System.Numerics.BitOperations.PopCount((uint)a.area.Uses))
+            .OrderByDescending(a => a.area.RunsFirst)
+            .ThenByDescending(a => System.Numerics.BitOperations.PopCount((uint)a.area.Uses))
             .ThenBy(a => a.index)
             .ToList();
 
