@@ -25,7 +25,6 @@ public sealed class KubeObject
         public bool CreatedRead { get; set; }
         public string? Uid { get; set; }
         public bool UidRead { get; set; }
-        public ResourceRef? Ref { get; set; }
     }
 
     // Metadata is read from the outline, which keeps it whole: a detached body is not read back for it.
@@ -134,7 +133,10 @@ public sealed class KubeObject
     internal BodyLease OpenBody() => body is null ? new BodyLease(json, null) : new BodyLease(body.Acquire(), body);
 
     // One instance per object: every finding about it names it, and big audits hold many findings.
-    public ResourceRef ToResourceRef() => Lazy.Ref ??= new(Kind, Namespace, Name);
+    // Held here, not with the metadata read on first use: naming an object reads no metadata.
+    public ResourceRef ToResourceRef() => reference ??= new(Kind, Namespace, Name);
+
+    private ResourceRef? reference;
 
     /// <summary>The object as indented JSON text.</summary>
     public string ToJson() => JsonSerializer.Serialize(Json, IndentedOptions);

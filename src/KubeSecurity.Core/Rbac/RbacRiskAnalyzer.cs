@@ -67,7 +67,6 @@ public static class RbacRiskAnalyzer
                 IReadOnlyList<string> pods = policy.PodsUsing(subject);
                 SubjectFindings(policy, binding, subject, pods, findings);
                 string subjectText = Shared(subject.ToString());
-                string? podsText = pods.Count == 0 ? null : $" {pods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(pods)}.";
                 string? podsEvidence = pods.Count == 0 ? null : string.Join(", ", pods);
                 foreach (var risk in risks)
                 {
@@ -84,7 +83,7 @@ public static class RbacRiskAnalyzer
                     }
 
                     var message = new GrantMessage(risk.RuleId == RbacRules.ClusterAdminBound, binding.IsClusterWide, subjectText, bindingText, roleText, binding.Namespace,
-                        risk.What, scope, risk.RulesText, podsText, assumedText);
+                        risk.What, scope, risk.RulesText, pods, assumedText);
 
                     var evidence = new EvidenceDictionary(5 + (podsEvidence is null ? 0 : 1) + (binding.Assumption is null ? 0 : 1))
                     {
@@ -126,7 +125,7 @@ public static class RbacRiskAnalyzer
     /// composed when first read (a large cluster has tens of thousands of these findings).
     /// </summary>
     private sealed class GrantMessage(bool FullControl, bool ClusterWide, string Subject, string Binding, string Role, string? Namespace,
-        string What, string Scope, string RulesText, string? Pods, string? Assumed) : ComposedMessage
+        string What, string Scope, string RulesText, IReadOnlyList<string> RunningPods, string? Assumed) : ComposedMessage
     {
         public override string Compose() => string.Concat(
             FullControl
@@ -134,7 +133,7 @@ public static class RbacRiskAnalyzer
                     ? $"{Subject} is cluster-admin: {Binding} grants {Role} with every verb on every resource."
                     : $"{Subject} has full control of namespace {Namespace} (secrets and RBAC included) through {Binding} -> {Role}."
                 : $"{Subject} can {What} {Scope} through {Binding} -> {Role} (rule: {RulesText}).",
-            Pods,
+            RunningPods.Count == 0 ? null : $" {RunningPods.Count} running pod(s) use this service account, so compromising one yields it: {Pods(RunningPods)}.",
             Assumed); // an answer resting on a role the input does not hold says so itself
     }
 

@@ -92,7 +92,7 @@ public static partial class SecretAnalyzer
             // Messages of the findings every secret can yield are composed when read.
             string keys = string.Join(", ", SecretData.Keys(secret));
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.OrphanSecret, resource,
-                () => $"No pod, workload, service account or ingress references {resource} (type {type}, keys: {keys}).",
+                new OrphanMessage(resource, type, keys),
                 new EvidenceDictionary(2) { ["Type"] = type, ["Keys"] = keys }));
         }
 
@@ -102,7 +102,7 @@ public static partial class SecretAnalyzer
             int days = (int)(options.AsOf - when).TotalDays;
             int limit = options.MaxAgeDays;
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.StaleSecret, resource,
-                () => $"{resource} has not changed for {days} days (last change {when:yyyy-MM-dd}, from {source}); the limit is {limit}.",
+                new StaleMessage(resource, days, when, source, limit),
                 new EvidenceDictionary { ["LastChanged"] = when.ToString("o", CultureInfo.InvariantCulture), ["DeterminedFrom"] = source, ["AgeDays"] = days.ToString(CultureInfo.InvariantCulture) }));
         }
 
@@ -237,7 +237,7 @@ public static partial class SecretAnalyzer
             {
                 ResourceRef owner = site.Owner.ToResourceRef();
                 result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, owner,
-                    () => $"{owner} mounts an API token of {subject}, which has no RBAC grants of its own.",
+                    new TokenMountMessage(owner, subject),
                     new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = podSetting is not null ? "pod spec" : accountSetting is not null ? "service account" : "default (true)" }));
             }
         }
@@ -256,10 +256,31 @@ public static partial class SecretAnalyzer
             }
 
             result.Findings.Add(RuleCatalog.CreateFinding(SecretRules.UnneededTokenMount, account.ToResourceRef(),
-                () => $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
+                new AccountTokenMessage(subject),
                 new EvidenceDictionary { ["ServiceAccount"] = subject.ToString(), ["SetBy"] = "service account" },
                 account.Name == "default" ? null : Severity.Info));
         }
+    }
+
+    // Messages of the findings every secret or service account can yield, composed when read.
+    private sealed class OrphanMessage(ResourceRef resource, string type, string keys) : ComposedMessage
+    {
+        public override string Compose() => $"No pod, workload, service account or ingress references {resource} (type {type}, keys: {keys}).";
+    }
+
+    private sealed class StaleMessage(ResourceRef resource, int days, DateTimeOffset when, string source, int limit) : ComposedMessage
+    {
+        public override string Compose() => $"{resource} has not changed for {days} days (last change {when:yyyy-MM-dd}, from {source}); the limit is {limit}.";
+    }
+
+    private sealed class TokenMountMessage(ResourceRef owner, RbacSubject subject) : ComposedMessage
+    {
+        public override string Compose() => $"{owner} mounts an API token of {subject}, which has no RBAC grants of its own.";
+    }
+
+    private sealed class AccountTokenMessage(RbacSubject subject) : ComposedMessage
+    {
+        public override string Compose() => $"{subject} does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.";
     }
 
     private static bool HasOwnGrants(RbacPolicy policy, RbacSubject subject) =>

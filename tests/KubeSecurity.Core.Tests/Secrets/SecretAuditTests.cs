@@ -52,6 +52,40 @@ public class SecretAuditTests
     }
 
     [Fact]
+    public void Messages_composed_when_read_say_what_they_said_when_built_at_once()
+    {
+        KubeSnapshot snapshot = RbacFixtures.FromYaml("""
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: forgotten, namespace: shop, creationTimestamp: "2025-01-10T08:00:00Z"}
+            type: Opaque
+            data: {user: YQ==, pass: Yg==}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: worker, namespace: shop}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: worker-1, namespace: shop}
+            spec:
+              serviceAccountName: worker
+              containers: [{name: c, image: registry.example/worker@sha256:0000000000000000000000000000000000000000000000000000000000000000}]
+            """);
+        List<Finding> findings = Review(snapshot).Findings;
+
+        Assert.Equal("No pod, workload, service account or ingress references Secret/shop/forgotten (type Opaque, keys: user, pass).",
+            Assert.Single(findings, f => f.RuleId == SecretRules.OrphanSecret).Message);
+        Assert.Equal("Secret/shop/forgotten has not changed for 708 days (last change 2025-01-10, from creationTimestamp); the limit is 90.",
+            Assert.Single(findings, f => f.RuleId == SecretRules.StaleSecret).Message);
+        Assert.Equal("Pod/shop/worker-1 mounts an API token of ServiceAccount:shop/worker, which has no RBAC grants of its own.",
+            Assert.Single(findings, f => f.RuleId == SecretRules.UnneededTokenMount && f.Kind == "Pod").Message);
+        Assert.Equal("ServiceAccount:shop/worker does not set automountServiceAccountToken: false although it has no RBAC grants of its own; every pod running as it gets an API token it does not need.",
+            Assert.Single(findings, f => f.RuleId == SecretRules.UnneededTokenMount && f.Kind == "ServiceAccount").Message);
+    }
+
+    [Fact]
     public void Staleness_prefers_the_newest_managed_fields_write_of_the_data()
     {
         KubeSnapshot snapshot = RbacFixtures.FromYaml("""
