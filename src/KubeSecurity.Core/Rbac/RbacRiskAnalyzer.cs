@@ -22,19 +22,8 @@ public static class RbacRiskAnalyzer
         options ??= new RbacReviewOptions();
         var findings = new List<Finding>();
         var risksByRole = new Dictionary<RbacRole, List<(string RuleId, string What, bool ClusterScopedOnly, string? OnlyIn, List<string> Rules, string RulesText)>>();
-        // Role, scope and subject texts repeat across bindings: each distinct one is held once by all their findings.
-        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Shared(string text)
-        {
-            if (texts.TryGetValue(text, out string? held))
-            {
-                return held;
-            }
-
-            texts[text] = text;
-            return text;
-        }
-
+        // Role, scope and subject texts repeat across bindings.
+        var texts = new FindingTexts();
         foreach (RbacBinding binding in policy.Bindings)
         {
             // Assumed bindings are not the user's objects: the defaults every cluster has are not findings.
@@ -59,14 +48,14 @@ public static class RbacRiskAnalyzer
             // The texts every finding of this binding repeats are built once: a binding to a risky role
             // yields one finding per risk and subject, tens of thousands in a large cluster.
             string bindingText = binding.Ref.ToString();
-            string roleText = Shared(binding.RoleRef.ToString());
-            string scope = binding.IsClusterWide ? "in every namespace" : Shared($"in namespace {binding.Namespace}");
+            string roleText = texts.Share(binding.RoleRef.ToString());
+            string scope = binding.IsClusterWide ? "in every namespace" : texts.Share($"in namespace {binding.Namespace}");
             string? assumedText = binding.Assumption is null ? null : $" {roleText} is not in the input: its rules are those of {DefaultRbacPolicy.Source}.";
             foreach (RbacSubject subject in binding.Subjects)
             {
                 IReadOnlyList<string> pods = policy.PodsUsing(subject);
                 SubjectFindings(policy, binding, subject, pods, findings);
-                string subjectText = Shared(subject.ToString());
+                string subjectText = texts.Share(subject.ToString());
                 string? podsEvidence = pods.Count == 0 ? null : string.Join(", ", pods);
                 foreach (var risk in risks)
                 {
@@ -122,7 +111,8 @@ public static class RbacRiskAnalyzer
 
     /// <summary>
     /// The parts of a risky grant's message, all shared with the binding's other findings; the text is
-    /// composed when first read (a large cluster has tens of thousands of these findings).
+    /// composed when first read (a large cluster has tens of thousands of these findings). The running
+    /// pods are the policy's own list, which does not change once the policy is built.
     /// </summary>
     private sealed class GrantMessage(bool FullControl, bool ClusterWide, string Subject, string Binding, string Role, string? Namespace,
         string What, string Scope, string RulesText, IReadOnlyList<string> RunningPods, string? Assumed) : ComposedMessage

@@ -57,42 +57,22 @@ public static partial class PodSecurityAnalyzer
         return findings;
     }
 
-    /// <summary>
-    /// The findings of one analysis, holding each distinct message part and field path once: the
-    /// pods of a workload, and workloads built from one template, repeat the same texts by the
-    /// ten thousand.
-    /// </summary>
+    /// <summary>The findings of one analysis, with the texts they repeat (messages, field paths, container names) held once while it runs.</summary>
     private sealed class SharingFindings : List<Finding>
     {
-        private Dictionary<string, string>? texts = new(StringComparer.Ordinal);
+        public FindingTexts? Texts { get; private set; } = new();
 
-        public string Shared(string text)
-        {
-            if (texts is null)
-            {
-                return text;
-            }
-
-            if (texts.TryGetValue(text, out string? held))
-            {
-                return held;
-            }
-
-            texts[text] = text;
-            return text;
-        }
-
-        public void StopSharing() => texts = null;
+        public void StopSharing() => Texts = null;
     }
 
     // The message is composed when read: workloads yield tens of thousands of these findings.
     private static void Add(List<Finding> findings, string rule, PodSpecSite site, string message, string field, string? container = null)
     {
-        if (findings is SharingFindings sharing)
+        if (findings is SharingFindings { Texts: FindingTexts texts })
         {
-            message = sharing.Shared(message);
-            field = sharing.Shared(field);
-            container = container is null ? null : sharing.Shared(container);
+            message = texts.Share(message);
+            field = texts.Share(field);
+            container = container is null ? null : texts.Share(container);
         }
 
         ResourceRef owner = site.Owner.ToResourceRef();
