@@ -31,9 +31,8 @@ public static class RuleCatalog
     public static Finding CreateFinding(string ruleId, ResourceRef resource, string message,
         IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
     {
-        SecurityRule rule = Get(ruleId);
-        CheckSeverityRange(rule, severity ?? rule.Severity);
-        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, message, evidence);
+        FindingRule rule = Resolve(ruleId, severity, out Severity graded);
+        return new Finding(rule, graded, resource, message, evidence);
     }
 
     /// <summary>
@@ -44,18 +43,25 @@ public static class RuleCatalog
     public static Finding CreateFinding(string ruleId, ResourceRef resource, Func<string> composeMessage,
         IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
     {
-        SecurityRule rule = Get(ruleId);
-        CheckSeverityRange(rule, severity ?? rule.Severity);
-        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, composeMessage, evidence);
+        FindingRule rule = Resolve(ruleId, severity, out Severity graded);
+        return new Finding(rule, graded, resource, composeMessage, evidence);
     }
 
     /// <summary>A finding whose message is composed when first read from parts the message object holds (no delegate per finding).</summary>
     internal static Finding CreateFinding(string ruleId, ResourceRef resource, ComposedMessage message,
         IReadOnlyDictionary<string, string>? evidence = null, Severity? severity = null)
     {
+        FindingRule rule = Resolve(ruleId, severity, out Severity graded);
+        return new Finding(rule, graded, resource, message, evidence);
+    }
+
+    // The rule's shared texts and the finding's severity (the rule's unless graded), checked against the catalog.
+    private static FindingRule Resolve(string ruleId, Severity? severity, out Severity graded)
+    {
         SecurityRule rule = Get(ruleId);
-        CheckSeverityRange(rule, severity ?? rule.Severity);
-        return new Finding(rule.ForFindings, severity ?? rule.Severity, resource, message, evidence);
+        graded = severity ?? rule.Severity;
+        CheckSeverityRange(rule, graded);
+        return rule.ForFindings;
     }
 
     // One fact, one place: the catalog states what severities a rule's findings carry (SeverityRanges).
